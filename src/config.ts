@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Raised when the environment does not describe a runnable configuration. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional()
+  .refine((v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v), {
+    message: 'must look like postgres://user@host:5432/database',
+  });
+
+const envSchema = z.object({
+  DATABASE_URL: postgresUrl,
+  MOVIEREC_HOME: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MOVIELENS_URL: z.url().default('https://files.grouplens.org/datasets/movielens/ml-latest-small.zip'),
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APP_ID: optionalText,
+  DISCORD_API_URL: optionalText,
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: optionalText,
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  TMDB_API_KEY: optionalText,
+  TMDB_READ_TOKEN: optionalText,
+  TMDB_API_URL: optionalText,
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+});
+
+/** The validated configuration every part of movierec reads; nothing else reads process.env. */
+export interface Config {
+  /** Postgres server URL; undefined selects the embedded PGlite database. */
+  databaseUrl: string | undefined;
+  /** Directory for the embedded database, downloads and caches. */
+  home: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  movielensUrl: string;
+  discord: { token: string; appId: string | undefined; apiUrl: string | undefined } | undefined;
+  slack:
+    | {
+        botToken: string;
+        signingSecret: string;
+        appToken: string | undefined;
+        apiUrl: string | undefined;
+      }
+    | undefined;
+  port: number;
+  tmdb: { apiKey: string | undefined; readToken: string | undefined; apiUrl: string | undefined } | undefined;
+  rateLimitPerMinute: number;
+}
+
+/**
+ * Validates the environment into a {@link Config}. Fails fast with a {@link ConfigError} that names
+ * every missing or malformed variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
+  }
+  return {
+    databaseUrl: e.DATABASE_URL,
+    home: path.resolve(cwd, e.MOVIEREC_HOME ?? 'data'),
+    logLevel: e.LOG_LEVEL,
+    movielensUrl: e.MOVIELENS_URL,
+    discord: e.DISCORD_TOKEN
+      ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiUrl: e.DISCORD_API_URL }
+      : undefined,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET ?? '',
+          appToken: e.SLACK_APP_TOKEN,
+          apiUrl: e.SLACK_API_URL,
+        }
+      : undefined,
+    port: e.PORT,
+    tmdb:
+      e.TMDB_API_KEY || e.TMDB_READ_TOKEN
+        ? { apiKey: e.TMDB_API_KEY, readToken: e.TMDB_READ_TOKEN, apiUrl: e.TMDB_API_URL }
+        : undefined,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+  };
+}

@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { DatabaseUnavailableError, UserError } from '../errors.ts';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+/** The drizzle database, whichever driver is behind it. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  /** Applies pending migrations; safe when several processes start at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; when undefined the embedded PGlite database under `home` is used. */
+  url?: string | undefined;
+  /** Directory holding the embedded database (`<home>/pglite`). */
+  home?: string;
+  /** Use an in-memory PGlite (tests), or a prepared data dir dump to start from. */
+  memory?: boolean;
+  loadDataDir?: Blob | File;
+  /** Maximum pooled connections to the server. */
+  maxConnections?: number;
+}
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/** Any stable 64-bit number: the advisory lock that serialises migrations across processes. */
+const MIGRATION_LOCK_ID = 727_001_337;
+
+/** Opens the configured database. Throws a clear error when it cannot be reached or is in use. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(options);
+}
+
+async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connect_timeout: 5,
+    idle_timeout: 30,
+  });
+  try {
+    await client`select 1`;
+  } catch (error) {
+    await client.end({ timeout: 1 }).catch(() => {});
+    throw new DatabaseUnavailableError(
+      `Cannot reach the Postgres server at ${redactUrl(url)}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'postgres',
+    async migrate() {
+      // The advisory lock is per connection, so migrate through a dedicated single connection.
+      const lockClient = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+      try {
+        await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+        await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder: MIGRATIONS_DIR });
+        await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+      } finally {
+        await lockClient.end({ timeout: 5 });
+      }
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  let dataDir: string | undefined;
+  let releaseLock = () => {};
+  if (!options.memory) {
+    if (!options.home) throw new Error('openDatabase: home is required for the embedded database');
+    dataDir = path.join(options.home, 'pglite');
+    fs.mkdirSync(dataDir, { recursive: true });
+    releaseLock = acquireDirLock(path.join(options.home, 'pglite.lock'));
+  }
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({ dataDir, loadDataDir: options.loadDataDir });
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+  const db = drizzlePglite(pg, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    async migrate() {
+      await migratePglite(drizzlePglite(pg), { migrationsFolder: MIGRATIONS_DIR });
+    },
+    async close() {
+      await pg.close();
+      releaseLock();
+    },
+  };
+}
+
+/**
+ * PGlite is single-process: a second process opening the same data dir would corrupt it. A lock file
+ * holding the owner's pid keeps it out, and a stale lock (dead pid) is taken over.
+ */
+function acquireDirLock(lockPath: string): () => void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        process.off('exit', release);
+        try {
+          if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.unlinkSync(lockPath);
+        } catch {}
+      };
+      process.on('exit', release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number.parseInt(fs.readFileSync(lockPath, 'utf8'), 10);
+      if (Number.isFinite(owner) && owner !== process.pid && isAlive(owner)) {
+        throw new UserError(
+          'database-in-use',
+          `The embedded database in ${path.dirname(lockPath)} is in use by another movierec process (pid ${owner}). ` +
+            'Stop it first, or set DATABASE_URL to a Postgres server so several processes can share the data.',
+        );
+      }
+      fs.rmSync(lockPath, { force: true });
+    }
+  }
+  throw new Error(`Could not take the database lock ${lockPath}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Hides the password of a connection URL for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
+}

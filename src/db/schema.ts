@@ -1,0 +1,208 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  serial,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+});
+
+/** Where a movie row came from; later sources only fill fields earlier ones left empty. */
+export const MOVIE_SOURCES = ['starter', 'movielens', 'manual'] as const;
+
+export const movies = pgTable(
+  'movies',
+  {
+    id: serial('id').primaryKey(),
+    movielensId: integer('movielens_id').unique(),
+    imdbId: text('imdb_id').unique(),
+    tmdbId: integer('tmdb_id'),
+    title: text('title').notNull(),
+    year: integer('year'),
+    genres: text('genres').array().notNull().default(sql`'{}'::text[]`),
+    runtime: integer('runtime'),
+    directors: text('directors').array().notNull().default(sql`'{}'::text[]`),
+    cast: text('cast').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    overview: text('overview'),
+    certificate: text('certificate'),
+    imdbRating: real('imdb_rating'),
+    imdbVotes: integer('imdb_votes'),
+    posterUrl: text('poster_url'),
+    source: text('source', { enum: MOVIE_SOURCES }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('movies_title_idx').on(t.title), index('movies_tmdb_idx').on(t.tmdbId)],
+);
+
+/** Platforms a user can come from; the external id is namespaced `<platform>:<tenant>:<user>`. */
+export const PLATFORMS = ['console', 'discord', 'slack', 'movielens', 'import'] as const;
+
+export const users = pgTable(
+  'users',
+  {
+    id: serial('id').primaryKey(),
+    /** `discord:<guild>:<user>`, `discord:dm:<user>`, `slack:<team>:<user>`, `console:<name>`, `movielens:<id>`. */
+    externalId: text('external_id').notNull().unique(),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
+    /** Guild, team or workspace the user belongs to (`local` in the console). */
+    tenant: text('tenant').notNull(),
+    displayName: text('display_name'),
+    /** Parsed `/prefs` (liked / avoided genres, year bounds …) as stored by the bot core. */
+    prefs: jsonb('prefs').$type<Record<string, unknown>>(),
+    region: text('region'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('users_tenant_idx').on(t.platform, t.tenant)],
+);
+
+export const RATING_SOURCES = ['reaction', 'button', 'command', 'import', 'onboard'] as const;
+
+export const ratings = pgTable(
+  'ratings',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    movieId: integer('movie_id')
+      .notNull()
+      .references(() => movies.id, { onDelete: 'cascade' }),
+    rating: real('rating').notNull(),
+    source: text('source', { enum: RATING_SOURCES }).notNull(),
+    ratedAt: timestamp('rated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.movieId] }),
+    index('ratings_movie_idx').on(t.movieId),
+    check(
+      'ratings_range',
+      sql`${t.rating} >= 0.5 and ${t.rating} <= 5 and (${t.rating} * 2) = round(${t.rating} * 2)`,
+    ),
+  ],
+);
+
+export const MARK_KINDS = ['seen', 'not_interested', 'watchlist'] as const;
+export type MarkKind = (typeof MARK_KINDS)[number];
+
+/** Per-user flags on a movie, independent of ratings. */
+export const marks = pgTable(
+  'marks',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    movieId: integer('movie_id')
+      .notNull()
+      .references(() => movies.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: MARK_KINDS }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.movieId, t.kind] })],
+);
+
+/**
+ * Conversation state that must survive restarts and be shared by several processes: recommendation
+ * paging, pending confirmations, onboarding progress.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId, t.kind)],
+);
+
+/** A message the bot posted, so a later reaction or button press on it knows which movie(s) it shows. */
+export const cards = pgTable(
+  'cards',
+  {
+    /** `<platform>:<channel>:<message>` */
+    messageKey: text('message_key').primaryKey(),
+    tenant: text('tenant').notNull(),
+    /** Movies on the message, in display order; a single-movie card has one. */
+    movieIds: integer('movie_ids').array().notNull(),
+    sessionId: text('session_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('cards_tenant_idx').on(t.tenant)],
+);
+
+/**
+ * A reaction that set a rating, with the rating it replaced, so removing the reaction can restore it.
+ */
+export const reactionRatings = pgTable(
+  'reaction_ratings',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    messageKey: text('message_key').notNull(),
+    emoji: text('emoji').notNull(),
+    movieId: integer('movie_id')
+      .notNull()
+      .references(() => movies.id, { onDelete: 'cascade' }),
+    rating: real('rating').notNull(),
+    previousRating: real('previous_rating'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.messageKey, t.emoji] })],
+);
+
+/** Platform event ids already handled, so retried deliveries are not counted twice. */
+export const processedEvents = pgTable('processed_events', {
+  eventKey: text('event_key').primaryKey(),
+  tenant: text('tenant').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Every movie shown as a recommendation, for acceptance insights (was it later rated >= 4?). */
+export const recommendationLog = pgTable(
+  'recommendation_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    movieId: integer('movie_id')
+      .notNull()
+      .references(() => movies.id, { onDelete: 'cascade' }),
+    model: text('model').notNull(),
+    score: real('score'),
+    shownAt: timestamp('shown_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('recommendation_log_user_idx').on(t.userId, t.movieId)],
+);
+
+/** Trained models, shared by every bot process; the newest version of a name wins. */
+export const models = pgTable(
+  'models',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    trainedAt: timestamp('trained_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Ratings count and max timestamp the model was trained on, to tell how stale it is. */
+    meta: jsonb('meta').$type<Record<string, unknown>>().notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [index('models_name_idx').on(t.name, t.trainedAt)],
+);
