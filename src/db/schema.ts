@@ -206,3 +206,18 @@ export const models = pgTable(
   },
   (t) => [index('models_name_idx').on(t.name, t.trainedAt)],
 );
+
+/**
+ * TMDB answers kept for a while so cards do not wait on the API: `movie:<tmdbId>` holds the normalised
+ * details, `search:<title>:<year>` the id a title search settled on. `data` is null for "not found".
+ */
+export const tmdbCache = pgTable(
+  'tmdb_cache',
+  {
+    key: text('key').primaryKey(),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+    fetchedAt: timestamp('fetched_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('tmdb_cache_expires_idx').on(t.expiresAt)],
+);
