@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { and, desc, eq, gt, lte, sql } from 'drizzle-orm';
+import { sessions } from '../schema.ts';
+import type { Executor } from './executor.ts';
+
+export interface SessionRow<T = Record<string, unknown>> {
+  id: string;
+  userId: number;
+  kind: string;
+  data: T;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** Short, unguessable, and small enough to sit inside a button id. */
+export function newSessionId(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+/** Stores conversation state for `ttlMs`; returns the new session. */
+export async function createSession<T extends Record<string, unknown>>(
+  db: Executor,
+  userId: number,
+  kind: string,
+  data: T,
+  ttlMs: number,
+  now = new Date(),
+): Promise<SessionRow<T>> {
+  const [row] = await db
+    .insert(sessions)
+    .values({ id: newSessionId(), userId, kind, data, expiresAt: new Date(now.getTime() + ttlMs) })
+    .returning();
+  return row as SessionRow<T>;
+}
+
+/** A live (unexpired) session by id, only when it belongs to `userId`. */
+export async function getSession<T = Record<string, unknown>>(
+  db: Executor,
+  id: string,
+  userId: number,
+  now = new Date(),
+): Promise<SessionRow<T> | undefined> {
+  const [row] = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId), gt(sessions.expiresAt, now)));
+  return row as SessionRow<T> | undefined;
+}
+
+/** The user's newest live session of a kind. */
+export async function latestSession<T = Record<string, unknown>>(
+  db: Executor,
+  userId: number,
+  kind: string,
+  now = new Date(),
+): Promise<SessionRow<T> | undefined> {
+  const [row] = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), eq(sessions.kind, kind), gt(sessions.expiresAt, now)))
+    .orderBy(desc(sessions.createdAt))
+    .limit(1);
+  return row as SessionRow<T> | undefined;
+}
+
+/** Replaces a session's data (and optionally extends it). */
+export async function updateSession(
+  db: Executor,
+  id: string,
+  data: Record<string, unknown>,
+  expiresAt?: Date,
+): Promise<void> {
+  await db
+    .update(sessions)
+    .set(expiresAt ? { data, expiresAt } : { data })
+    .where(eq(sessions.id, id));
+}
+
+/** Deletes a session; returns whether it existed (so a confirmation is used once). */
+export async function deleteSession(db: Executor, id: string): Promise<boolean> {
+  const rows = await db.delete(sessions).where(eq(sessions.id, id)).returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+/** Deletes every session of a kind for a user. */
+export async function deleteSessionsOfKind(db: Executor, userId: number, kind: string): Promise<void> {
+  await db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.kind, kind)));
+}
+
+/** Removes expired sessions; returns how many. */
+export async function deleteExpiredSessions(db: Executor, now = new Date()): Promise<number> {
+  const rows = await db.delete(sessions).where(lte(sessions.expiresAt, now)).returning({ id: sessions.id });
+  return rows.length;
+}
+
+/**
+ * Counts one request in the user's current fixed window and returns the count so far. The counter is a
+ * session row (`rate:<user>:<window>`), so every process shares it.
+ */
+export async function countRequest(
+  db: Executor,
+  userId: number,
+  windowMs: number,
+  now = new Date(),
+): Promise<number> {
+  const window = Math.floor(now.getTime() / windowMs);
+  const id = `rate:${userId}:${window}`;
+  const [row] = await db
+    .insert(sessions)
+    .values({
+      id,
+      userId,
+      kind: 'rate-limit',
+      data: { count: 1 },
+      expiresAt: new Date((window + 1) * windowMs),
+    })
+    .onConflictDoUpdate({
+      target: sessions.id,
+      set: { data: sql`jsonb_build_object('count', (${sessions.data}->>'count')::int + 1)` },
+    })
+    .returning({ data: sessions.data });
+  return Number((row?.data as { count?: number } | undefined)?.count ?? 1);
+}
