@@ -1,0 +1,232 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeComponent } from '../../adapters/discord/custom-id.ts';
+import { type DiscordMessagePayload, RATING_REACTIONS, renderReply } from '../../adapters/discord/render.ts';
+import { truncate } from '../../adapters/discord/text.ts';
+import { ACTION_ID_MAX, type Action, type MovieCard, type Reply } from '../../src/bot/types.ts';
+import { validateMessagePayload } from './validate-payload.ts';
+
+/** Strings that stress limits: huge, empty, blank, emoji sequences, combining marks, RTL, lone surrogates. */
+const oddText = (maxLength: number) =>
+  fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.string({ unit: 'grapheme', maxLength }),
+    fc.string({ unit: 'binary', maxLength }),
+    fc.constantFrom(
+      '',
+      '   ',
+      '\n\n',
+      '@everyone',
+      '<@123456789012345678>',
+      '👨‍👩‍👧‍👦'.repeat(300),
+      'é'.repeat(5000),
+    ),
+    fc.string({
+      unit: fc.constantFrom('a', ' ', '\n', '👍🏽', '\u0301', 'ש', '\uD800', '_', '*'),
+      maxLength,
+    }),
+  );
+
+const actionId = fc.string({ minLength: 1, maxLength: ACTION_ID_MAX });
+const starOptions = fc.constant(
+  ['1', '2', '3', '4', '5', '4.5'].map((value) => ({ label: `${value} ★`, value })),
+);
+const button: fc.Arbitrary<Action> = fc.record(
+  { id: actionId, label: oddText(200), style: fc.constantFrom('primary', 'secondary', 'danger') },
+  { requiredKeys: ['id', 'label'] },
+);
+const starSelect: fc.Arbitrary<Action> = fc.record({
+  id: actionId,
+  label: oddText(200),
+  options: starOptions,
+});
+/** Like the core's cards: a few buttons (seen, not interested, watchlist) and at most one star select. */
+const cardActions = fc
+  .tuple(fc.array(button, { maxLength: 4 }), fc.option(starSelect, { nil: undefined }))
+  .map(([buttons, stars]) => (stars ? [...buttons, stars] : buttons));
+
+const card: fc.Arbitrary<MovieCard> = fc.record({
+  movieId: fc.nat(),
+  title: oddText(6000),
+  year: fc.option(fc.integer({ min: 1880, max: 2030 })),
+  genres: fc.array(oddText(300), { maxLength: 30 }),
+  directors: fc.array(oddText(300), { maxLength: 4 }),
+  cast: fc.array(oddText(500), { maxLength: 30 }),
+  runtime: fc.option(fc.integer({ min: -5, max: 600 })),
+  overview: fc.option(oddText(8000)),
+  posterUrl: fc.option(fc.oneof(fc.webUrl(), fc.string())),
+  url: fc.option(fc.oneof(fc.webUrl(), fc.string(), fc.constant(`https://x.org/${'a'.repeat(3000)}`))),
+  trailerUrl: fc.option(fc.webUrl()),
+  providers: fc.array(oddText(100), { maxLength: 40 }),
+  predictedStars: fc.option(fc.double({ min: 0, max: 5, noNaN: true })),
+  userRating: fc.option(fc.constantFrom(0.5, 1, 2.5, 4, 5)),
+  reason: oddText(3000),
+  label: fc.option(oddText(400), { nil: undefined }),
+  rank: fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined }),
+  actions: cardActions,
+});
+
+const reply: fc.Arbitrary<Reply> = fc.record(
+  {
+    text: oddText(9000),
+    cards: fc.array(card, { maxLength: 40 }),
+    actions: fc.array(button, { maxLength: 14 }),
+    ephemeral: fc.boolean(),
+    rateByReaction: fc.boolean(),
+  },
+  { requiredKeys: ['text'] },
+);
+
+function asBody(p: DiscordMessagePayload) {
+  return { ...p, attachments: p.files?.map((f, id) => ({ id, filename: f.name })) };
+}
+
+/** Every action reachable from a payload, decoded the way the adapter decodes interactions. */
+function reachable(p: DiscordMessagePayload): { actionId: string; value?: string }[] {
+  const out: { actionId: string; value?: string }[] = [];
+  for (const row of p.components) {
+    for (const c of row.components) {
+      if (c.type === 2 && 'custom_id' in c) out.push(decodeComponent(c.custom_id)!);
+      if (c.type === 3) for (const o of c.options) out.push(decodeComponent(c.custom_id, [o.value])!);
+    }
+  }
+  return out;
+}
+
+describe('renderReply', () => {
+  it('produces only payloads Discord accepts, whatever the data', () => {
+    fc.assert(
+      fc.property(reply, (r) => {
+        const parts = renderReply(r);
+        expect(parts.length).toBeGreaterThan(0);
+        for (const part of parts) {
+          expect(validateMessagePayload(asBody(part.payload))).toEqual([]);
+          expect(part.payload.allowed_mentions).toEqual({ parse: [] });
+          expect(part.ephemeral).toBe(r.ephemeral === true);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('shows every card exactly once, in order, with its actions reachable', () => {
+    fc.assert(
+      fc.property(reply, (r) => {
+        const parts = renderReply(r);
+        const shown = parts.flatMap((p) => p.reply.cards ?? []);
+        expect(shown).toEqual(r.cards ?? []);
+        expect(parts.reduce((n, p) => n + p.payload.embeds.length, 0)).toBe(r.cards?.length ?? 0);
+        const got = parts.flatMap((p) => reachable(p.payload));
+        for (const a of [...(r.cards ?? []).flatMap((c) => c.actions), ...(r.actions ?? [])]) {
+          if (a.options)
+            for (const o of a.options) expect(got).toContainEqual({ actionId: a.id, value: o.value });
+          else expect(got).toContainEqual({ actionId: a.id });
+        }
+        for (const a of r.actions ?? [])
+          expect(reachable(parts.at(-1)!.payload)).toContainEqual({ actionId: a.id });
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('splits 25+ results into balanced messages of at most 10 embeds and 5 rows', () => {
+    fc.assert(
+      fc.property(fc.array(card, { minLength: 25, maxLength: 60 }), (cards) => {
+        const parts = renderReply({ text: 'Picks', cards, actions: [{ id: 'more', label: 'More' }] });
+        const sizes = parts.map((p) => p.payload.embeds.length);
+        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+        expect(parts.at(-1)!.payload.components.at(-1)!.components[0]).toMatchObject({ custom_id: 'b:more' });
+        expect(parts[0]!.payload.content).toBe('Picks');
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('keeps the year when a huge title is shortened', () => {
+    const base: MovieCard = {
+      movieId: 1,
+      title: 'A'.repeat(10_000),
+      year: 1999,
+      genres: ['Drama'],
+      directors: [],
+      cast: [],
+      runtime: null,
+      predictedStars: 4.2,
+      userRating: null,
+      reason: 'Because you liked Heat',
+      actions: [],
+    };
+    const [part] = renderReply({ text: '', cards: [base] });
+    const title = part!.payload.embeds[0]!.title!;
+    expect(title.length).toBeLessThanOrEqual(256);
+    expect(title.endsWith('… (1999)')).toBe(true);
+  });
+
+  it('adds rating reactions only to a public single-movie card', () => {
+    const one: MovieCard = {
+      movieId: 7,
+      title: 'Heat',
+      year: 1995,
+      genres: [],
+      directors: ['Michael Mann'],
+      cast: ['Al Pacino'],
+      runtime: 170,
+      predictedStars: null,
+      userRating: 4,
+      reason: 'Popular',
+      actions: [{ id: 'seen:7', label: 'Seen it' }],
+    };
+    expect(renderReply({ text: '', cards: [one], rateByReaction: true })[0]!.reactions).toEqual([
+      ...RATING_REACTIONS,
+    ]);
+    expect(
+      renderReply({ text: '', cards: [one], rateByReaction: true, ephemeral: true })[0]!.reactions,
+    ).toEqual([]);
+    expect(
+      renderReply({ text: '', cards: [one, { ...one, movieId: 8 }], rateByReaction: true })[0]!.reactions,
+    ).toEqual([]);
+  });
+});
+
+describe('validateMessagePayload (the oracle above)', () => {
+  it('flags what Discord rejects', () => {
+    const ok = { content: 'hi', embeds: [{ title: 'T' }], components: [], allowed_mentions: { parse: [] } };
+    expect(validateMessagePayload(ok)).toEqual([]);
+    expect(validateMessagePayload({ ...ok, embeds: [{ title: 'x'.repeat(257) }] })).not.toEqual([]);
+    expect(validateMessagePayload({ ...ok, allowed_mentions: undefined })).not.toEqual([]);
+    const button = { type: 2, style: 2, label: 'a', custom_id: 'same' };
+    expect(
+      validateMessagePayload({ ...ok, components: [{ type: 1, components: [button, button] }] }),
+    ).not.toEqual([]);
+    const six = Array.from({ length: 6 }, (_, i) => ({
+      type: 1,
+      components: [{ ...button, custom_id: `${i}` }],
+    }));
+    expect(validateMessagePayload({ ...ok, components: six })).not.toEqual([]);
+    const big = Array.from({ length: 2 }, () => ({ description: 'd'.repeat(3001) }));
+    expect(validateMessagePayload({ ...ok, embeds: big })).not.toEqual([]);
+  });
+});
+
+describe('truncate', () => {
+  it('never exceeds the limit nor splits a grapheme', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 300 }),
+        fc.integer({ min: 1, max: 300 }),
+        (s, max) => {
+          const out = truncate(s, max);
+          expect(out.length).toBeLessThanOrEqual(max);
+          if (out.length < s.length && out.endsWith('…')) {
+            const kept = out.slice(0, -1);
+            expect(s.startsWith(kept)).toBe(true);
+            const graphemes = [...new Intl.Segmenter().segment(s)].map((g) => g.segment);
+            let acc = '';
+            const boundaries = new Set([0, ...graphemes.map((g) => (acc += g).length)]);
+            expect(boundaries.has(kept.length)).toBe(true);
+          }
+        },
+      ),
+    );
+  });
+});
