@@ -1,0 +1,315 @@
+import { createAutocomplete } from './autocomplete.ts';
+import { createFuzzyVocabulary, type FuzzyVocabulary } from './fuzzy-words.ts';
+import {
+  ENGLISH_ARTICLES,
+  normalizeTitle,
+  normalizeWords,
+  splitQueryYear,
+  type TitleQuery,
+  titleKeys,
+} from './normalize.ts';
+import { createPeopleIndex, type PersonMatch } from './people-index.ts';
+import type { TitleEntry, TitleMatch, TitleResolution } from './types.ts';
+
+export { normalizeTitle } from './normalize.ts';
+
+/** Score of a match that is certain enough to act on without asking. */
+export const FOUND_MIN_SCORE = 0.72;
+/** Matches this close to the best one count as equally good (ask which one). */
+const TIE_EPSILON = 0.02;
+/** Candidates within this of the best one may be offered as alternatives to it. */
+const CLOSE_SPREAD = 0.2;
+/** Below this a candidate is not worth suggesting. */
+const SUGGESTION_MIN_SCORE = 0.35;
+const MAX_SUGGESTIONS = 5;
+const MAX_AMBIGUOUS_OPTIONS = 10;
+/** Words in more titles than this ("the", "of") do not generate candidates on their own. */
+const MAX_POSTING_FOR_CANDIDATES = 1500;
+/** Words in at most this many titles are "rare": candidates come from them alone when there are any. */
+const RARE_WORD_POSTINGS = 200;
+/** Upper bound on candidates scored per query, so a query of common words stays cheap. */
+const MAX_CANDIDATES = 4000;
+/** Query words beyond this are ignored; no title is that long. */
+const MAX_QUERY_WORDS = 12;
+/** Credit for a misspelt word, per edit. */
+const FUZZY_WORD_CREDIT = [1, 0.8, 0.65];
+/** Credit for the last query word being a prefix of a title word ("termin" → "terminator"). */
+const PREFIX_WORD_CREDIT = 0.7;
+/** Weight of "how much of the query matched" against "how much of the title was covered". */
+const QUERY_COVERAGE_WEIGHT = 0.65;
+/** A year one off counts almost fully (release years differ between sources); another year is penalised. */
+const NEAR_YEAR_FACTOR = 0.97;
+const WRONG_YEAR_FACTOR = 0.5;
+/** Upper bound of the years a trailing number can mean when the catalog has no years at all. */
+const FALLBACK_MAX_YEAR = 2100;
+
+/** Finds movies by title (exact, fuzzy, prefix) and people by name, over a fixed list of entries. */
+export interface TitleIndex {
+  /** One movie for a user's title, or the options to choose from, or suggestions. */
+  resolve(query: string): TitleResolution;
+  /** Titles containing the query's words (typos allowed), best first. */
+  search(query: string, limit: number): TitleMatch[];
+  /** Titles starting with the typed prefix (or with a word of it), for autocomplete; fast. */
+  autocomplete(prefix: string, limit: number): TitleMatch[];
+  /** Exact normalised title matches only (article-insensitive), most popular first. */
+  exact(query: string): TitleMatch[];
+  /** A director or actor named by these words ("nolan", "tom hanks"), as the catalog spells them. */
+  findPerson(words: readonly string[]): PersonMatch | null;
+  /** Vocabulary of title words, for callers that need to tell title words from other words. */
+  readonly words: FuzzyVocabulary;
+  readonly entries: readonly TitleEntry[];
+  readonly minYear: number | null;
+  readonly maxYear: number | null;
+}
+
+/** A candidate with how it matched, to tell a unique answer from a choice to offer. */
+interface Ranked extends TitleMatch {
+  /** Every query word found in the title (exactly or with a typo). */
+  allQueryWords: boolean;
+  /** …and every title word used: a misspelt complete title ("shawshenk redemption"). */
+  wholeTitle: boolean;
+}
+
+function toMatch(m: Ranked): TitleMatch {
+  return { entry: m.entry, score: m.score };
+}
+
+function byPopularity(a: TitleMatch, b: TitleMatch): number {
+  return b.entry.popularity - a.entry.popularity || b.score - a.score || a.entry.id - b.entry.id;
+}
+
+/**
+ * Turns a ranking into an answer. Exact titles win ("Toy Story" over "Toy Story 2"); several exact ones are a
+ * choice ("Hamlet": which year?). Otherwise a single complete misspelt title wins, then a single title holding
+ * every query word ("terminator 2"); several such ("star wars") are a choice, most popular first.
+ */
+function classify(ranking: Ranked[]): TitleResolution {
+  const top = ranking[0];
+  const suggestions = () =>
+    ranking
+      .filter((m) => m.score >= SUGGESTION_MIN_SCORE)
+      .slice(0, MAX_SUGGESTIONS)
+      .map(toMatch);
+  if (!top || top.score < FOUND_MIN_SCORE) return { kind: 'not-found', suggestions: suggestions() };
+  const close = ranking.filter((m) => m.score >= top.score - CLOSE_SPREAD);
+  const tiers = [
+    ranking.filter((m) => m.score >= top.score - TIE_EPSILON && top.score === 1),
+    close.filter((m) => m.wholeTitle),
+    close.filter((m) => m.allQueryWords),
+  ];
+  for (const tier of tiers) {
+    if (tier.length === 1) return { kind: 'found', match: toMatch(tier[0]!) };
+    if (tier.length > 1) {
+      return {
+        kind: 'ambiguous',
+        options: tier.map(toMatch).sort(byPopularity).slice(0, MAX_AMBIGUOUS_OPTIONS),
+      };
+    }
+  }
+  return { kind: 'not-found', suggestions: suggestions() };
+}
+
+interface IndexedKey {
+  entry: number;
+  words: string[];
+  text: string;
+}
+
+function byScoreThenPopularity(a: TitleMatch, b: TitleMatch): number {
+  return b.score - a.score || b.entry.popularity - a.entry.popularity || a.entry.id - b.entry.id;
+}
+
+/**
+ * Builds a title index over `entries` (a few hundred ms for 10k titles). Lookups never throw, whatever the
+ * input.
+ */
+export function createTitleIndex(entries: readonly TitleEntry[]): TitleIndex {
+  const keys: IndexedKey[] = [];
+  const byText = new Map<string, number[]>();
+  const postings = new Map<string, number[]>();
+  let minYear: number | null = null;
+  let maxYear: number | null = null;
+
+  entries.forEach((entry, entryIndex) => {
+    if (entry.year !== null) {
+      minYear = minYear === null ? entry.year : Math.min(minYear, entry.year);
+      maxYear = maxYear === null ? entry.year : Math.max(maxYear, entry.year);
+    }
+    for (const text of titleKeys(entry.title)) {
+      const keyIndex = keys.length;
+      const words = text.split(' ');
+      keys.push({ entry: entryIndex, words, text });
+      const same = byText.get(text);
+      if (same) same.push(keyIndex);
+      else byText.set(text, [keyIndex]);
+      for (const word of new Set(words)) {
+        const list = postings.get(word);
+        if (list) list.push(keyIndex);
+        else postings.set(word, [keyIndex]);
+      }
+    }
+  });
+  const vocabulary = createFuzzyVocabulary(postings.keys());
+  const people = createPeopleIndex(entries);
+  const autocomplete = createAutocomplete(entries, keys);
+
+  /** Entries whose key equals the words, with or without a leading English article; by entry position. */
+  function exactMatches(words: string[]): Map<number, Ranked> {
+    const hits = [...(byText.get(words.join(' ')) ?? [])];
+    if (words.length > 1 && ENGLISH_ARTICLES.has(words[0]!)) {
+      hits.push(...(byText.get(words.slice(1).join(' ')) ?? []));
+    }
+    const matches = new Map<number, Ranked>();
+    for (const k of hits) {
+      const entryIndex = keys[k]!.entry;
+      const entry = entries[entryIndex]!;
+      if (!matches.has(entryIndex))
+        matches.set(entryIndex, { entry, score: 1, allQueryWords: true, wholeTitle: true });
+    }
+    return matches;
+  }
+
+  /** Per query word: the title words it may stand for, with their credit. */
+  function expandWords(words: string[], prefixLast: boolean): Map<string, number>[] {
+    return words.map((word, i) => {
+      const credits = new Map<string, number>();
+      for (const { word: w, edits } of vocabulary.lookup(word)) credits.set(w, FUZZY_WORD_CREDIT[edits] ?? 0);
+      if (prefixLast && i === words.length - 1 && word.length >= 3) {
+        for (const w of vocabulary.withPrefix(word, 50))
+          if (!credits.has(w)) credits.set(w, PREFIX_WORD_CREDIT);
+      }
+      return credits;
+    });
+  }
+
+  /**
+   * Posting lists to draw candidates from: those of the rarer query words only, since a good match contains
+   * them ("terminator 2" need not score every title with a "2"), or the rarest word's when all are common.
+   */
+  function candidatePostings(expanded: Map<string, number>[]): number[][] {
+    const perWord = expanded.map((credits) => [...credits.keys()].map((w) => postings.get(w) ?? []));
+    const sizes = perWord.map((lists) => lists.reduce((sum, l) => sum + l.length, 0));
+    const rare = perWord.filter((_, i) => sizes[i]! > 0 && sizes[i]! <= RARE_WORD_POSTINGS);
+    if (rare.length > 0) return rare.flat();
+    let rarest = -1;
+    sizes.forEach((size, i) => {
+      if (size > 0 && size <= MAX_POSTING_FOR_CANDIDATES && (rarest < 0 || size < sizes[rarest]!)) rarest = i;
+    });
+    return rarest < 0 ? [] : perWord[rarest]!;
+  }
+
+  function scoreKey(expanded: Map<string, number>[], key: IndexedKey): Ranked {
+    let queryCredit = 0;
+    let matchedWords = 0;
+    const used = new Set<number>();
+    for (const credits of expanded) {
+      let best = 0;
+      let bestAt = -1;
+      for (let at = 0; at < key.words.length; at++) {
+        const credit = used.has(at) ? 0 : (credits.get(key.words[at]!) ?? 0);
+        if (credit > best) {
+          best = credit;
+          bestAt = at;
+        }
+      }
+      if (bestAt >= 0) {
+        used.add(bestAt);
+        matchedWords++;
+      }
+      queryCredit += best;
+    }
+    const queryCoverage = queryCredit / Math.max(1, expanded.length);
+    const keyCoverage = queryCredit / Math.max(1, key.words.length, expanded.length);
+    // Only an exact normalised match earns 1: "alien" must beat "aliens" even at full word coverage.
+    const score = Math.min(
+      0.97,
+      QUERY_COVERAGE_WEIGHT * queryCoverage + (1 - QUERY_COVERAGE_WEIGHT) * keyCoverage,
+    );
+    const allQueryWords = matchedWords === expanded.length;
+    return {
+      entry: entries[key.entry]!,
+      score,
+      allQueryWords,
+      wholeTitle: allQueryWords && used.size === key.words.length,
+    };
+  }
+
+  function rank(query: TitleQuery, prefixLast: boolean): Ranked[] {
+    const words = query.words.slice(0, MAX_QUERY_WORDS);
+    if (words.length === 0) return [];
+    const exact = exactMatches(words);
+    const expanded = expandWords(words, prefixLast);
+    const candidates = new Set<number>();
+    for (const list of candidatePostings(expanded)) {
+      for (const k of list) {
+        if (candidates.size >= MAX_CANDIDATES) break;
+        candidates.add(k);
+      }
+    }
+    const best = exact;
+    for (const k of candidates) {
+      const key = keys[k]!;
+      if (best.get(key.entry)?.score === 1) continue;
+      const ranked = scoreKey(expanded, key);
+      const previous = best.get(key.entry);
+      if (!previous || previous.score < ranked.score) best.set(key.entry, ranked);
+    }
+    const matches = [...best.values()];
+    if (query.year !== null) {
+      for (const m of matches) {
+        const gap = m.entry.year === null ? Number.POSITIVE_INFINITY : Math.abs(m.entry.year - query.year);
+        if (gap === 1) m.score *= NEAR_YEAR_FACTOR;
+        else if (gap > 1) m.score *= WRONG_YEAR_FACTOR;
+      }
+    }
+    return matches.sort(byScoreThenPopularity);
+  }
+
+  /** The query read every plausible way ("airport 1975" with and without a year), best reading first. */
+  function rankQuery(query: string, prefixLast: boolean): Ranked[] {
+    const readings = splitQueryYear(query, minYear ?? 0, maxYear ?? FALLBACK_MAX_YEAR);
+    let bestRanking: Ranked[] = [];
+    for (const reading of readings) {
+      const ranking = rank(reading, prefixLast);
+      if ((ranking[0]?.score ?? 0) > (bestRanking[0]?.score ?? 0)) bestRanking = ranking;
+    }
+    return bestRanking;
+  }
+
+  return {
+    entries,
+    words: vocabulary,
+    get minYear() {
+      return minYear;
+    },
+    get maxYear() {
+      return maxYear;
+    },
+    resolve(query) {
+      return classify(typeof query === 'string' ? rankQuery(query, false) : []);
+    },
+    search(query, limit) {
+      if (typeof query !== 'string' || limit <= 0) return [];
+      // Exact titles, then titles holding every word, each by popularity: "star wars" lists the saga first.
+      const tier = (m: Ranked) => (m.score === 1 ? 2 : m.allQueryWords ? 1 : 0);
+      return rankQuery(query, true)
+        .filter((m) => m.score >= SUGGESTION_MIN_SCORE)
+        .sort((a, b) => tier(b) - tier(a) || (tier(a) === 0 ? b.score - a.score : 0) || byPopularity(a, b))
+        .slice(0, limit)
+        .map(toMatch);
+    },
+    autocomplete(prefix, limit) {
+      if (typeof prefix !== 'string' || limit <= 0) return [];
+      const hits = autocomplete.complete(normalizeWords(prefix).join(' '), limit);
+      if (hits.length > 0 || prefix.trim().length < 3) return hits;
+      // Nothing starts that way: probably a typo, so fall back to the fuzzy word search.
+      return this.search(prefix, limit);
+    },
+    exact(query) {
+      if (typeof query !== 'string') return [];
+      const words = normalizeTitle(query).split(' ');
+      return [...exactMatches(words).values()].sort(byScoreThenPopularity);
+    },
+    findPerson: (words) => people.find(words),
+  };
+}
