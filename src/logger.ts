@@ -19,6 +19,14 @@ const REDACT_PATHS = [
   'headers.authorization',
   'databaseUrl',
   '*.databaseUrl',
+  // Two levels deep too, so logging a whole config (`{ config }`) redacts `config.discord.token` etc.
+  '*.*.token',
+  '*.*.botToken',
+  '*.*.signingSecret',
+  '*.*.appToken',
+  '*.*.apiKey',
+  '*.*.readToken',
+  '*.*.authorization',
 ];
 
 export type Logger = pino.Logger;

@@ -1,0 +1,158 @@
+/**
+ * The scale-up: trains the production recommender on generated data with the shape of MovieLens 25M
+ * at growing sizes and times training and recommendation. Each size runs in its own child process,
+ * so its peak RSS is its own and a size that runs out of memory does not take the benchmark down.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { trainRecommender } from '../src/recommend/train.ts';
+import type { ItemMeta, RatingRecord, UserState } from '../src/recommend/types.ts';
+import { type LatencySummary, peakRssMb, round, summarize } from './stats.ts';
+import { describeRatings, generateRatings, type SyntheticRatings } from './synthetic.ts';
+
+export interface ScalePointResult {
+  targetRatings: number;
+  shape: Record<string, number>;
+  generateSeconds: number;
+  trainSeconds: number;
+  /** In-memory model latency (no database): the database part does not grow with the catalog. */
+  recommendMs: LatencySummary;
+  /** `similar` (more like this), same users. */
+  similarMs: LatencySummary;
+  peakRssMb: number;
+}
+
+export type ScalePointOutcome = ScalePointResult | { targetRatings: number; skipped: string };
+
+/** Child-process heap limit: 25M rating objects need far more than Node's default. */
+const CHILD_HEAP_MB = 14_000;
+const WORKER_PATH = fileURLToPath(import.meta.url);
+
+function toDataset(data: SyntheticRatings): { items: ItemMeta[]; ratings: RatingRecord[] } {
+  const items: ItemMeta[] = [];
+  for (let i = 0; i < data.items; i++) {
+    items.push({
+      id: i + 1,
+      title: `Synthetic Movie ${i + 1}`,
+      year: data.itemYear[i]!,
+      genres: data.itemGenres[i]!,
+      tags: [],
+      directors: [],
+      cast: [],
+      runtime: null,
+    });
+  }
+  const ratings: RatingRecord[] = new Array(data.user.length);
+  for (let k = 0; k < data.user.length; k++) {
+    ratings[k] = {
+      user: data.user[k]! + 1,
+      item: data.item[k]! + 1,
+      rating: data.halfStars[k]! / 2,
+      timestamp: data.timestamp[k]!,
+    };
+  }
+  return { items, ratings };
+}
+
+/** The request-time state of user `u` (index), as the bot would read it from the database. */
+function userState(data: SyntheticRatings, starts: Int32Array, u: number): UserState {
+  const ratings: { item: number; rating: number; timestamp: number }[] = [];
+  for (let k = starts[u]!; k < starts[u + 1]!; k++) {
+    ratings.push({ item: data.item[k]! + 1, rating: data.halfStars[k]! / 2, timestamp: data.timestamp[k]! });
+  }
+  return { ratings, notInterested: [], seen: [], watchlist: [] };
+}
+
+/** One scale point, in this process. */
+export function runScalePoint(targetRatings: number, seed: number, sampleUsers: number): ScalePointResult {
+  let t0 = performance.now();
+  const data = generateRatings(targetRatings, seed);
+  const generateSeconds = (performance.now() - t0) / 1000;
+  const shape = describeRatings(data);
+  let dataset: ReturnType<typeof toDataset> | undefined = toDataset(data);
+  t0 = performance.now();
+  const model = trainRecommender(dataset);
+  const trainSeconds = (performance.now() - t0) / 1000;
+  dataset = undefined; // let the rating objects go before timing requests
+
+  const starts = new Int32Array(data.users + 1);
+  for (let k = 0; k < data.user.length; k++) starts[data.user[k]! + 1]!++;
+  for (let u = 0; u < data.users; u++) starts[u + 1]! += starts[u]!;
+  const step = Math.max(1, Math.floor(data.users / sampleUsers));
+  const recommend: number[] = [];
+  const similar: number[] = [];
+  for (let u = 0, seen = 0; u < data.users && seen < sampleUsers; u += step, seen++) {
+    const user = userState(data, starts, u);
+    let s = performance.now();
+    const recs = model.recommend(user, { n: 10 });
+    recommend.push(performance.now() - s);
+    const anchor = recs[0]?.item ?? 1;
+    s = performance.now();
+    model.similar(anchor, { n: 10, user });
+    similar.push(performance.now() - s);
+  }
+  return {
+    targetRatings,
+    shape,
+    generateSeconds: round(generateSeconds),
+    trainSeconds: round(trainSeconds),
+    recommendMs: summarize(recommend),
+    similarMs: summarize(similar),
+    peakRssMb: peakRssMb(),
+  };
+}
+
+/** Runs one scale point in a child process with a large heap; resolves with its result or why it failed. */
+export function runScalePointIsolated(
+  targetRatings: number,
+  options: { seed: number; sampleUsers: number; timeoutMs: number },
+): Promise<ScalePointOutcome> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        `--max-old-space-size=${CHILD_HEAP_MB}`,
+        '--import',
+        'tsx',
+        WORKER_PATH,
+        String(targetRatings),
+        String(options.seed),
+        String(options.sampleUsers),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) {
+        try {
+          resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ScalePointResult);
+          return;
+        } catch {}
+      }
+      const why =
+        signal === 'SIGKILL'
+          ? `over the ${Math.round(options.timeoutMs / 1000)} s budget`
+          : `exit ${code ?? signal}`;
+      resolve({
+        targetRatings,
+        skipped: `${why}: ${err.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`,
+      });
+    });
+  });
+}
+
+// Worker entry: `node --import tsx bench/scale.ts <ratings> <seed> <sampleUsers>` prints one JSON line.
+if (process.argv[1] === WORKER_PATH) {
+  const [ratings, seed, sample] = process.argv.slice(2).map(Number);
+  const result = runScalePoint(ratings!, seed!, sample!);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
