@@ -1,0 +1,206 @@
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { models, movies, ratings } from '../db/schema.ts';
+import type { Logger } from '../logger.ts';
+import { HybridRecommender } from './hybrid.ts';
+import type { DeepPartial, HybridConfig } from './hybrid-config.ts';
+import { MODEL_FORMAT } from './hybrid-state.ts';
+import { deserializeModel, serializeModel } from './serialize.ts';
+import { HYBRID_MODEL_NAME, trainHybridState } from './train.ts';
+import type { Dataset, ItemMeta, Recommender } from './types.ts';
+
+/** How often `current()` looks for a newer stored model or a changed catalog. */
+export const MODEL_POLL_INTERVAL_MS = 5_000;
+/** Stored models kept per name; older ones are deleted after a new one is stored. */
+const MODELS_KEPT = 3;
+
+export interface RecommenderService {
+  /** The newest stored model (loaded once, refreshed when a newer one appears); trains one if none fits. */
+  current(): Promise<Recommender>;
+  /** Tells the service the catalog changed: the next `current()` checks at once and retrains if needed. */
+  catalogChanged(): void;
+  /** Trains on the database's movies and ratings, stores the model and serves it. */
+  retrain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RecommenderServiceOptions {
+  db: Database;
+  logger: Logger;
+  config?: DeepPartial<HybridConfig>;
+  pollIntervalMs?: number;
+}
+
+/** Identifies the catalog a model was trained on; any difference means the model is stale. */
+interface CatalogFingerprint {
+  movies: number;
+  maxId: number;
+  updatedAt: string | null;
+}
+
+interface Loaded {
+  id: number;
+  recommender: HybridRecommender;
+}
+
+/** Serves the newest trained model from the `models` table, shared by every process on the database. */
+export function createRecommenderService(options: RecommenderServiceOptions): RecommenderService {
+  const { db, logger } = options;
+  const pollMs = options.pollIntervalMs ?? MODEL_POLL_INTERVAL_MS;
+  let loaded: Loaded | undefined;
+  let lastCheck = 0;
+  let forceCheck = false;
+  let training: Promise<Loaded> | undefined;
+  let closed = false;
+
+  async function trainAndStore(): Promise<Loaded> {
+    training ??= (async () => {
+      try {
+        const started = performance.now();
+        const fingerprint = await catalogFingerprint(db);
+        const dataset = await readDataset(db);
+        const state = trainHybridState(dataset, { config: options.config });
+        const bytes = serializeModel(state);
+        const meta = {
+          format: MODEL_FORMAT,
+          catalog: fingerprint,
+          ratings: state.ratingCount,
+          users: state.userCount,
+          items: state.items.length,
+          bytes: bytes.length,
+        };
+        const [row] = await db
+          .insert(models)
+          .values({ name: HYBRID_MODEL_NAME, meta, data: bytes })
+          .returning({ id: models.id });
+        await pruneOldModels(db, row!.id);
+        logger.info(
+          { model: HYBRID_MODEL_NAME, ms: Math.round(performance.now() - started), ...meta },
+          'model trained',
+        );
+        loaded = { id: row!.id, recommender: new HybridRecommender(state) };
+        return loaded;
+      } finally {
+        training = undefined;
+      }
+    })();
+    return training;
+  }
+
+  async function refresh(): Promise<void> {
+    const [newest] = await db
+      .select({ id: models.id, meta: models.meta })
+      .from(models)
+      .where(eq(models.name, HYBRID_MODEL_NAME))
+      .orderBy(desc(models.id))
+      .limit(1);
+    const fingerprint = await catalogFingerprint(db);
+    const fits =
+      newest !== undefined &&
+      newest.meta['format'] === MODEL_FORMAT &&
+      sameFingerprint(newest.meta['catalog'] as CatalogFingerprint | undefined, fingerprint);
+    if (!fits) {
+      if (loaded) {
+        logger.info({ catalog: fingerprint }, 'catalog changed: retraining the model in the background');
+        void trainAndStore().catch((error) => logger.error({ err: error }, 'background retraining failed'));
+      } else {
+        await trainAndStore();
+      }
+      return;
+    }
+    if (loaded?.id === newest.id) return;
+    const [row] = await db.select({ data: models.data }).from(models).where(eq(models.id, newest.id));
+    const state = row ? deserializeModel(row.data) : null;
+    if (!state) {
+      if (!loaded) await trainAndStore();
+      return;
+    }
+    loaded = { id: newest.id, recommender: new HybridRecommender(state) };
+    logger.debug({ modelId: newest.id }, 'loaded stored model');
+  }
+
+  return {
+    async current() {
+      if (closed) throw new Error('recommender service is closed');
+      const now = Date.now();
+      if (!loaded || forceCheck || now - lastCheck >= pollMs) {
+        lastCheck = now;
+        forceCheck = false;
+        if (training && !loaded) await training;
+        else await refresh();
+      }
+      return loaded!.recommender;
+    },
+    catalogChanged() {
+      forceCheck = true;
+    },
+    async retrain() {
+      await trainAndStore();
+      lastCheck = Date.now();
+    },
+    async close() {
+      closed = true;
+      await training?.catch(() => {});
+    },
+  };
+}
+
+async function catalogFingerprint(db: Database): Promise<CatalogFingerprint> {
+  const [row] = await db
+    .select({
+      movies: sql<number>`count(*)::int`,
+      maxId: sql<number>`coalesce(max(${movies.id}), 0)::int`,
+      updatedAt: sql<string | null>`max(${movies.updatedAt})::text`,
+    })
+    .from(movies);
+  return {
+    movies: Number(row?.movies ?? 0),
+    maxId: Number(row?.maxId ?? 0),
+    updatedAt: row?.updatedAt ?? null,
+  };
+}
+
+function sameFingerprint(a: CatalogFingerprint | undefined, b: CatalogFingerprint): boolean {
+  return a !== undefined && a.movies === b.movies && a.maxId === b.maxId && a.updatedAt === b.updatedAt;
+}
+
+/** Every movie and rating in the database, as the recommender's training input. */
+export async function readDataset(db: Database): Promise<Dataset> {
+  const movieRows = await db.select().from(movies).orderBy(movies.id);
+  const items: ItemMeta[] = movieRows.map((m) => ({
+    id: m.id,
+    title: m.title,
+    year: m.year,
+    genres: m.genres,
+    tags: m.tags,
+    directors: m.directors,
+    cast: m.cast,
+    runtime: m.runtime,
+    overview: m.overview,
+    imdbRating: m.imdbRating,
+    imdbVotes: m.imdbVotes,
+  }));
+  const ratingRows = await db
+    .select({ user: ratings.userId, item: ratings.movieId, rating: ratings.rating, ratedAt: ratings.ratedAt })
+    .from(ratings);
+  return {
+    items,
+    ratings: ratingRows.map((r) => ({
+      user: r.user,
+      item: r.item,
+      rating: r.rating,
+      timestamp: Math.floor(r.ratedAt.getTime() / 1000),
+    })),
+  };
+}
+
+async function pruneOldModels(db: Database, newestId: number): Promise<void> {
+  const keep = await db
+    .select({ id: models.id })
+    .from(models)
+    .where(eq(models.name, HYBRID_MODEL_NAME))
+    .orderBy(desc(models.id))
+    .limit(MODELS_KEPT);
+  const oldest = keep[keep.length - 1]?.id ?? newestId;
+  await db.delete(models).where(and(eq(models.name, HYBRID_MODEL_NAME), lt(models.id, oldest)));
+}

@@ -1,0 +1,118 @@
+import { count } from 'drizzle-orm';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { models, movies, ratings, users } from '../../src/db/schema.ts';
+import { createRecommenderService } from '../../src/recommend/service.ts';
+import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
+
+const logger = pino({ level: 'silent' });
+const empty = { ratings: [], seen: [], notInterested: [], watchlist: [] };
+
+describe.each(DB_KINDS)('recommender service on %s', (kind) => {
+  let handle: TestDatabase;
+
+  beforeAll(async () => {
+    handle = await createTestDatabase(kind);
+    const db = handle.db;
+    await db.insert(movies).values([
+      {
+        title: 'Alien',
+        year: 1979,
+        genres: ['Horror', 'Sci-Fi'],
+        directors: ['Ridley Scott'],
+        source: 'manual',
+        imdbRating: 8.5,
+        imdbVotes: 900_000,
+      },
+      {
+        title: 'Aliens',
+        year: 1986,
+        genres: ['Action', 'Sci-Fi'],
+        directors: ['James Cameron'],
+        source: 'manual',
+        imdbRating: 8.4,
+        imdbVotes: 700_000,
+      },
+      {
+        title: 'Blade Runner',
+        year: 1982,
+        genres: ['Sci-Fi', 'Thriller'],
+        directors: ['Ridley Scott'],
+        source: 'manual',
+        imdbRating: 8.1,
+        imdbVotes: 800_000,
+      },
+      {
+        title: 'Notting Hill',
+        year: 1999,
+        genres: ['Comedy', 'Romance'],
+        directors: ['Roger Michell'],
+        source: 'manual',
+        imdbRating: 7.2,
+        imdbVotes: 300_000,
+      },
+      {
+        title: 'Love Actually',
+        year: 2003,
+        genres: ['Comedy', 'Romance'],
+        directors: ['Richard Curtis'],
+        source: 'manual',
+        imdbRating: 7.6,
+        imdbVotes: 500_000,
+      },
+    ]);
+  });
+
+  afterAll(async () => {
+    await handle?.destroy();
+  });
+
+  it('trains and stores a model on first use, and a second service loads it without training', async () => {
+    const a = createRecommenderService({ db: handle.db, logger });
+    const recA = await a.current();
+    expect(recA.recommend(empty, { n: 3 })).toHaveLength(3);
+    const [stored] = await handle.db.select({ n: count() }).from(models);
+    expect(stored!.n).toBe(1);
+
+    const b = createRecommenderService({ db: handle.db, logger });
+    const recB = await b.current();
+    expect(recB.version).toBe(recA.version);
+    const [after] = await handle.db.select({ n: count() }).from(models);
+    expect(after!.n).toBe(1);
+    await a.close();
+    await b.close();
+  });
+
+  it('picks up a newer model stored by another process, and retrains when the catalog changes', async () => {
+    const reader = createRecommenderService({ db: handle.db, logger, pollIntervalMs: 0 });
+    const writer = createRecommenderService({ db: handle.db, logger });
+    const before = (await reader.current()).version;
+    await new Promise((r) => setTimeout(r, 5));
+    await writer.retrain();
+    const newer = (await writer.current()).version;
+    expect(newer).not.toBe(before);
+    expect((await reader.current()).version).toBe(newer);
+
+    const [movie] = await handle.db
+      .insert(movies)
+      .values({ title: 'Prometheus', year: 2012, genres: ['Sci-Fi'], source: 'manual' })
+      .returning({ id: movies.id });
+    const [user] = await handle.db
+      .insert(users)
+      .values({ externalId: 'console:test', platform: 'console', tenant: 'local' })
+      .returning({ id: users.id });
+    await handle.db
+      .insert(ratings)
+      .values({ userId: user!.id, movieId: movie!.id, rating: 4, source: 'command' });
+    reader.catalogChanged();
+    const retrained = await reader.current();
+    // Retraining on a stale catalog happens in the background while the old model keeps serving.
+    await reader.close();
+    const fresh = createRecommenderService({ db: handle.db, logger });
+    const recent = await fresh.current();
+    expect(recent.recommend(empty, { n: 10 }).map((r) => r.item)).toContain(movie!.id);
+    expect(retrained).toBeDefined();
+    await writer.close();
+    await fresh.close();
+  });
+});
