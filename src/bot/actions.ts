@@ -1,0 +1,80 @@
+import { addMark, removeMark } from '../db/store/marks.ts';
+import { upsertRating } from '../db/store/ratings.ts';
+import { deleteSession, getSession } from '../db/store/sessions.ts';
+import { UserError } from '../errors.ts';
+import { parseActionId } from './action-ids.ts';
+import type { ActionContext } from './context.ts';
+import { forgetNow } from './forget.ts';
+import { CHAT_PAGE_SIZE, moreCommand } from './recommend-list.ts';
+import { titleWithYear } from './render.ts';
+import { formatStars, parseStarsToken } from './text.ts';
+import type { Reply } from './types.ts';
+
+/** Pending "which one did you mean?" choice: the command to re-run with the chosen movie. */
+export interface PickSessionData extends Record<string, unknown> {
+  command: string;
+  template: string;
+}
+
+const EXPIRED: Reply = { text: 'That button has expired. Run the command again.', ephemeral: true };
+
+/** Handles a button press or select choice on one of the core's components. */
+export async function handleAction(ctx: ActionContext): Promise<Reply[]> {
+  const parsed = parseActionId(ctx.event.actionId);
+  if (!parsed)
+    throw new UserError('unknown-action', "I don't know that button any more. Try the command again.");
+  const { verb, args } = parsed;
+  const movieOf = () => {
+    const movie = ctx.view.movie(Number(args[0]));
+    if (!movie) throw new UserError('unknown-movie', 'That movie is no longer in the catalog.');
+    return movie;
+  };
+  switch (verb) {
+    case 'seen': {
+      const movie = movieOf();
+      await addMark(ctx.deps.db, ctx.user.id, movie.id, 'seen');
+      return [{ text: `Marked **${titleWithYear(movie)}** as seen.`, ephemeral: true }];
+    }
+    case 'no': {
+      const movie = movieOf();
+      await addMark(ctx.deps.db, ctx.user.id, movie.id, 'not_interested');
+      return [{ text: `Got it: no more **${titleWithYear(movie)}**.`, ephemeral: true }];
+    }
+    case 'watch': {
+      const movie = movieOf();
+      await addMark(ctx.deps.db, ctx.user.id, movie.id, 'watchlist');
+      return [{ text: `Added **${titleWithYear(movie)}** to your watchlist.`, ephemeral: true }];
+    }
+    case 'unwatch': {
+      const movie = movieOf();
+      await removeMark(ctx.deps.db, ctx.user.id, movie.id, 'watchlist');
+      return [{ text: `Removed **${titleWithYear(movie)}** from your watchlist.`, ephemeral: true }];
+    }
+    case 'rate': {
+      const movie = movieOf();
+      const stars = parseStarsToken(ctx.event.value ?? '');
+      if (stars === null) throw new UserError('bad-stars', 'Pick a number of stars from 0.5 to 5.');
+      await upsertRating(ctx.deps.db, ctx.user.id, movie.id, stars, 'button');
+      return [{ text: `Rated **${titleWithYear(movie)}** ${formatStars(stars)}.`, ephemeral: true }];
+    }
+    case 'more':
+      return [await moreCommand(ctx, CHAT_PAGE_SIZE, args[0])];
+    case 'pick': {
+      const session = await getSession<PickSessionData>(ctx.deps.db, args[0] ?? '', ctx.user.id, ctx.now);
+      if (!session) return [EXPIRED];
+      await deleteSession(ctx.deps.db, session.id);
+      return ctx.run(session.data.command, session.data.template.replace('{movie}', `#${Number(args[1])}`));
+    }
+    case 'forget': {
+      const session = await getSession(ctx.deps.db, args[0] ?? '', ctx.user.id, ctx.now);
+      if (!session) return [EXPIRED];
+      return [await forgetNow(ctx.deps, ctx.user.externalId)];
+    }
+    case 'cancel': {
+      await deleteSession(ctx.deps.db, args[0] ?? '');
+      return [{ text: 'Cancelled. Nothing was changed.', ephemeral: true }];
+    }
+    default:
+      throw new UserError('unknown-action', "I don't know that button any more. Try the command again.");
+  }
+}

@@ -1,0 +1,62 @@
+import type { CatalogMovie } from '../catalog/catalog.ts';
+import type { Database } from '../db/client.ts';
+import type { UserRow } from '../db/store/users.ts';
+import type { Logger } from '../logger.ts';
+import type { Recommender, UserState } from '../recommend/types.ts';
+import type { CatalogSource, CatalogView } from './catalog-view.ts';
+import type { ActionEvent, CommandEvent, CommandSpecInfo, Reply } from './types.ts';
+
+/** The recommender as the core needs it (the engine's RecommenderService fits). */
+export interface RecommenderSource {
+  current(): Promise<Recommender>;
+  catalogChanged(): void;
+}
+
+/** What {@link createBotCore} is built from. */
+export interface BotCoreDeps {
+  db: Database;
+  logger: Logger;
+  catalog: CatalogSource;
+  recommender: RecommenderSource;
+  /** Requests per user per minute before a friendly "slow down" (config.rateLimitPerMinute). */
+  rateLimitPerMinute?: number;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+/** Everything a command's `run` gets. */
+export interface CommandContext {
+  deps: BotCoreDeps;
+  event: CommandEvent;
+  user: UserRow;
+  view: CatalogView;
+  /** The command's text, trimmed (length already checked). */
+  text: string;
+  now: Date;
+  /** Finds the movie a user means; throws a UserError or asks which one. */
+  resolveMovie(query: string): CatalogMovie;
+  recommender(): Promise<Recommender>;
+  /** Read fresh from the database. */
+  userState(): Promise<UserState>;
+  /** Runs another command as the same user (pick buttons, `more`). */
+  run(command: string, text: string): Promise<Reply[]>;
+}
+
+/** A button press or select, with the same helpers. */
+export interface ActionContext extends Omit<CommandContext, 'event' | 'text'> {
+  event: ActionEvent;
+}
+
+/** A command: one file each under `commands/`, registered in `commands/index.ts`. */
+export interface CommandSpec extends CommandSpecInfo {
+  /** Other names users type (`not-interested` → `no`). */
+  aliases?: string[];
+  /** Left out of /help and platform registration. */
+  hidden?: boolean;
+  run(ctx: CommandContext): Promise<Reply | Reply[]>;
+}
+
+/** Declares a command (keeps the object literal typed). */
+export function defineCommand(spec: CommandSpec): CommandSpec {
+  return spec;
+}

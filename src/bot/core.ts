@@ -1,0 +1,250 @@
+import { saveCard } from '../db/store/cards.ts';
+import { claimEvent, eventKey } from '../db/store/events.ts';
+import { purgeTenant, tenantKey } from '../db/store/forget.ts';
+import { countRequest, createSession } from '../db/store/sessions.ts';
+import { getOrCreateUser, type UserRow } from '../db/store/users.ts';
+import { DatabaseUnavailableError, isUserError, UserError } from '../errors.ts';
+import { isConnectionError } from '../ops/instrument.ts';
+import type { Recommender, UserState } from '../recommend/types.ts';
+import { actionId } from './action-ids.ts';
+import { handleAction, type PickSessionData } from './actions.ts';
+import type { CatalogView } from './catalog-view.ts';
+import { COMMANDS, findCommand } from './commands/index.ts';
+import type { BotCoreDeps, CommandContext } from './context.ts';
+import { handleReaction } from './reaction-handler.ts';
+import { popularityLine, titleWithYear } from './render.ts';
+import { resolveMovie, TitleChoiceNeeded } from './resolve-movie.ts';
+import { checkInputLength, sanitizeEcho } from './text.ts';
+import type { BotCore, BotEvent, CommandEvent, Reply } from './types.ts';
+import { loadUserState } from './user-state.ts';
+
+const RATE_WINDOW_MS = 60_000;
+const DEFAULT_RATE_LIMIT = 30;
+const PICK_SESSION_TTL_MS = 30 * 60 * 1000;
+const AUTOCOMPLETE_LIMIT = 10;
+/** Nested command runs (pick → command → …) stop here. */
+const MAX_RUN_DEPTH = 3;
+
+/**
+ * The platform-neutral bot: turns {@link BotEvent}s into {@link Reply} values. All state lives in the
+ * database (sessions, cards, delivery claims, rate-limit counters), so a restart or a second process
+ * loses nothing.
+ */
+export function createBotCore(deps: BotCoreDeps): BotCore {
+  const now = deps.now ?? (() => new Date());
+  const limit = deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT;
+
+  async function dispatch(event: BotEvent): Promise<Reply[]> {
+    const user = await getOrCreateUser(deps.db, event.actor.userKey, event.actor.displayName?.slice(0, 100));
+    const tenant = tenantKey(event.channel.platform, event.channel.tenant);
+    const at = now();
+    if ((await countRequest(deps.db, user.id, RATE_WINDOW_MS, at)) > limit) {
+      return [
+        {
+          text: `Easy there! You can send ${limit} requests a minute; try again in a few seconds.`,
+          ephemeral: true,
+          data: { outcome: 'user_error', error: 'rate-limited' },
+        },
+      ];
+    }
+    const view = await deps.catalog.current();
+    if (event.type === 'reaction') return handleReaction(deps.db, view, user, event, tenant);
+    if (!(await claimEvent(deps.db, eventKey(user.externalId, event.id), tenant))) return [];
+    const base = baseContext(user, view, at);
+    if (event.type === 'action') {
+      return handleAction({
+        ...base,
+        event,
+        run: (command, text) => runCommand({ ...commandEventFrom(event), command, text }, user, view, at, 1),
+      });
+    }
+    return runCommand(event, user, view, at, 0);
+  }
+
+  function baseContext(user: UserRow, view: CatalogView, at: Date) {
+    let state: Promise<UserState> | undefined;
+    let recommender: Promise<Recommender> | undefined;
+    return {
+      deps,
+      user,
+      view,
+      now: at,
+      resolveMovie: (query: string) => resolveMovie(view, query),
+      recommender: () => (recommender ??= deps.recommender.current()),
+      // Fresh per request: commands that write then read call it after writing.
+      userState: () => (state ??= loadUserState(deps.db, user)),
+    };
+  }
+
+  async function runCommand(
+    event: CommandEvent,
+    user: UserRow,
+    view: CatalogView,
+    at: Date,
+    depth: number,
+  ): Promise<Reply[]> {
+    if (depth > MAX_RUN_DEPTH) throw new Error('command re-entry too deep');
+    const spec = findCommand(event.command);
+    if (!spec) {
+      throw new UserError(
+        'unknown-command',
+        `I don't know \`/${sanitizeEcho(event.command, 30)}\`. Try \`/help\`.`,
+      );
+    }
+    const text = commandText(
+      event,
+      spec.options.map((o) => o.name),
+    );
+    checkInputLength(text);
+    const ctx: CommandContext = {
+      ...baseContext(user, view, at),
+      event,
+      text,
+      run: (command, t) =>
+        runCommand({ ...event, command, text: t, options: undefined }, user, view, at, depth + 1),
+    };
+    try {
+      const out = await spec.run(ctx);
+      return Array.isArray(out) ? out : [out];
+    } catch (error) {
+      if (error instanceof TitleChoiceNeeded) return [await askWhichOne(error, spec.name, text, user, at)];
+      throw error;
+    }
+  }
+
+  async function askWhichOne(
+    error: TitleChoiceNeeded,
+    command: string,
+    text: string,
+    user: UserRow,
+    at: Date,
+  ): Promise<Reply> {
+    const template = text.includes(error.query) ? text.replace(error.query, '{movie}') : null;
+    const session = template
+      ? await createSession<PickSessionData>(
+          deps.db,
+          user.id,
+          'pick',
+          { command, template },
+          PICK_SESSION_TTL_MS,
+          at,
+        )
+      : null;
+    const lines = error.options.map((m) => `• **${titleWithYear(m)}** — ${popularityLine(m)} · \`#${m.id}\``);
+    const example = template
+      ? `\`/${command} ${template.replace('{movie}', `#${error.options[0]!.id}`)}\``
+      : '';
+    return {
+      text: `"${sanitizeEcho(error.query)}" could be several movies. Which one?\n${lines.join('\n')}${example ? `\nPick one below or type e.g. ${example}` : ''}`,
+      ephemeral: true,
+      actions: session
+        ? error.options.map((m) => ({
+            id: actionId('pick', session.id, m.id),
+            label: titleWithYear(m).slice(0, 80),
+          }))
+        : [],
+      data: {
+        outcome: 'user_error',
+        error: 'ambiguous-title',
+        options: error.options.map((m) => ({ movieId: m.id, title: titleWithYear(m) })),
+      },
+    };
+  }
+
+  return {
+    commands: COMMANDS.filter((c) => !c.hidden).map(({ name, description, usage, options, adminOnly }) => ({
+      name,
+      description,
+      usage,
+      options,
+      adminOnly,
+    })),
+
+    async handle(event) {
+      try {
+        return await dispatch(event);
+      } catch (error) {
+        return errorReplies(deps, event, error);
+      }
+    },
+
+    async messagePosted(reply, messageKey, channel) {
+      const movieIds = (reply.cards ?? []).map((c) => c.movieId);
+      if (movieIds.length === 0) return;
+      const sessionId = typeof reply.data?.sessionId === 'string' ? reply.data.sessionId : null;
+      await saveCard(deps.db, {
+        messageKey,
+        tenant: tenantKey(channel.platform, channel.tenant),
+        movieIds,
+        sessionId,
+      });
+    },
+
+    async autocomplete(query) {
+      const view = await deps.catalog.current();
+      return view.index.autocomplete(query.slice(0, 100), AUTOCOMPLETE_LIMIT).map((m) => ({
+        name: titleWithYear(m.entry).slice(0, 100),
+        value: `#${m.entry.id}`,
+      }));
+    },
+
+    purgeTenant: (platform, tenant) => purgeTenant(deps.db, platform, tenant),
+  };
+}
+
+/** Discord sends typed options; everyone else sends text. Options are joined in declaration order. */
+function commandText(event: CommandEvent, optionNames: string[]): string {
+  const text = (event.text ?? '').trim();
+  if (text || !event.options) return text;
+  return optionNames
+    .map((n) => event.options?.[n])
+    .filter((v) => v !== undefined && v !== '')
+    .join(' ')
+    .trim();
+}
+
+function commandEventFrom(event: BotEvent): CommandEvent {
+  return { id: event.id, actor: event.actor, channel: event.channel, type: 'command', command: '', text: '' };
+}
+
+/** A user error becomes an ephemeral friendly reply; anything else is logged and apologised for. */
+function errorReplies(deps: BotCoreDeps, event: BotEvent, error: unknown): Reply[] {
+  if (isUserError(error)) {
+    return [{ text: error.message, ephemeral: true, data: { outcome: 'user_error', error: error.code } }];
+  }
+  if (
+    error instanceof DatabaseUnavailableError ||
+    isConnectionError(error) ||
+    isConnectionError((error as Error)?.cause)
+  ) {
+    deps.logger.warn({ err: error, event: describe(event) }, 'database unavailable');
+    return [
+      {
+        text: "I can't reach my database right now. Please try again in a moment.",
+        ephemeral: true,
+        data: { outcome: 'unavailable' },
+      },
+    ];
+  }
+  deps.logger.error({ err: error, event: describe(event) }, 'event failed');
+  return [
+    {
+      text: 'Sorry, something went wrong on my side. Please try again.',
+      ephemeral: true,
+      data: { outcome: 'error' },
+    },
+  ];
+}
+
+/** Context for logs without message text (it may hold personal data). */
+function describe(event: BotEvent) {
+  return {
+    type: event.type,
+    id: event.id,
+    user: event.actor.userKey,
+    channel: event.channel.key,
+    command: event.type === 'command' ? event.command : undefined,
+    actionId: event.type === 'action' ? event.actionId : undefined,
+    emoji: event.type === 'reaction' ? event.emoji : undefined,
+  };
+}

@@ -1,0 +1,225 @@
+import { logRecommendations } from '../db/store/recommendation-log.ts';
+import {
+  createSession,
+  getSession,
+  latestSession,
+  type SessionRow,
+  updateSession,
+} from '../db/store/sessions.ts';
+import { buildRecommendRequest } from '../nlp/constraints.ts';
+import { describePreferences, parsePreferences } from '../nlp/parse-preferences.ts';
+import type { ParsedPreferences } from '../nlp/types.ts';
+import type { Recommendation, Recommender, RecommendOptions, UserState } from '../recommend/types.ts';
+import { actionId } from './action-ids.ts';
+import type { CommandContext } from './context.ts';
+import { cardData, displayTitle, movieCard, reasonText } from './render.ts';
+import { sanitizeEcho } from './text.ts';
+import type { Reply } from './types.ts';
+
+/** Cards per page in chat; `ask` asks for 10. */
+export const CHAT_PAGE_SIZE = 5;
+export const MAX_PAGE_SIZE = 10;
+/** How deep a list is computed once, so "more" pages through the same ranking. */
+export const LIST_DEPTH = 60;
+export const RECOMMEND_SESSION_KIND = 'recommend';
+export const RECOMMEND_SESSION_TTL_MS = 24 * 60 * 60 * 1000;
+/** Mixed lists: per five picks, this pattern of sources (P personal, B because-you-liked, X popular). */
+const MIX_PATTERN = ['P', 'P', 'B', 'P', 'X'] as const;
+/** Ratings at or above this count as "liked" for because-you-liked picks. */
+const LIKED_MIN = 4;
+const BECAUSE_SEEDS = 3;
+
+interface ListEntry {
+  id: number;
+  score: number;
+  reason: string;
+  label: string | null;
+  predicted: number | null;
+}
+
+interface RecommendSessionData extends Record<string, unknown> {
+  entries: ListEntry[];
+  cursor: number;
+  text: string;
+  parsed: ParsedPreferences | null;
+  notes: string[];
+}
+
+type Ctx = Pick<CommandContext, 'deps' | 'user' | 'view' | 'now' | 'recommender' | 'userState'>;
+
+/** Computes a fresh list for `/recommend [text]`, stores it in a session, and shows its first page. */
+export async function recommendCommand(ctx: Ctx, text: string, pageSize: number): Promise<Reply> {
+  const [rec, state] = await Promise.all([ctx.recommender(), ctx.userState()]);
+  let parsed: ParsedPreferences | null = null;
+  let notes: string[] = [];
+  let entries: ListEntry[];
+  if (text) {
+    parsed = parsePreferences(text, ctx.view.index);
+    const request = buildRecommendRequest(parsed, ctx.view.items);
+    notes = [...(request.relaxations ?? [])];
+    const recs = rec.recommend(
+      state,
+      withOptions(ctx, { n: LIST_DEPTH, filter: request.filter, steer: request.steer }),
+    );
+    entries = recs.map((r) => entry(ctx, r, null));
+  } else {
+    entries = mixedList(ctx, rec, state);
+  }
+  const session = await createSession<RecommendSessionData>(
+    ctx.deps.db,
+    ctx.user.id,
+    RECOMMEND_SESSION_KIND,
+    { entries, cursor: 0, text, parsed, notes },
+    RECOMMEND_SESSION_TTL_MS,
+    ctx.now,
+  );
+  return showPage(ctx, session, pageSize, rec.version);
+}
+
+/** The next page of the user's latest list (or of a given session, from a "More" button). */
+export async function moreCommand(ctx: Ctx, pageSize: number, sessionId?: string): Promise<Reply> {
+  const session = sessionId
+    ? await getSession<RecommendSessionData>(ctx.deps.db, sessionId, ctx.user.id, ctx.now)
+    : await latestSession<RecommendSessionData>(ctx.deps.db, ctx.user.id, RECOMMEND_SESSION_KIND, ctx.now);
+  if (!session) {
+    return { text: 'There is no list to continue. Ask for one with `/recommend`.', ephemeral: true };
+  }
+  const rec = await ctx.recommender();
+  return showPage(ctx, session, pageSize, rec.version);
+}
+
+/** Default diversity for chat lists: a little variety beats five near-identical sequels. */
+const CHAT_DIVERSITY = 0.2;
+
+function withOptions(_ctx: Ctx, options: RecommendOptions): RecommendOptions {
+  return { diversity: CHAT_DIVERSITY, ...options };
+}
+
+function entry(ctx: Ctx, r: Recommendation, label: string | null): ListEntry {
+  return {
+    id: r.item,
+    score: r.score,
+    reason: reasonText(r.reason, ctx.view),
+    label,
+    predicted: r.predictedRating,
+  };
+}
+
+/** Personal picks, "because you liked X" picks and popular picks, interleaved and labelled. */
+function mixedList(ctx: Ctx, rec: Recommender, state: UserState): ListEntry[] {
+  const personal = rec.recommend(state, withOptions(ctx, { n: LIST_DEPTH }));
+  if (state.ratings.length === 0) return personal.map((r) => entry(ctx, r, 'Popular'));
+  const liked = [...state.ratings]
+    .filter((r) => r.rating >= LIKED_MIN)
+    .sort((a, b) => b.rating - a.rating || b.timestamp - a.timestamp)
+    .slice(0, BECAUSE_SEEDS);
+  const because: ListEntry[] = [];
+  for (let round = 0; round < 8; round++) {
+    for (const seed of liked) {
+      const movie = ctx.view.movie(seed.item);
+      if (!movie) continue;
+      const sims = rec.similar(seed.item, { ...withOptions(ctx, { n: 8 }), user: state });
+      const pick = sims[round];
+      if (pick) because.push(entry(ctx, pick, `Because you liked ${displayTitle(movie)}`));
+    }
+  }
+  const anonymous: UserState = { ...state, ratings: [] };
+  const popular = rec
+    .recommend(anonymous, withOptions(ctx, { n: LIST_DEPTH, diversity: 0 }))
+    .map((r) => entry(ctx, { ...r, reason: { kind: 'popular' } }, 'Popular'));
+  const queues = {
+    P: personal.map((r) => entry(ctx, r, 'Personal pick')),
+    B: because,
+    X: popular,
+  };
+  const rated = new Set(state.ratings.map((r) => r.item));
+  const used = new Set<number>();
+  const out: ListEntry[] = [];
+  const take = (key: keyof typeof queues): ListEntry | undefined => {
+    for (const k of [key, 'P', 'B', 'X'] as const) {
+      const q = queues[k];
+      while (q.length > 0) {
+        const e = q.shift()!;
+        if (!used.has(e.id) && !rated.has(e.id)) return e;
+      }
+    }
+    return undefined;
+  };
+  for (let i = 0; out.length < LIST_DEPTH; i++) {
+    const e = take(MIX_PATTERN[i % MIX_PATTERN.length]!);
+    if (!e) break;
+    used.add(e.id);
+    out.push(e);
+  }
+  return out;
+}
+
+/** Shows the next `pageSize` entries the user has not rated or dismissed since, and advances the cursor. */
+async function showPage(
+  ctx: Ctx,
+  session: SessionRow<RecommendSessionData>,
+  pageSize: number,
+  model: string,
+): Promise<Reply> {
+  const data = session.data;
+  const state = await ctx.userState();
+  const excluded = new Set([...state.ratings.map((r) => r.item), ...state.notInterested, ...state.seen]);
+  const page: ListEntry[] = [];
+  let cursor = data.cursor;
+  while (cursor < data.entries.length && page.length < pageSize) {
+    const e = data.entries[cursor++]!;
+    if (!excluded.has(e.id) && ctx.view.movie(e.id)) page.push(e);
+  }
+  await updateSession(ctx.deps.db, session.id, { ...data, cursor });
+  const first = data.cursor === 0;
+  if (page.length === 0) {
+    return {
+      text: first
+        ? 'I have nothing to recommend for that yet. Try fewer constraints, or rate a few movies with `/onboard`.'
+        : "That's the end of this list. Ask again with `/recommend` for a fresh one.",
+      data: { movies: [], parsed: data.parsed, sessionId: session.id },
+    };
+  }
+  await logRecommendations(
+    ctx.deps.db,
+    ctx.user.id,
+    model,
+    page.map((e) => ({ movieId: e.id, score: e.score })),
+  );
+  const watch = new Set(state.watchlist);
+  const cards = page.map((e, i) =>
+    movieCard(ctx.view, ctx.view.movie(e.id)!, {
+      predictedStars: e.predicted,
+      reason: e.reason,
+      label: e.label ?? undefined,
+      rank: i + 1,
+      onWatchlist: watch.has(e.id),
+    }),
+  );
+  const header = first ? headerText(data, state.ratings.length) : 'More from the same list:';
+  const hasMore = cursor < data.entries.length;
+  return {
+    text: header,
+    cards,
+    actions: hasMore ? [{ id: actionId('more', session.id), label: 'More', style: 'primary' }] : [],
+    data: {
+      movies: cards.map((c, i) => cardData(c, ctx.view.movie(c.movieId), page[i]!.score)),
+      parsed: data.parsed,
+      sessionId: session.id,
+    },
+  };
+}
+
+function headerText(data: RecommendSessionData, ratingCount: number): string {
+  const lines: string[] = [];
+  if (data.parsed) {
+    const described = describePreferences(data.parsed);
+    lines.push(described ? described : `Recommendations for "${sanitizeEcho(data.text)}"`);
+  } else if (ratingCount === 0) {
+    lines.push('Popular picks to start with. Rate a few (`/onboard`) and these become personal.');
+  } else {
+    lines.push(`Picked for you from your ${ratingCount} rating${ratingCount === 1 ? '' : 's'}:`);
+  }
+  for (const note of data.notes) lines.push(`_${sanitizeEcho(note, 200)}_`);
+  return lines.join('\n');
+}
