@@ -28,7 +28,7 @@ export async function handleReaction(
   return inTransaction(db, async (tx) => {
     if (!(await claimEvent(tx, eventKey(user.externalId, event.id), tenant))) return [];
     const card = await getCard(tx, event.messageKey);
-    if (!card || card.movieIds.length !== 1) return [];
+    if (card?.movieIds.length !== 1) return [];
     const movie = view.movie(card.movieIds[0]!);
     if (!movie) return [];
     const name = `**${titleWithYear(movie)}**`;

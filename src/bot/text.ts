@@ -8,7 +8,7 @@ export const MAX_ECHO_CHARS = 80;
 const MASS_MENTION = /@(everyone|here|channel)\b/gi;
 /** Discord `<@id>`, `<@!id>`, `<@&role>`, `<#chan>`; Slack `<!here>`, `<!channel>`, `<@U123>`, `<!subteam^…>`. */
 const PLATFORM_MENTION = /<[@#!][^>]*>/g;
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
 
 /**
  * Makes user text safe to echo: no mass or user mentions, no control characters, one line, at most
@@ -16,7 +16,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
  */
 export function sanitizeEcho(text: string, max = MAX_ECHO_CHARS): string {
   const clean = text
-    .replace(CONTROL, '')
+    .replace(CONTROL, ' ')
     .replace(PLATFORM_MENTION, '')
     .replace(MASS_MENTION, '@\u200b$1')
     .replace(/\s+/g, ' ')
