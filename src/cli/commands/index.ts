@@ -20,4 +20,23 @@ export const COMMANDS: CliCommandSpec[] = [
     description: 'apply pending database migrations (safe when several processes start at once)',
     load: () => import('./migrate.ts'),
   },
+  {
+    name: 'enrich',
+    description:
+      'fill the TMDB cache (posters, trailers, people, where to watch) for the catalogue, most-rated first',
+    configure: (cmd) => cmd.option('--limit <n>', 'enrich at most this many movies'),
+    load: () => import('./enrich.ts'),
+  },
+  {
+    name: 'stats',
+    description:
+      'community insights: ratings per day, top films, genre mix, raters, recommendation acceptance',
+    configure: (cmd) =>
+      cmd
+        .option('--html <file>', 'also write a self-contained HTML report with charts')
+        .option('--png <file>', 'also write the chart image the chat platforms get')
+        .option('--tenant <id>', 'only users of this guild / team / workspace')
+        .option('--json', 'print the numbers as JSON instead of text'),
+    load: () => import('./stats.ts'),
+  },
 ];
