@@ -1,0 +1,145 @@
+import {
+  Client,
+  type ClientOptions,
+  Events,
+  GatewayIntentBits,
+  type Interaction,
+  type MessageReaction,
+  type PartialMessageReaction,
+  Partials,
+  type PartialUser,
+  type User,
+} from 'discord.js';
+import type { BotCore, PlatformAdapter } from '../../src/bot/types.ts';
+import type { Config } from '../../src/config.ts';
+import type { Logger } from '../../src/logger.ts';
+import type { DeliveryContext } from './deliver.ts';
+import { onAutocomplete, onChatInput, onComponent } from './interactions.ts';
+import { ReactionDeliveryIds, reactionEvent } from './reactions.ts';
+
+export type DiscordAdapterConfig = NonNullable<Config['discord']>;
+
+export interface DiscordAdapterDeps {
+  logger: Logger;
+  /** Extra discord.js client options (tests shorten REST timeouts); intents and partials stay fixed. */
+  clientOptions?: Partial<ClientOptions>;
+  /** How long `start()` waits for the gateway's READY. */
+  readyTimeoutMs?: number;
+}
+
+/** Only what the bot uses: no privileged intents (no message content, no member list). */
+export const DISCORD_INTENTS = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessageReactions,
+  GatewayIntentBits.DirectMessageReactions,
+];
+/** Partials let reactions on messages that are not cached (e.g. sent before a restart) still arrive. */
+export const DISCORD_PARTIALS = [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User];
+const DEFAULT_READY_TIMEOUT_MS = 30_000;
+
+/** The Discord REST base for `DISCORD_API_URL` (a local fake in tests): discord.js wants it ending in `/api`. */
+export function restApiBase(apiUrl: string): string {
+  const trimmed = apiUrl.replace(/\/+$/, '');
+  return trimmed.endsWith('/api') ? trimmed : `${trimmed}/api`;
+}
+
+/**
+ * The Discord adapter: a gateway bot that turns slash commands, autocomplete, buttons, selects and
+ * reactions into core events and renders the core's replies as embeds and components.
+ */
+export function createDiscordAdapter(
+  config: DiscordAdapterConfig,
+  deps: DiscordAdapterDeps,
+): PlatformAdapter {
+  const logger = deps.logger.child({ platform: 'discord' });
+  const inflight = new Set<Promise<unknown>>();
+  const ids = new ReactionDeliveryIds();
+  let client: Client | undefined;
+  let stopping = false;
+
+  const track = (work: Promise<unknown>) => {
+    const p = work.catch((error) => logger.error({ err: error }, 'Discord handler failed'));
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  };
+
+  function attach(c: Client, core: BotCore) {
+    const ctx: DeliveryContext = { core, logger, track };
+    c.on(Events.Raw, (packet: { t?: string; s?: number; d?: unknown }) => ids.observe(packet));
+    c.on(Events.InteractionCreate, (i: Interaction) => {
+      if (stopping) return;
+      if (i.isChatInputCommand()) track(onChatInput(ctx, i));
+      else if (i.isAutocomplete()) track(onAutocomplete(ctx, i));
+      else if (i.isButton() || i.isStringSelectMenu()) track(onComponent(ctx, i));
+    });
+    const onReaction =
+      (added: boolean) => (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => {
+        if (stopping || user.id === c.user?.id || user.bot) return;
+        const event = reactionEvent(reaction, user, added, ids);
+        if (!event) return;
+        // Outside an interaction there is no private reply, and a public message per tap would flood the
+        // channel: the reaction itself is the feedback, so the core's replies are only logged.
+        track(
+          core.handle(event).then((replies) => logger.debug({ replies: replies.length }, 'reaction handled')),
+        );
+      };
+    c.on(Events.MessageReactionAdd, onReaction(true));
+    c.on(Events.MessageReactionRemove, onReaction(false));
+    c.on(Events.GuildDelete, (guild) => {
+      // discord.js reports outages as guildUnavailable; check anyway so an outage never deletes data.
+      if (guild.available === false) return;
+      track(
+        core
+          .purgeTenant('discord', guild.id)
+          .then(({ users }) => logger.info({ guild: guild.id, users }, 'guild purged')),
+      );
+    });
+    c.on(Events.GuildUnavailable, (guild) =>
+      logger.warn({ guild: guild.id }, 'guild unavailable (outage); data kept'),
+    );
+    c.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
+    c.on(Events.Error, (error) => logger.error({ err: error }, 'discord.js error'));
+    c.on(Events.Warn, (message) => logger.warn({ message }, 'discord.js warning'));
+  }
+
+  return {
+    platform: 'discord',
+    async start(core: BotCore) {
+      stopping = false;
+      const rest = { ...deps.clientOptions?.rest, ...(config.apiUrl && { api: restApiBase(config.apiUrl) }) };
+      client = new Client({
+        ...deps.clientOptions,
+        intents: DISCORD_INTENTS,
+        partials: DISCORD_PARTIALS,
+        allowedMentions: { parse: [] },
+        rest,
+      });
+      attach(client, core);
+      const ready = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error('Discord gateway did not become ready in time')),
+          deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+        );
+        client!.once(Events.ClientReady, (c) => {
+          clearTimeout(timer);
+          logger.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'Discord bot ready');
+          resolve();
+        });
+      });
+      try {
+        await client.login(config.token);
+        await ready;
+      } catch (error) {
+        await client.destroy();
+        client = undefined;
+        throw error;
+      }
+    },
+    async stop() {
+      stopping = true;
+      await Promise.allSettled([...inflight]);
+      await client?.destroy();
+      client = undefined;
+    },
+  };
+}

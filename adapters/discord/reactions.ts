@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { MessageReaction, PartialMessageReaction, PartialUser, User } from 'discord.js';
+import type { ReactionEvent } from '../../src/bot/types.ts';
+import { discordActor, discordChannel, discordMessageKey } from './identity.ts';
+
+/** Gateway packets remembered until their event is handled; bounded so a flood cannot grow memory. */
+const PENDING_MAX = 1000;
+
+interface RawReactionPacket {
+  t: string;
+  s: number;
+  d: { message_id: string; user_id: string; emoji: { id: string | null; name: string | null } };
+}
+
+function reactionKey(
+  type: string,
+  messageId: string,
+  userId: string,
+  emoji: { id: string | null; name: string | null },
+) {
+  return `${type}:${messageId}:${userId}:${emoji.id ?? emoji.name}`;
+}
+
+/**
+ * Gives each reaction event the id of the gateway dispatch that carried it (`<session>:<sequence>`), so
+ * an event Discord replays after a resume is recognised by the core as already handled. discord.js hides
+ * the sequence number from its reaction events, so it is read from the raw packet that precedes them.
+ */
+export class ReactionDeliveryIds {
+  private session = 'none';
+  private readonly pending = new Map<string, string[]>();
+
+  /** Feed every raw gateway dispatch (`Events.Raw`). */
+  observe(packet: { t?: string | null; s?: number | null; d?: unknown }): void {
+    if (packet.t === 'READY') this.session = (packet.d as { session_id: string }).session_id;
+    if (packet.t !== 'MESSAGE_REACTION_ADD' && packet.t !== 'MESSAGE_REACTION_REMOVE') return;
+    const p = packet as RawReactionPacket;
+    const key = reactionKey(p.t, p.d.message_id, p.d.user_id, p.d.emoji);
+    const list = this.pending.get(key) ?? [];
+    list.push(`${this.session}:${p.s}`);
+    this.pending.set(key, list);
+    if (this.pending.size > PENDING_MAX) this.pending.delete(this.pending.keys().next().value!);
+  }
+
+  take(added: boolean, messageId: string, userId: string, emoji: { id: string | null; name: string | null }) {
+    const key = reactionKey(
+      added ? 'MESSAGE_REACTION_ADD' : 'MESSAGE_REACTION_REMOVE',
+      messageId,
+      userId,
+      emoji,
+    );
+    const list = this.pending.get(key);
+    const id = list?.shift();
+    if (list?.length === 0) this.pending.delete(key);
+    return id ? `gateway:${id}` : `reaction:${randomUUID()}`;
+  }
+}
+
+/**
+ * A reaction on any message (cached or not: with partials, discord.js still delivers reactions on messages
+ * sent before a restart) as the core's {@link ReactionEvent}. The message key alone lets the core find
+ * the movie, so nothing is fetched from Discord.
+ */
+export function reactionEvent(
+  reaction: MessageReaction | PartialMessageReaction,
+  user: User | PartialUser,
+  added: boolean,
+  ids: ReactionDeliveryIds,
+): ReactionEvent | undefined {
+  const emoji = reaction.emoji.name;
+  if (!emoji) return undefined;
+  const { message } = reaction;
+  return {
+    type: 'reaction',
+    id: ids.take(added, message.id, user.id, { id: reaction.emoji.id, name: emoji }),
+    actor: discordActor(
+      message.guildId,
+      user.id,
+      user.partial ? {} : { displayName: user.globalName ?? user.username },
+    ),
+    channel: discordChannel(message.guildId, message.channelId),
+    messageKey: discordMessageKey(message.channelId, message.id),
+    emoji,
+    added,
+  };
+}
