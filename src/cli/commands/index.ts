@@ -39,4 +39,18 @@ export const COMMANDS: CliCommandSpec[] = [
         .option('--json', 'print the numbers as JSON instead of text'),
     load: () => import('./stats.ts'),
   },
+  {
+    name: 'bench',
+    description:
+      'benchmarks: import, training, recommendation latency (PGlite and Postgres), throughput, RSS, scale-up',
+    configure: (cmd) =>
+      cmd
+        .option('--json', 'print the full report as JSON on stdout (the table goes to stderr)')
+        .option('--quick', 'one run of each step and a shorter scale-up (a few minutes)')
+        .option('--scale <scale>', 'small (ml-latest-small only) or 25m (also the generated scale-up)', '25m')
+        .option('--data <dir>', 'directory holding ml-latest-small/ (default ../shared/data)')
+        .option('--budget <seconds>', 'time budget; scale-up points that would not fit are skipped', '780')
+        .option('--seed <n>', 'seed of the generated scale-up data', '42'),
+    load: () => import('./bench.ts'),
+  },
 ];

@@ -1,0 +1,207 @@
+/**
+ * Figures through the real bot core, database reads included: import + training from the database,
+ * recommendation latency, how fast a new rating shows in the next recommendation, and throughput
+ * with concurrent simulated users.
+ */
+import { importMovieLens } from '../src/catalog/movielens-import.ts';
+import type { Logger } from '../src/logger.ts';
+import {
+  actionEvent,
+  buildCore,
+  type CoreUnderTest,
+  cardMovieIds,
+  commandEvent,
+  consoleUser,
+  ratingAction,
+  type SimUser,
+} from './core-driver.ts';
+import { type BenchDbKind, createScratchDatabase, type ScratchDatabase } from './databases.ts';
+import { type LatencySummary, median, medianSummary, round, summarize } from './stats.ts';
+
+export interface CoreBenchOptions {
+  kind: BenchDbKind;
+  dir: string;
+  logger: Logger;
+  /** Fresh imports (+ training) to take the median of; latency rounds use the last database. */
+  runs: number;
+  /** Recommendation requests per latency round. */
+  requests: number;
+  visibilityTrials: number;
+  concurrentUsers: number;
+  throughputSeconds: number;
+}
+
+export interface CoreFigures {
+  kind: BenchDbKind;
+  importSeconds: number;
+  /** Reading ratings from the database, training the hybrid and storing it (RecommenderService). */
+  trainFromDbSeconds: number;
+  importPlusTrainSeconds: number;
+  runs: { importSeconds: number; trainFromDbSeconds: number }[];
+  /** `/recommend` through the core for users with MovieLens histories (median over rounds). */
+  recommendMs: LatencySummary & { runs: number };
+  /** Same for a brand-new user (no history: popularity + diversity path). */
+  recommendNewUserMs: LatencySummary;
+  /** Rating a shown movie, then the next `/recommend` no longer offering it. */
+  ratingVisibleMs: LatencySummary & { trials: number; visible: number };
+  throughput: ThroughputFigures;
+}
+
+export interface ThroughputFigures {
+  users: number;
+  seconds: number;
+  requests: number;
+  ratings: number;
+  errors: number;
+  requestsPerSecond: number;
+  latencyMs: LatencySummary;
+}
+
+/** MovieLens users imported from ml-latest-small (ids 1–610), as the core knows them. */
+function movieLensUser(id: number): SimUser {
+  return { userKey: `movielens:${id}`, platform: 'console', tenant: 'local' };
+}
+const MOVIELENS_USERS = 610;
+
+export async function benchCore(options: CoreBenchOptions): Promise<CoreFigures> {
+  const runs: { importSeconds: number; trainFromDbSeconds: number }[] = [];
+  let kept: { db: ScratchDatabase; cut: CoreUnderTest } | undefined;
+  for (let r = 0; r < options.runs; r++) {
+    const db = await createScratchDatabase(options.kind, { maxConnections: 20 });
+    let t0 = performance.now();
+    await importMovieLens(db.db, options.dir);
+    const importSeconds = (performance.now() - t0) / 1000;
+    const cut = buildCore(db.db, options.logger);
+    t0 = performance.now();
+    await cut.service.current();
+    const trainFromDbSeconds = (performance.now() - t0) / 1000;
+    runs.push({ importSeconds: round(importSeconds), trainFromDbSeconds: round(trainFromDbSeconds) });
+    if (r === options.runs - 1) kept = { db, cut };
+    else {
+      await cut.close();
+      await db.destroy();
+    }
+  }
+  const { db, cut } = kept!;
+  try {
+    const core = cut.core;
+    // Warm up: first requests load the catalog view and title index.
+    for (let i = 1; i <= 10; i++) await core.handle(commandEvent(movieLensUser(i), 'recommend'));
+
+    const rounds: LatencySummary[] = [];
+    for (let round = 0; round < Math.max(1, options.runs); round++) {
+      const samples: number[] = [];
+      for (let i = 0; i < options.requests; i++) {
+        const user = movieLensUser(1 + ((i * 37 + round * 101) % MOVIELENS_USERS));
+        const t = performance.now();
+        await core.handle(commandEvent(user, 'recommend'));
+        samples.push(performance.now() - t);
+      }
+      rounds.push(summarize(samples));
+    }
+    const fresh: number[] = [];
+    for (let i = 0; i < Math.min(100, options.requests); i++) {
+      const t = performance.now();
+      await core.handle(commandEvent(consoleUser(`bench-new-${options.kind}-${i}`), 'recommend'));
+      fresh.push(performance.now() - t);
+    }
+    const visibility = await benchVisibility(core, options.visibilityTrials, options.kind);
+    const throughput = await benchThroughput(
+      core,
+      options.concurrentUsers,
+      options.throughputSeconds,
+      options.kind,
+    );
+    const importSeconds = round(median(runs.map((r) => r.importSeconds)));
+    const trainFromDbSeconds = round(median(runs.map((r) => r.trainFromDbSeconds)));
+    return {
+      kind: options.kind,
+      importSeconds,
+      trainFromDbSeconds,
+      importPlusTrainSeconds: round(median(runs.map((r) => r.importSeconds + r.trainFromDbSeconds))),
+      runs,
+      recommendMs: medianSummary(rounds),
+      recommendNewUserMs: summarize(fresh),
+      ratingVisibleMs: visibility,
+      throughput,
+    };
+  } finally {
+    await cut.close();
+    await db.destroy();
+  }
+}
+
+/** Rates the top pick of a fresh recommendation and times until the next one reflects it. */
+async function benchVisibility(core: CoreUnderTest['core'], trials: number, kind: string) {
+  const samples: number[] = [];
+  let visible = 0;
+  for (let i = 0; i < trials; i++) {
+    const user =
+      i % 2 ? movieLensUser(1 + ((i * 53) % MOVIELENS_USERS)) : consoleUser(`bench-vis-${kind}-${i}`);
+    const shown = await core.handle(commandEvent(user, 'recommend'));
+    const top = cardMovieIds(shown)[0];
+    const select = top === undefined ? undefined : ratingAction(shown, top);
+    if (top === undefined || !select) continue;
+    const t = performance.now();
+    await core.handle(actionEvent(user, select.id, select.values[0]));
+    const next = await core.handle(commandEvent(user, 'recommend'));
+    const ms = performance.now() - t;
+    if (!cardMovieIds(next).includes(top)) {
+      visible++;
+      samples.push(ms);
+    }
+  }
+  return { ...summarize(samples), trials, visible };
+}
+
+/** `users` simulated people each looping recommend → rate one shown movie for `seconds`. */
+export async function benchThroughput(
+  core: CoreUnderTest['core'],
+  users: number,
+  seconds: number,
+  kind: string,
+): Promise<ThroughputFigures> {
+  const deadline = performance.now() + seconds * 1000;
+  const latencies: number[] = [];
+  let requests = 0;
+  let ratings = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: users }, async (_, u) => {
+      const user =
+        u % 2 ? movieLensUser(1 + ((u * 17) % MOVIELENS_USERS)) : consoleUser(`bench-load-${kind}-${u}`);
+      let step = 0;
+      while (performance.now() < deadline) {
+        try {
+          let t = performance.now();
+          const shown = await core.handle(commandEvent(user, 'recommend'));
+          latencies.push(performance.now() - t);
+          requests++;
+          const ids = cardMovieIds(shown);
+          const pick = ids[step++ % Math.max(1, ids.length)];
+          const select = pick === undefined ? undefined : ratingAction(shown, pick);
+          if (select) {
+            t = performance.now();
+            await core.handle(actionEvent(user, select.id, select.values[(u + step) % select.values.length]));
+            latencies.push(performance.now() - t);
+            requests++;
+            ratings++;
+          }
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    users,
+    seconds: round(elapsed),
+    requests,
+    ratings,
+    errors,
+    requestsPerSecond: round(requests / elapsed, 1),
+    latencyMs: summarize(latencies),
+  };
+}
