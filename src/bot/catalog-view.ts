@@ -39,15 +39,14 @@ export function createCatalogSource(db: Database): CatalogSource {
   let view: Promise<CatalogView> | undefined;
   return {
     current() {
-      if (!view) {
-        const loading = loadCatalog(db).then(createCatalogView);
-        // A failed load (database down) is retried on the next request rather than cached.
-        loading.catch(() => {
-          if (view === loading) view = undefined;
-        });
-        view = loading;
-      }
-      return view;
+      if (view) return view;
+      const loading = loadCatalog(db).then(createCatalogView);
+      // A failed load (database down) is retried on the next request rather than cached.
+      loading.catch(() => {
+        if (view === loading) view = undefined;
+      });
+      view = loading;
+      return loading;
     },
     changed() {
       view = undefined;

@@ -1,0 +1,226 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { parseChatMessage } from '../../src/bot/chat-message.ts';
+import { RATING_REACTIONS } from '../../src/bot/emoji.ts';
+import type {
+  BotCore,
+  BotEvent,
+  ChannelRef,
+  MovieCard,
+  PlatformAdapter,
+  Reply,
+} from '../../src/bot/types.ts';
+import { isUserError } from '../../src/errors.ts';
+import { parseConsoleLine } from './input.ts';
+import { painter, renderReply } from './render.ts';
+
+export interface ConsoleAdapterOptions {
+  /** The console user's name; the user key is `console:<name>`. */
+  user?: string;
+  input?: Readable;
+  output?: Writable;
+  /** Colours; default: when the output is a TTY and NO_COLOR is unset. */
+  color?: boolean;
+  /** File keeping the input history between sessions. */
+  historyFile?: string;
+}
+
+/** A message as the console showed it (for tests and the contract harness). */
+export interface ConsoleMessage {
+  key: string;
+  reply: Reply;
+  /** Exactly what was written, without colours. */
+  text: string;
+  cards: { n: number; key: string; card: MovieCard }[];
+}
+
+export interface ConsoleAdapter extends PlatformAdapter {
+  /** Handles one typed line as if entered at the prompt; resolves with what was shown. */
+  send(line: string): Promise<ConsoleMessage[]>;
+  /** Resolves when the user quits or input ends. */
+  readonly closed: Promise<void>;
+}
+
+const HISTORY_SIZE = 500;
+const PROMPT = '› ';
+
+/** The terminal chat: readline with history, numbered results, reactions typed as `:5 2`. */
+export function createConsoleAdapter(options: ConsoleAdapterOptions = {}): ConsoleAdapter {
+  const name = (options.user ?? 'me').replace(/[^\p{L}\p{N}_.-]/gu, '').slice(0, 40) || 'me';
+  const output = options.output ?? process.stdout;
+  const color = options.color ?? (Boolean((output as { isTTY?: boolean }).isTTY) && !process.env.NO_COLOR);
+  const paint = painter(color);
+  const plain = painter(false);
+  const actor = {
+    userKey: `console:${name}`,
+    platform: 'console' as const,
+    tenant: 'local',
+    displayName: name,
+  };
+  const channel: ChannelRef = { key: `console:local:${name}`, platform: 'console', tenant: 'local' };
+  // Keys stay unique across restarts, because cards persist in the database.
+  const session = Date.now().toString(36);
+  let counter = 0;
+  let shown: ConsoleMessage['cards'] = [];
+  let lastActions: Reply['actions'] = [];
+  let core: BotCore | undefined;
+  let rl: readline.Interface | undefined;
+  let resolveClosed = () => {};
+  const closed = new Promise<void>((r) => {
+    resolveClosed = r;
+  });
+
+  const nextId = () => `${session}-${++counter}`;
+  const write = (s: string) => output.write(`${s}\n`);
+
+  async function deliver(event: BotEvent): Promise<ConsoleMessage[]> {
+    if (!core) throw new Error('console adapter not started');
+    const replies = await core.handle(event);
+    const out: ConsoleMessage[] = [];
+    let n = 1;
+    const anyCards = replies.some((r) => r.cards?.length);
+    const cards: ConsoleMessage['cards'] = [];
+    for (const reply of replies) {
+      const key = `console:local:${name}:${nextId()}`;
+      const msgCards = (reply.cards ?? []).map((card, i) => ({
+        n: n + i,
+        key: reply.cards!.length === 1 ? key : `${key}.${i + 1}`,
+        card,
+      }));
+      if (msgCards.length > 0) {
+        await core.messagePosted(reply, key, channel);
+        // Each card of a list is its own reaction target, so `:5 2` rates exactly that movie.
+        if (msgCards.length > 1) {
+          for (const c of msgCards)
+            await core.messagePosted({ text: '', cards: [c.card], rateByReaction: true }, c.key, channel);
+        }
+      }
+      write(renderReply(reply, n, paint));
+      out.push({ key, reply, text: renderReply(reply, n, plain), cards: msgCards });
+      cards.push(...msgCards);
+      n += msgCards.length;
+      if (reply.actions?.length) lastActions = reply.actions;
+    }
+    if (anyCards) shown = cards;
+    return out;
+  }
+
+  const event = <T extends BotEvent['type']>(type: T) => ({ id: nextId(), actor, channel, type });
+
+  async function send(line: string): Promise<ConsoleMessage[]> {
+    const input = parseConsoleLine(line);
+    try {
+      switch (input.kind) {
+        case 'empty':
+          return [];
+        case 'quit':
+          rl?.close();
+          return [];
+        case 'message': {
+          const { command, text } = parseChatMessage(input.text);
+          return deliver({ ...event('command'), command, text });
+        }
+        case 'press': {
+          const action = lastActions?.[input.n - 1];
+          if (!action) return notice(`There is no button ${input.n}.`);
+          return deliver({ ...event('action'), actionId: action.id, value: action.options?.[0]?.value });
+        }
+        case 'react':
+        case 'card-action': {
+          const target = shown.find((c) => c.n === input.n);
+          if (!target) return notice(`There is no result ${input.n} on screen.`);
+          if (input.kind === 'react') {
+            return deliver({
+              ...event('reaction'),
+              messageKey: target.key,
+              emoji: input.emoji,
+              added: input.added,
+            });
+          }
+          const action = target.card.actions.find((a) => a.id.split(':')[1] === input.verb);
+          if (!action) return notice(`Result ${input.n} has no "${input.verb}" button.`);
+          return deliver({
+            ...event('action'),
+            actionId: action.id,
+            value: input.value,
+            messageKey: target.key,
+          });
+        }
+      }
+    } catch (error) {
+      if (isUserError(error)) return notice(error.message);
+      throw error;
+    }
+  }
+
+  function notice(text: string): ConsoleMessage[] {
+    const reply: Reply = { text, ephemeral: true };
+    write(renderReply(reply, 1, paint));
+    return [
+      { key: `console:local:${name}:${nextId()}`, reply, text: renderReply(reply, 1, plain), cards: [] },
+    ];
+  }
+
+  return {
+    platform: 'console',
+    closed,
+    send,
+    async start(c) {
+      core = c;
+      const input = options.input;
+      if (!input) return;
+      const history = readHistory(options.historyFile);
+      rl = readline.createInterface({
+        input,
+        output,
+        prompt: paint('cyan', PROMPT),
+        history,
+        historySize: HISTORY_SIZE,
+        terminal: (output as { isTTY?: boolean }).isTTY === true,
+      });
+      rl.on('history', (h: string[]) => writeHistory(options.historyFile, h));
+      write(
+        `${paint('bold', 'movierec')} — chatting as ${paint('cyan', name)}. Type ${paint('cyan', '/help')}, ${paint('cyan', '/recommend')}, or just say what you feel like. ${paint('dim', '(quit to leave)')}`,
+      );
+      rl.prompt();
+      // Lines are handled one at a time, in order, even when they arrive together (piped input).
+      let queue = Promise.resolve();
+      rl.on('line', (line) => {
+        queue = queue.then(async () => {
+          await send(line).catch((error) => write(paint('red', `error: ${(error as Error).message}`)));
+          rl?.prompt();
+        });
+      });
+      rl.on('close', () => {
+        void queue.then(() => resolveClosed());
+      });
+    },
+    async stop() {
+      rl?.close();
+      rl = undefined;
+      resolveClosed();
+    },
+  };
+}
+
+function readHistory(file: string | undefined): string[] {
+  if (!file) return [];
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(0, HISTORY_SIZE);
+  } catch {
+    return [];
+  }
+}
+
+function writeHistory(file: string | undefined, history: string[]): void {
+  if (!file) return;
+  try {
+    fs.writeFileSync(file, history.slice(0, HISTORY_SIZE).join('\n'));
+  } catch {
+    // History is a convenience; a read-only home must not break the chat.
+  }
+}
+
+/** The reactions the console offers on a single-movie card (shown as `:5 n` shortcuts). */
+export const CONSOLE_REACTIONS = RATING_REACTIONS;
