@@ -1,0 +1,97 @@
+/**
+ * Safe text for Slack: escaping of user-supplied text, mention neutralising, and conversion of the
+ * core's light markdown (`**bold**`, `_italic_`, `[label](url)`) into Slack mrkdwn.
+ */
+
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/** Private-use characters used as link placeholders; stripped from input so nobody can forge one. */
+const PLACEHOLDER_OPEN = '\uE000';
+const PLACEHOLDER_CLOSE = '\uE001';
+const PLACEHOLDER_RE = /[\uE000\uE001]/g;
+
+/** Slack's broadcast words; written bare they may still be parsed as mentions in non-verbatim text. */
+const BROADCAST_RE = /@(channel|here|everyone)\b/gi;
+const ZERO_WIDTH_SPACE = '\u200B';
+
+/**
+ * Escapes `&`, `<`, `>` (so no `<!channel>`, `<@U…>` or link can be injected) and breaks bare
+ * `@channel`/`@here`/`@everyone` with a zero-width space.
+ */
+export function escapeSlack(text: string): string {
+  return text.replace(/[&<>]/g, (c) => ENTITY[c]!).replace(BROADCAST_RE, `@${ZERO_WIDTH_SPACE}$1`);
+}
+
+/** Text for a `plain_text` object: Slack shows it literally, so only broadcasts need neutralising. */
+export function plainText(text: string): string {
+  return text.replace(BROADCAST_RE, `@${ZERO_WIDTH_SPACE}$1`);
+}
+
+/** True for absolute http(s) URLs, the only ones we link or show as images. */
+export function isWebUrl(url: string | null | undefined): url is string {
+  if (!url) return false;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** The URL normalised by WHATWG rules (spaces, `<`, `>` percent-encoded). Only for {@link isWebUrl} URLs. */
+export function webUrl(url: string): string {
+  return new URL(url).href;
+}
+
+/** A `<url|label>` link, or just the escaped label when the URL is not a web URL. */
+export function link(url: string | null | undefined, label: string): string {
+  const safeLabel = escapeSlack(label).replace(/\|/g, '¦');
+  if (!isWebUrl(url)) return safeLabel;
+  const safeUrl = escapeSlack(webUrl(url)).replace(/\|/g, '%7C');
+  return `<${safeUrl}|${safeLabel}>`;
+}
+
+/** Converts the core's light markdown to Slack mrkdwn, escaping everything that is not markup. */
+export function toMrkdwn(light: string): string {
+  const links: string[] = [];
+  let text = light.replace(PLACEHOLDER_RE, '');
+  text = text.replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, (_m, label: string, url: string) => {
+    links.push(link(url, label));
+    return `${PLACEHOLDER_OPEN}${links.length - 1}${PLACEHOLDER_CLOSE}`;
+  });
+  text = escapeSlack(text);
+  text = text
+    .split('\n')
+    .map((line) => line.replace(/^#{1,6}\s+(.+)$/, '**$1**').replace(/^(\s*)[-*]\s+/, '$1• '))
+    .join('\n');
+  text = text
+    .replace(/(^|[^*])\*(?!\*)([^*\n]+?)\*(?!\*)/g, '$1_$2_')
+    .replace(/\*\*([^*\n]+?)\*\*/g, '*$1*')
+    .replace(/__([^_\n]+?)__/g, '*$1*')
+    .replace(/~~([^~\n]+?)~~/g, '~$1~');
+  return text.replace(
+    new RegExp(`${PLACEHOLDER_OPEN}(\\d+)${PLACEHOLDER_CLOSE}`, 'g'),
+    (_m, i: string) => links[Number(i)] ?? '',
+  );
+}
+
+/** Cuts `text` to at most `max` UTF-16 units without splitting a surrogate pair, ending with `…`. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(0, max - 1));
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/**
+ * Truncates mrkdwn without leaving half an entity (`&am`) or an unclosed `<url|label` behind. Every
+ * `<` in our mrkdwn is markup (user text is escaped), so an unclosed one can simply be dropped.
+ */
+export function truncateMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = truncate(text, max).slice(0, -1);
+  cut = cut.replace(/&[a-z]{0,3}$/, '');
+  const open = cut.lastIndexOf('<');
+  if (open > cut.lastIndexOf('>')) cut = cut.slice(0, open);
+  return `${cut}…`;
+}

@@ -1,0 +1,291 @@
+/**
+ * Pure rendering of the core's neutral replies into Slack Block Kit, kept inside Slack's limits
+ * (see `limits.ts`) whatever the data: long texts are cut, surplus cards and actions dropped with a note.
+ */
+import type { types } from '@slack/bolt';
+import type { Action, MovieCard, Reply } from '../../src/bot/types.ts';
+import {
+  ACTION_ID_MAX_SLACK,
+  ACTIONS_ELEMENTS_MAX,
+  BLOCK_ID_MAX,
+  BUTTON_TEXT_MAX,
+  FALLBACK_TEXT_MAX,
+  HEADER_TEXT_MAX,
+  HOME_BLOCKS_MAX,
+  IMAGE_ALT_MAX,
+  IMAGE_URL_MAX,
+  MESSAGE_BLOCKS_MAX,
+  OPTION_TEXT_MAX,
+  OPTION_VALUE_MAX,
+  PLACEHOLDER_TEXT_MAX,
+  SECTION_TEXT_MAX,
+  SELECT_OPTIONS_MAX,
+} from './limits.ts';
+import {
+  escapeSlack,
+  isWebUrl,
+  link,
+  plainText,
+  toMrkdwn,
+  truncate,
+  truncateMrkdwn,
+  webUrl,
+} from './mrkdwn.ts';
+
+export type Block = types.KnownBlock;
+type ActionElement = types.Button | types.StaticSelect;
+
+/** What `chat.postMessage` / `respond` receive. */
+export interface SlackMessage {
+  /** Fallback for notifications and clients without Block Kit. */
+  text: string;
+  blocks: Block[];
+}
+
+/** Per-part caps that keep one card readable; the section limit is the hard backstop. */
+const TITLE_MAX = 250;
+const REASON_MAX = 500;
+const OVERVIEW_MAX = 400;
+const PEOPLE_SHOWN = 3;
+const GENRES_SHOWN = 6;
+const PROVIDERS_SHOWN = 5;
+const NAME_MAX = 60;
+const LABEL_MAX = 120;
+/** Sections a long reply text may fill before the rest is dropped. */
+const TEXT_SECTIONS_MAX = 3;
+/** Prefix of block ids that carry a card's movie id, e.g. `card:603:0`. */
+export const CARD_BLOCK_PREFIX = 'card:';
+
+/** Renders one reply as a message of at most {@link MESSAGE_BLOCKS_MAX} blocks. */
+export function renderReply(reply: Reply): SlackMessage {
+  return { text: fallbackText(reply), blocks: renderBlocks(reply, MESSAGE_BLOCKS_MAX, 'm') };
+}
+
+/** One titled part of the App Home tab. */
+export interface HomeSection {
+  title: string;
+  reply: Reply;
+}
+
+/** Renders the App Home tab: a header per section, each section's blocks, within {@link HOME_BLOCKS_MAX}. */
+export function renderHomeView(sections: HomeSection[]): types.HomeView {
+  const blocks: Block[] = [];
+  sections.forEach((part, i) => {
+    // A divider and a header with nothing under them are not worth showing.
+    if (HOME_BLOCKS_MAX - blocks.length < 4) return;
+    if (blocks.length > 0) blocks.push({ type: 'divider' });
+    blocks.push({
+      type: 'header',
+      text: { type: 'plain_text', text: truncate(nonEmpty(plainText(part.title)), HEADER_TEXT_MAX) },
+    });
+    blocks.push(...renderBlocks(part.reply, HOME_BLOCKS_MAX - blocks.length, `h${i}`));
+  });
+  return { type: 'home', blocks };
+}
+
+/**
+ * The reply's blocks in at most `budget` blocks: its text, then the cards (section + actions, divider
+ * between), then message-level actions. Cards that do not fit are counted in a closing note.
+ */
+export function renderBlocks(reply: Reply, budget: number, idPrefix: string): Block[] {
+  if (budget <= 0) return [];
+  const head = textBlocks(reply.text);
+  const tail = actionBlocks(reply.actions ?? [], `${idPrefix}:a`);
+  const cards = reply.cards ?? [];
+  const blocks: Block[] = [...head];
+  let shown = 0;
+  for (const [i, card] of cards.entries()) {
+    const cardBlocks = renderCard(card, `${idPrefix}:${i}`);
+    const divider = blocks.length > 0 ? 1 : 0;
+    const remainingAfter = cards.length - i - 1;
+    // Keep room for the message actions and, when cards are left over, the "N more" note.
+    const reserve = tail.length + (remainingAfter > 0 ? 1 : 0);
+    if (blocks.length + divider + cardBlocks.length + reserve > budget) break;
+    if (divider) blocks.push({ type: 'divider' });
+    blocks.push(...cardBlocks);
+    shown++;
+  }
+  const hidden = cards.length - shown;
+  if (hidden > 0 && blocks.length + tail.length < budget) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `…and ${hidden} more not shown here.`, verbatim: true }],
+    });
+  }
+  for (const block of tail) if (blocks.length < budget) blocks.push(block);
+  // With a tiny budget even the text may not fit; never exceed it.
+  return blocks.slice(0, budget);
+}
+
+/** The reply text as sections of at most {@link SECTION_TEXT_MAX} characters, split at line breaks. */
+function textBlocks(text: string): Block[] {
+  const parts: string[] = [];
+  let current = '';
+  for (const line of toMrkdwn(text).split('\n')) {
+    const piece = truncateMrkdwn(line, SECTION_TEXT_MAX);
+    if (current && current.length + 1 + piece.length > SECTION_TEXT_MAX) {
+      parts.push(current);
+      current = piece;
+    } else current = current ? `${current}\n${piece}` : piece;
+  }
+  parts.push(current);
+  return parts
+    .filter((p) => p.trim())
+    .slice(0, TEXT_SECTIONS_MAX)
+    .map((p) => section(p));
+}
+
+function section(text: string, accessory?: types.ImageElement): types.SectionBlock {
+  const block: types.SectionBlock = { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
+  if (accessory) block.accessory = accessory;
+  return block;
+}
+
+/** A card: one section (poster accessory) and, when it has any, its actions. */
+export function renderCard(card: MovieCard, blockKey: string): Block[] {
+  const poster: types.ImageElement | undefined =
+    isWebUrl(card.posterUrl) && webUrl(card.posterUrl).length <= IMAGE_URL_MAX
+      ? {
+          type: 'image',
+          image_url: webUrl(card.posterUrl),
+          alt_text: truncate(nonEmpty(plainText(`Poster of ${card.title}`)), IMAGE_ALT_MAX),
+        }
+      : undefined;
+  const main = section(truncateMrkdwn(cardText(card), SECTION_TEXT_MAX), poster);
+  main.block_id = blockId(`${CARD_BLOCK_PREFIX}${card.movieId}:${blockKey}`);
+  const blocks: Block[] = [main];
+  blocks.push(...actionBlocks(card.actions, `${blockKey}:c`, 1));
+  return blocks;
+}
+
+/** The mrkdwn body of a card: label, linked title (year), genres, people, ratings, reason. */
+export function cardText(card: MovieCard): string {
+  const lines: string[] = [];
+  if (card.label) lines.push(`_${escapeSlack(truncate(card.label, LABEL_MAX))}_`);
+  const title = truncate(card.title, TITLE_MAX) + (card.year ? ` (${card.year})` : '');
+  const rank = card.rank ? `${card.rank}. ` : '';
+  lines.push(`${rank}*${link(card.url, title)}*`);
+  const facts = [...card.genres.slice(0, GENRES_SHOWN).map((g) => truncate(g, NAME_MAX))];
+  if (card.runtime) facts.push(formatRuntime(card.runtime));
+  if (facts.length) lines.push(escapeSlack(facts.join(' · ')));
+  const people: string[] = [];
+  if (card.directors.length) people.push(`Directed by ${names(card.directors)}`);
+  if (card.cast.length) people.push(`With ${names(card.cast)}`);
+  if (people.length) lines.push(escapeSlack(people.join(' · ')));
+  const ratings: string[] = [];
+  if (card.userRating != null) ratings.push(`Your rating: ${stars(card.userRating)} ${card.userRating}`);
+  else if (card.predictedStars != null) {
+    ratings.push(`Predicted for you: ${stars(card.predictedStars)} ${card.predictedStars.toFixed(1)}`);
+  }
+  if (ratings.length) lines.push(ratings.join(' · '));
+  if (card.reason) lines.push(`_${escapeSlack(truncate(card.reason, REASON_MAX))}_`);
+  if (card.overview) lines.push(`>${escapeSlack(truncate(card.overview, OVERVIEW_MAX)).replace(/\n/g, ' ')}`);
+  const extras: string[] = [];
+  if (card.providers?.length) {
+    extras.push(`Watch on ${escapeSlack(card.providers.slice(0, PROVIDERS_SHOWN).map(short).join(', '))}`);
+  }
+  if (isWebUrl(card.trailerUrl)) extras.push(link(card.trailerUrl, 'Trailer'));
+  if (extras.length) lines.push(extras.join(' · '));
+  return lines.join('\n');
+}
+
+/**
+ * Actions as actions blocks of at most {@link ACTIONS_ELEMENTS_MAX} elements (at most `maxBlocks` of them).
+ * Action ids the platform could not send back unchanged are dropped, as are duplicates.
+ */
+export function actionBlocks(actions: Action[], blockKey: string, maxBlocks = 2): Block[] {
+  const seen = new Set<string>();
+  const elements: ActionElement[] = [];
+  for (const action of actions) {
+    if (!action.id || action.id.length > ACTION_ID_MAX_SLACK || seen.has(action.id)) continue;
+    const element = renderAction(action);
+    if (!element) continue;
+    seen.add(action.id);
+    elements.push(element);
+  }
+  const blocks: Block[] = [];
+  for (let i = 0; i < elements.length && blocks.length < maxBlocks; i += ACTIONS_ELEMENTS_MAX) {
+    blocks.push({
+      type: 'actions',
+      block_id: blockId(`${blockKey}:${blocks.length}`),
+      elements: elements.slice(i, i + ACTIONS_ELEMENTS_MAX),
+    });
+  }
+  return blocks;
+}
+
+function renderAction(action: Action): ActionElement | undefined {
+  const label = truncate(nonEmpty(plainText(action.label)), BUTTON_TEXT_MAX);
+  if (!action.options) {
+    const button: types.Button = {
+      type: 'button',
+      action_id: action.id,
+      text: { type: 'plain_text', text: label, emoji: true },
+    };
+    if (action.style === 'primary' || action.style === 'danger') button.style = action.style;
+    return button;
+  }
+  const values = new Set<string>();
+  const options: types.PlainTextOption[] = [];
+  for (const option of action.options) {
+    // A value Slack cannot carry, or a repeated one, would be refused or come back ambiguous.
+    if (!option.value || option.value.length > OPTION_VALUE_MAX || values.has(option.value)) continue;
+    values.add(option.value);
+    options.push({
+      text: {
+        type: 'plain_text',
+        text: truncate(nonEmpty(plainText(option.label)), OPTION_TEXT_MAX),
+        emoji: true,
+      },
+      value: option.value,
+    });
+    if (options.length === SELECT_OPTIONS_MAX) break;
+  }
+  if (options.length === 0) return undefined;
+  return {
+    type: 'static_select',
+    action_id: action.id,
+    placeholder: { type: 'plain_text', text: truncate(label, PLACEHOLDER_TEXT_MAX), emoji: true },
+    options,
+  };
+}
+
+/** Plain fallback text: the reply text and the titles shown, escaped and capped. */
+export function fallbackText(reply: Reply): string {
+  const parts = [reply.text.replace(/\*\*|__|~~/g, '')];
+  const titles = (reply.cards ?? []).map((c) => (c.year ? `${c.title} (${c.year})` : c.title));
+  if (titles.length) parts.push(titles.join(', '));
+  const text = escapeSlack(parts.filter(Boolean).join('\n')).trim();
+  return truncateMrkdwn(text || 'movierec', FALLBACK_TEXT_MAX);
+}
+
+function blockId(id: string): string {
+  // Block ids only need to be unique within a message; cutting keeps the unique prefix and suffix.
+  if (id.length <= BLOCK_ID_MAX) return id;
+  const tail = Math.floor(BLOCK_ID_MAX / 4);
+  return `${id.slice(0, BLOCK_ID_MAX - tail - 1)}~${id.slice(-tail)}`;
+}
+
+function names(list: string[]): string {
+  const shown = list.slice(0, PEOPLE_SHOWN).map(short);
+  return list.length > PEOPLE_SHOWN ? `${shown.join(', ')} …` : shown.join(', ');
+}
+
+function short(name: string): string {
+  return truncate(name, NAME_MAX);
+}
+
+function stars(value: number): string {
+  const full = Math.max(0, Math.min(5, Math.round(value)));
+  return '★'.repeat(full) + '☆'.repeat(5 - full);
+}
+
+function formatRuntime(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = Math.round(minutes % 60);
+  return h > 0 ? `${h}h ${m}m` : `${m}m`;
+}
+
+function nonEmpty(text: string): string {
+  return text.trim() ? text : '·';
+}
