@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { movies } from '../db/schema.ts';
+import type { Logger } from '../logger.ts';
+import { naturalTitle, parseMovieLensTitle } from './movielens-title.ts';
+import { chunks, queryRows } from './sql-rows.ts';
+
+/** One row of vega-datasets' `data/movies.json`. */
+export interface VegaMovie {
+  Title: string | number | null;
+  'Release Date': string | null;
+  'MPAA Rating': string | null;
+  'Running Time min': number | null;
+  'Major Genre': string | null;
+  'Creative Type': string | null;
+  Director: string | null;
+  'IMDB Rating': number | null;
+  'IMDB Votes': number | null;
+}
+
+export type StarterMovie = typeof movies.$inferInsert;
+
+/** vega's "Major Genre" in MovieLens genre names. */
+const MAJOR_GENRES: Record<string, string[]> = {
+  Action: ['Action'],
+  Adventure: ['Adventure'],
+  'Black Comedy': ['Comedy'],
+  Comedy: ['Comedy'],
+  'Concert/Performance': ['Documentary', 'Musical'],
+  Documentary: ['Documentary'],
+  Drama: ['Drama'],
+  Horror: ['Horror'],
+  Musical: ['Musical'],
+  'Romantic Comedy': ['Comedy', 'Romance'],
+  'Thriller/Suspense': ['Thriller'],
+  Western: ['Western'],
+};
+
+/** vega's "Creative Type" where it says something MovieLens has a genre for. */
+const CREATIVE_TYPES: Record<string, string[]> = {
+  'Science Fiction': ['Sci-Fi'],
+  Fantasy: ['Fantasy'],
+  'Super Hero': ['Action', 'Adventure'],
+  'Kids Fiction': ['Children'],
+};
+
+/** The data set ends around 2010; later years are two-digit years read in the wrong century (1946 → 2046). */
+const LAST_PLAUSIBLE_YEAR = 2012;
+const STARTER_LOCK_ID = 727_001_338;
+const INSERT_BATCH = 1_000;
+
+/** Reads vega-datasets' movies.json from the installed package (never its CDN-fetching default export). */
+export function readVegaMovies(): VegaMovie[] {
+  const entry = createRequire(import.meta.url).resolve('vega-datasets');
+  const file = new URL('../data/movies.json', pathToFileURL(entry));
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as VegaMovie[];
+}
+
+/**
+ * Maps vega-datasets rows to movie rows: natural string titles, a year from the release date (repairing
+ * wrong-century dates), MovieLens genre names, director, runtime, certificate and IMDb figures. Rows
+ * without a title are dropped, and so are repeats of the same title and year.
+ */
+export function starterMovies(rows: readonly VegaMovie[]): StarterMovie[] {
+  const seen = new Set<string>();
+  const out: StarterMovie[] = [];
+  for (const row of rows) {
+    if (row.Title === null || row.Title === undefined) continue;
+    // Some titles carry the year ("King Kong (1933)") or the MovieLens article order ("Secret, The").
+    const parsed = parseMovieLensTitle(String(row.Title));
+    const title = naturalTitle(parsed.title);
+    if (title === '') continue;
+    const year = parsed.year ?? releaseYear(row['Release Date']);
+    const key = `${title.toLowerCase()}|${year ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      title,
+      year,
+      genres: starterGenres(row),
+      directors: row.Director ? [row.Director.trim()] : [],
+      runtime: positiveInt(row['Running Time min']),
+      certificate: row['MPAA Rating'] && row['MPAA Rating'] !== 'Not Rated' ? row['MPAA Rating'] : null,
+      imdbRating: typeof row['IMDB Rating'] === 'number' ? row['IMDB Rating'] : null,
+      imdbVotes: positiveInt(row['IMDB Votes']),
+      source: 'starter',
+    });
+  }
+  return out;
+}
+
+/** MovieLens genres for a vega row, in MovieLens' alphabetical order. */
+export function starterGenres(row: Pick<VegaMovie, 'Major Genre' | 'Creative Type'>): string[] {
+  const genres = new Set([
+    ...(MAJOR_GENRES[row['Major Genre'] ?? ''] ?? []),
+    ...(CREATIVE_TYPES[row['Creative Type'] ?? ''] ?? []),
+  ]);
+  return [...genres].sort();
+}
+
+/** `"Jun 12 1998"` → 1998; `"Dec 31 2046"` → 1946; unreadable → null. */
+export function releaseYear(date: string | null | undefined): number | null {
+  const match = /\b(\d{4})\s*$/.exec(date ?? '');
+  if (!match) return null;
+  const year = Number(match[1]);
+  const repaired = year > LAST_PLAUSIBLE_YEAR ? year - 100 : year;
+  return repaired >= 1880 ? repaired : null;
+}
+
+function positiveInt(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : null;
+}
+
+/**
+ * Fills an empty movies table with the offline starter catalog (vega-datasets' ~3,200 films), so a
+ * fresh install can recommend without any download. Does nothing when the table has movies. Safe when
+ * several processes start at once: a transaction-scoped advisory lock lets one of them do it.
+ * Returns how many movies were imported.
+ */
+export async function ensureStarterCatalog(db: Database, logger: Logger): Promise<number> {
+  const started = performance.now();
+  const imported = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${STARTER_LOCK_ID})`);
+    const [row] = await queryRows<{ any: boolean }>(tx, sql`select exists (select 1 from movies) as any`);
+    if (row?.any) return 0;
+    const rows = starterMovies(readVegaMovies());
+    for (const batch of chunks(rows, INSERT_BATCH)) await tx.insert(movies).values(batch);
+    return rows.length;
+  });
+  if (imported > 0) {
+    logger.info(
+      { movies: imported, ms: Math.round(performance.now() - started) },
+      'imported the offline starter catalog',
+    );
+  }
+  return imported;
+}
