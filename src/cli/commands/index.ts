@@ -21,6 +21,22 @@ export const COMMANDS: CliCommandSpec[] = [
     load: () => import('./migrate.ts'),
   },
   {
+    name: 'start',
+    description: 'run the bot: every configured platform (Discord, Slack), or the console chat when none is',
+    load: () => import('./start.ts'),
+  },
+  {
+    name: 'ask',
+    description:
+      'send one chat message as a console user and print the reply (e.g. ask --user ana "/recommend")',
+    configure: (cmd) =>
+      cmd
+        .argument('<message>', 'a chat message: "/recommend 90s sci-fi", "/rate Heat 4.5", "/movie Alien" …')
+        .requiredOption('--user <name>', 'console user name (ratings are kept per user)')
+        .option('--json', 'print the reply as one JSON object { text, movies, parsed? }'),
+    load: () => import('./ask.ts'),
+  },
+  {
     name: 'enrich',
     description:
       'fill the TMDB cache (posters, trailers, people, where to watch) for the catalogue, most-rated first',
@@ -52,5 +68,23 @@ export const COMMANDS: CliCommandSpec[] = [
         .option('--budget <seconds>', 'time budget; scale-up points that would not fit are skipped', '780')
         .option('--seed <n>', 'seed of the generated scale-up data', '42'),
     load: () => import('./bench.ts'),
+  },
+  {
+    name: 'train',
+    description: 'retrain the recommender on the database and store it (running bots pick it up within seconds)',
+    load: () => import('./train.ts'),
+  },
+  {
+    name: 'eval',
+    description: 'offline evaluation (EVAL.md protocols T and R) of every model and the hybrid on a MovieLens directory',
+    configure: (cmd) =>
+      cmd
+        .requiredOption('--data <dir>', 'directory in the MovieLens ml-latest-small layout')
+        .option('--json', 'one JSON object per model on stdout')
+        .option('--models <list>', 'comma-separated subset: popularity,item-knn,user-knn,content,ease,mf,baseline,hybrid')
+        .option('--protocol <p>', 'T (top-N ranking), R (rating prediction) or both', 'both')
+        .option('--validation', 'evaluate on a validation split carved from the training data (for tuning)')
+        .option('--config <json>', 'hybrid config overrides as JSON (for tuning with --validation)'),
+    load: () => import('./eval.ts'),
   },
 ];

@@ -1,0 +1,160 @@
+import path from 'node:path';
+import type { ConsoleAdapterOptions } from '../adapters/console/index.ts';
+import { type CatalogSource, createCatalogSource } from './bot/catalog-view.ts';
+import { createBotCore } from './bot/core.ts';
+import type { BotCore, PlatformAdapter } from './bot/types.ts';
+import { ensureStarterCatalog } from './catalog/starter.ts';
+import type { Config } from './config.ts';
+import { type DatabaseHandle, openDatabase } from './db/client.ts';
+import type { Logger } from './logger.ts';
+import { createRecommenderService, type RecommenderService } from './recommend/service.ts';
+
+/** A running movierec: database, catalog, recommender and the core every adapter drives. */
+export interface App {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  catalog: CatalogSource;
+  recommender: RecommenderService;
+  core: BotCore;
+  /** Releases the recommender and the database (idempotent). */
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  /** Wrap the core with request ids and metrics (src/ops); off for one-shot `ask`. */
+  instrument?: boolean;
+}
+
+/**
+ * The composition root: config → database (Postgres when `databaseUrl` is set, else PGlite under
+ * `home`) → migrations → starter catalog when empty → recommender service → bot core.
+ */
+export async function createApp(
+  config: Config,
+  logger: Logger,
+  options: CreateAppOptions = {},
+): Promise<App> {
+  const database = await openDatabase({ url: config.databaseUrl, home: config.home });
+  try {
+    await database.migrate();
+    await ensureStarterCatalog(database.db, logger);
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+  const catalog = createCatalogSource(database.db);
+  const recommender = createRecommenderService({ db: database.db, logger });
+  let core = createBotCore({
+    db: database.db,
+    logger,
+    catalog,
+    recommender: {
+      current: () => recommender.current(),
+      catalogChanged: () => {
+        catalog.changed();
+        recommender.catalogChanged();
+      },
+    },
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  });
+  if (options.instrument) {
+    const { createOperations } = await import('./ops/index.ts');
+    core = createOperations({ db: database.db, logger }).instrument(core);
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    database,
+    catalog,
+    recommender,
+    core,
+    close() {
+      closing ??= (async () => {
+        await recommender.close().catch((error) => logger.warn({ err: error }, 'recommender close failed'));
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export interface RunningAdapters {
+  adapters: PlatformAdapter[];
+  /** Resolves when the bot should exit: the console chat ended, or a shutdown signal arrived. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every configured platform adapter (each loaded only when configured, so the console never
+ * pays for discord.js or Bolt); with none configured, the console chat. SIGINT / SIGTERM stop them
+ * gracefully.
+ */
+export async function startAdapters(
+  app: App,
+  options: { console?: ConsoleAdapterOptions } = {},
+): Promise<RunningAdapters> {
+  const { config, logger } = app;
+  const adapters: PlatformAdapter[] = [];
+  let consoleDone: Promise<void> | undefined;
+  if (config.discord) {
+    const { createDiscordAdapter } = await import('../adapters/discord/index.ts');
+    adapters.push(createDiscordAdapter(config.discord, { logger }));
+  }
+  if (config.slack) {
+    // A non-literal specifier: the Slack adapter is optional at type-check time and loaded only when configured.
+    const slackModule: string = '../adapters/slack/index.ts';
+    const slack = (await import(slackModule)) as {
+      createSlackAdapter: (
+        c: NonNullable<Config['slack']>,
+        deps: { logger: Logger; port: number },
+      ) => PlatformAdapter;
+    };
+    adapters.push(slack.createSlackAdapter(config.slack, { logger, port: config.port }));
+  }
+  if (adapters.length === 0) {
+    const { createConsoleAdapter } = await import('../adapters/console/index.ts');
+    const adapter = createConsoleAdapter({
+      input: process.stdin,
+      output: process.stdout,
+      historyFile: path.join(config.home, 'console-history'),
+      ...options.console,
+    });
+    consoleDone = adapter.closed;
+    adapters.push(adapter);
+  }
+  const started: PlatformAdapter[] = [];
+  for (const adapter of adapters) {
+    await adapter.start(app.core);
+    started.push(adapter);
+    logger.info({ platform: adapter.platform }, 'adapter started');
+  }
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      for (const adapter of started.reverse()) {
+        await adapter
+          .stop()
+          .catch((error) => logger.error({ err: error, platform: adapter.platform }, 'adapter stop failed'));
+      }
+      await app.close();
+    })();
+    return stopping;
+  };
+  let signalled: () => void = () => {};
+  const signal = new Promise<void>((resolve) => {
+    signalled = resolve;
+  });
+  function onSignal(name: NodeJS.Signals) {
+    logger.info({ signal: name }, 'shutting down');
+    signalled();
+  }
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const done = Promise.race([signal, ...(consoleDone ? [consoleDone] : [])]);
+  return { adapters: started, done, stop };
+}
