@@ -1,0 +1,70 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadCatalog, toItemMeta } from '../../src/catalog/catalog.ts';
+import { importMovieLens } from '../../src/catalog/movielens-import.ts';
+import { movies, ratings, users } from '../../src/db/schema.ts';
+import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
+import { removeFixtureDirs, SMALL_DATASET, writeMovieLensDir } from './fixtures.ts';
+
+afterAll(removeFixtureDirs);
+
+describe.each(DB_KINDS)('loadCatalog on %s', (kind) => {
+  let t: TestDatabase;
+  beforeEach(async () => {
+    t = await createTestDatabase(kind);
+  });
+  afterEach(async () => {
+    await t.destroy();
+  });
+
+  it('is empty for an empty database', async () => {
+    expect(await loadCatalog(t.db)).toEqual({ movies: new Map(), list: [] });
+  });
+
+  it('returns every movie with its rating count and mean', async () => {
+    const [a, b] = await t.db
+      .insert(movies)
+      .values([
+        { title: 'Rated', year: 2000, genres: ['Drama'], directors: ['Someone'], source: 'manual' },
+        { title: 'Unrated', source: 'starter', imdbRating: 7.5, imdbVotes: 1000 },
+      ])
+      .returning();
+    const [u1, u2] = await t.db
+      .insert(users)
+      .values([
+        { externalId: 'console:a', platform: 'console', tenant: 'local' },
+        { externalId: 'console:b', platform: 'console', tenant: 'local' },
+      ])
+      .returning();
+    await t.db.insert(ratings).values([
+      { userId: u1!.id, movieId: a!.id, rating: 4, source: 'command' },
+      { userId: u2!.id, movieId: a!.id, rating: 2.5, source: 'command' },
+    ]);
+    const catalog = await loadCatalog(t.db);
+    expect(catalog.list.map((m) => m.id)).toEqual([a!.id, b!.id]);
+    expect(catalog.movies.get(a!.id)).toMatchObject({ title: 'Rated', ratingCount: 2, ratingMean: 3.25 });
+    expect(catalog.movies.get(b!.id)).toMatchObject({ title: 'Unrated', ratingCount: 0, ratingMean: 0 });
+    expect(toItemMeta(catalog.movies.get(a!.id)!)).toEqual({
+      id: a!.id,
+      title: 'Rated',
+      year: 2000,
+      genres: ['Drama'],
+      tags: [],
+      directors: ['Someone'],
+      cast: [],
+      runtime: null,
+      overview: null,
+      imdbRating: null,
+      imdbVotes: null,
+    });
+    expect(toItemMeta(catalog.movies.get(b!.id)!)).toMatchObject({ imdbRating: 7.5, imdbVotes: 1000 });
+  });
+
+  it('sees imported MovieLens movies and ratings', async () => {
+    await importMovieLens(t.db, writeMovieLensDir(SMALL_DATASET));
+    const catalog = await loadCatalog(t.db);
+    expect(catalog.list).toHaveLength(6);
+    const toyStory = catalog.list.find((m) => m.movielensId === 1)!;
+    expect(toyStory).toMatchObject({ title: 'Toy Story', ratingCount: 2, ratingMean: 3.25, tags: ['pixar'] });
+    expect(toyStory.createdAt).toBeInstanceOf(Date);
+  });
+});
