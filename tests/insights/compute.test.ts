@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { movies, ratings, recommendationLog, users } from '../../src/db/schema.ts';
+import { BAYES_PRIOR_RATINGS, computeStats } from '../../src/insights/index.ts';
+import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
+import { logShown, type SyntheticCommunity, seedCommunity } from './synthetic.ts';
+
+/** The numbers computeStats should report, computed independently in plain JS. */
+function reference(c: SyntheticCommunity, tenant: string | null) {
+  const inScope = new Set(c.users.filter((u) => tenant === null || u.tenant === tenant).map((u) => u.id));
+  const rs = c.ratings.filter((r) => inScope.has(r.userId));
+  const mean = rs.reduce((a, r) => a + r.rating, 0) / rs.length;
+  const perDay = new Map<string, number>();
+  for (const r of rs) {
+    const day = r.ratedAt.toISOString().slice(0, 10);
+    perDay.set(day, (perDay.get(day) ?? 0) + 1);
+  }
+  const byMovie = new Map<number, number[]>();
+  for (const r of rs) byMovie.set(r.movieId, [...(byMovie.get(r.movieId) ?? []), r.rating]);
+  const films = [...byMovie].map(([movieId, xs]) => {
+    const sum = xs.reduce((a, x) => a + x, 0);
+    return {
+      movieId,
+      count: xs.length,
+      mean: sum / xs.length,
+      bayesian: (BAYES_PRIOR_RATINGS * mean + sum) / (BAYES_PRIOR_RATINGS + xs.length),
+    };
+  });
+  const genres = new Map<string, number>();
+  const movieById = new Map(c.movies.map((m) => [m.id, m]));
+  for (const r of rs) {
+    for (const g of movieById.get(r.movieId)!.genres) {
+      if (g !== '(no genres listed)') genres.set(g, (genres.get(g) ?? 0) + 1);
+    }
+  }
+  const perUser = new Map<number, number>();
+  for (const r of rs) perUser.set(r.userId, (perUser.get(r.userId) ?? 0) + 1);
+  return {
+    rs,
+    mean,
+    perDay: [...perDay].sort(([a], [b]) => a.localeCompare(b)).map(([day, count]) => ({ day, count })),
+    mostRated: [...films].sort((a, b) => b.count - a.count || a.movieId - b.movieId).slice(0, 10),
+    bestRated: [...films]
+      .sort((a, b) => b.bayesian - a.bayesian || b.count - a.count || a.movieId - b.movieId)
+      .slice(0, 10),
+    genres,
+    raters: [...perUser].sort(([ua, a], [ub, b]) => b - a || ua - ub).slice(0, 10),
+  };
+}
+
+describe.each(DB_KINDS)('computeStats on %s', (kind) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await t?.destroy();
+  });
+  beforeEach(async () => {
+    await t.db.delete(recommendationLog);
+    await t.db.delete(ratings);
+    await t.db.delete(movies);
+    await t.db.delete(users);
+  });
+
+  for (const seed of [1, 7, 42]) {
+    for (const tenant of [null, 'guild-a']) {
+      it(`matches a plain-JS recount of a random community (seed ${seed}, tenant ${tenant ?? 'all'})`, async () => {
+        const c = await seedCommunity(t.db, seed);
+        const ref = reference(c, tenant);
+        const stats = await computeStats(t.db, { tenant });
+
+        expect(stats.totals.ratings).toBe(ref.rs.length);
+        expect(stats.totals.raters).toBe(new Set(ref.rs.map((r) => r.userId)).size);
+        expect(stats.totals.catalogMovies).toBe(c.movies.length);
+        expect(stats.totals.meanRating).toBeCloseTo(ref.mean, 9);
+        expect(stats.ratingsPerDay).toEqual(ref.perDay);
+        for (const { rating, count } of stats.ratingDistribution) {
+          expect(count).toBe(ref.rs.filter((r) => r.rating === rating).length);
+        }
+        expect(stats.ratingDistribution.map((d) => d.rating)).toEqual([
+          0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5,
+        ]);
+
+        expect(stats.mostRated.map((f) => [f.movieId, f.count])).toEqual(
+          ref.mostRated.map((f) => [f.movieId, f.count]),
+        );
+        expect(stats.bestRated.map((f) => f.movieId)).toEqual(ref.bestRated.map((f) => f.movieId));
+        for (const [i, f] of stats.bestRated.entries()) {
+          expect(f.bayesian).toBeCloseTo(ref.bestRated[i]!.bayesian, 9);
+        }
+
+        expect(new Map(stats.genreMix.map((g) => [g.genre, g.ratings]))).toEqual(ref.genres);
+        const shares = stats.genreMix.map((g) => g.ratings);
+        expect(shares).toEqual([...shares].sort((a, b) => b - a));
+        for (const g of stats.genreMix) expect(g.share).toBeCloseTo(g.ratings / ref.rs.length, 12);
+
+        expect(stats.mostActiveRaters.map((r) => [r.userId, r.count])).toEqual(ref.raters);
+        const named = stats.mostActiveRaters.map((r) => r.name);
+        const expectedNames = ref.raters.map(([id]) => {
+          const u = c.users.find((x) => x.id === id)!;
+          return u.displayName ?? u.externalId;
+        });
+        expect(named).toEqual(expectedNames);
+      });
+    }
+  }
+
+  it('counts a recommendation as accepted only when that user rated it ≥ 4 after it was shown', async () => {
+    const [ana, ben, cy] = await t.db
+      .insert(users)
+      .values(
+        ['ana', 'ben', 'cy'].map((n) => ({
+          externalId: `console:${n}`,
+          platform: 'console' as const,
+          tenant: n === 'cy' ? 'other' : 'local',
+        })),
+      )
+      .returning();
+    const ms = await t.db
+      .insert(movies)
+      .values(
+        ['Loved', 'Meh', 'Never', 'Before', 'Twice', 'Other user'].map((title) => ({
+          title,
+          source: 'manual' as const,
+        })),
+      )
+      .returning();
+    const [loved, meh, never, before, twice, otherUser] = ms.map((m) => m.id) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const at = (d: number) => new Date(Date.UTC(2025, 5, d));
+    for (const id of [loved, meh, never, before, twice, otherUser]) await logShown(t.db, ana!.id, id, at(10));
+    await logShown(t.db, ana!.id, twice, at(12), 'popular');
+    await logShown(t.db, cy!.id, loved, at(10), 'popular');
+    await t.db.insert(ratings).values([
+      {
+        userId: ana!.id,
+        movieId: loved,
+        rating: 4.5,
+        source: 'reaction',
+        ratedAt: at(11),
+        updatedAt: at(11),
+      },
+      { userId: ana!.id, movieId: meh, rating: 3, source: 'reaction', ratedAt: at(11), updatedAt: at(11) },
+      { userId: ana!.id, movieId: before, rating: 5, source: 'command', ratedAt: at(1), updatedAt: at(1) },
+      { userId: ana!.id, movieId: twice, rating: 4, source: 'button', ratedAt: at(13), updatedAt: at(13) },
+      // someone else loving it does not make Ana's recommendation a hit
+      {
+        userId: ben!.id,
+        movieId: otherUser,
+        rating: 5,
+        source: 'command',
+        ratedAt: at(11),
+        updatedAt: at(11),
+      },
+      { userId: cy!.id, movieId: loved, rating: 2, source: 'command', ratedAt: at(11), updatedAt: at(11) },
+    ]);
+
+    const all = await computeStats(t.db);
+    expect(all.acceptance).toMatchObject({ recommended: 7, rated: 4, accepted: 2 });
+    expect(all.acceptance.rate).toBeCloseTo(2 / 7, 12);
+    // "twice" counts once, under the model that showed it first
+    expect(all.acceptance.byModel).toEqual([
+      { model: 'hybrid', recommended: 6, rated: 3, accepted: 2, rate: 2 / 6 },
+      { model: 'popular', recommended: 1, rated: 1, accepted: 0, rate: 0 },
+    ]);
+    const local = await computeStats(t.db, { tenant: 'local' });
+    expect(local.acceptance).toMatchObject({ recommended: 6, rated: 3, accepted: 2 });
+  });
+
+  it('reports an empty community without failing', async () => {
+    const stats = await computeStats(t.db);
+    expect(stats.totals).toMatchObject({ ratings: 0, raters: 0, meanRating: null, firstDay: null });
+    expect(stats.ratingsPerDay).toEqual([]);
+    expect(stats.acceptance.rate).toBeNull();
+    expect(stats.ratingDistribution.every((d) => d.count === 0)).toBe(true);
+  });
+});
