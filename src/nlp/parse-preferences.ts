@@ -1,0 +1,254 @@
+import { createFuzzyVocabulary } from './fuzzy-words.ts';
+import {
+  BUT_NEGATES_AFTER,
+  CONJUNCTIONS,
+  GENRE_WORDS,
+  genresOfWord,
+  MEETS_CUES,
+  matchGenrePhrase,
+  NEGATORS,
+  PERSON_CUES,
+  SIMILAR_CUES,
+  STOP_WORDS,
+  stem,
+} from './lexicon.ts';
+import { type RangeConstraint, readTimeExpression } from './parse-time.ts';
+import { CLAUSE_BREAK, type RequestToken, tokenizeRequest } from './request-tokens.ts';
+import type { TitleIndex } from './title-index.ts';
+import { createSpanReader } from './title-spans.ts';
+import type { ParsedPreferences } from './types.ts';
+
+export { describePreferences } from './describe-preferences.ts';
+
+/** Caps on each list of a parse, so a long message cannot produce a huge result. */
+export const MAX_SIMILAR = 5;
+export const MAX_PEOPLE = 5;
+export const MAX_KEYWORDS = 20;
+export const MAX_UNMATCHED = 20;
+/** Year used for "recent" when the catalog has no years. */
+const FALLBACK_LATEST_YEAR = 2020;
+/** Misspelt genre words must be at least this long ("funy" is too close to too much). */
+const MIN_FUZZY_GENRE_LENGTH = 5;
+/** Words after which a negation no longer applies ("no horror but comedies"). */
+const NEGATION_RESETS: ReadonlySet<string> = new Set([
+  'but',
+  'only',
+  'just',
+  'yes',
+  'prefer',
+  'rather',
+  'instead',
+  'with',
+]);
+/** Cues after which a failed title lookup means the word was a verb ("I like comedies"), not a title. */
+const VERB_CUES: ReadonlySet<string> = new Set(['like', 'liked', 'loved', 'enjoyed', 'similar']);
+
+const genreVocabulary = createFuzzyVocabulary(GENRE_WORDS);
+
+/** An empty parse: no preference at all. */
+export function emptyPreferences(): ParsedPreferences {
+  return {
+    genres: { include: [], exclude: [] },
+    yearFrom: null,
+    yearTo: null,
+    similarTo: [],
+    people: [],
+    keywords: [],
+    minRuntime: null,
+    maxRuntime: null,
+    unmatched: [],
+  };
+}
+
+/**
+ * Negation state: `fresh` right after "no"/"without"; `applied` once it negated something; `carry` when a
+ * conjunction follows ("no horror or romance"), so the next item is negated too.
+ */
+type Negation = 'off' | 'fresh' | 'applied' | 'carry';
+
+function pushUnique<T>(list: T[], value: T, max: number): void {
+  if (list.length < max && !list.includes(value)) list.push(value);
+}
+
+/** Intersects bounds; when they contradict, the later statement wins ("90s… actually 2000s"). */
+function combine(constraints: RangeConstraint[]): { min: number | null; max: number | null } {
+  let min: number | null = null;
+  let max: number | null = null;
+  for (const c of constraints) {
+    const nextMin: number | null = c.min === null ? min : Math.max(min ?? c.min, c.min);
+    const nextMax: number | null = c.max === null ? max : Math.min(max ?? c.max, c.max);
+    if (nextMin !== null && nextMax !== null && nextMin > nextMax) {
+      min = c.min;
+      max = c.max;
+    } else {
+      min = nextMin;
+      max = nextMax;
+    }
+  }
+  return { min, max };
+}
+
+function matchPhrase(words: readonly RequestToken[], at: number, phrases: readonly string[][]): number {
+  for (const phrase of phrases) if (phrase.every((w, k) => words[at + k] === w)) return phrase.length;
+  return 0;
+}
+
+/** Genres of a genre word or phrase at `at`, allowing a typo in a single long word the titles do not use. */
+function genresAt(words: readonly RequestToken[], at: number, index: TitleIndex) {
+  const phrase = matchGenrePhrase(words, at);
+  if (phrase) return phrase;
+  const word = words[at]!;
+  if (word.length < MIN_FUZZY_GENRE_LENGTH || STOP_WORDS.has(word) || index.words.has(word)) return null;
+  const near = genreVocabulary.lookup(word)[0];
+  const genres = near ? genresOfWord(near.word) : null;
+  return genres ? { words: 1, genres } : null;
+}
+
+/**
+ * Reads a free-text request ("funny 90s sci-fi like Alien, no horror") or a `/prefs` sentence ("love sci-fi and
+ * comedies, no horror, nothing before 1970") into preferences. Titles and people are looked up in `index`.
+ * Pure, fast (well under a millisecond for a chat message) and total: any string gives a result, never an
+ * exception; only the first {@link MAX_REQUEST_TOKENS} words are read.
+ */
+export function parsePreferences(text: string, index: TitleIndex): ParsedPreferences {
+  try {
+    return parseRequest(text, index);
+  } catch {
+    // A parser bug must not take the whole command down: the request then simply steers nothing.
+    return emptyPreferences();
+  }
+}
+
+/** {@link parsePreferences} without the safety net, for tests that want to see any exception. */
+export function parseRequest(text: string, index: TitleIndex): ParsedPreferences {
+  const words = tokenizeRequest(text);
+  const taken = new Uint8Array(words.length);
+  const reader = createSpanReader(words, taken, index);
+  const result = emptyPreferences();
+  const include: string[] = [];
+  const exclude: string[] = [];
+  const years: RangeConstraint[] = [];
+  const runtimes: RangeConstraint[] = [];
+  const similar = new Map<number, ParsedPreferences['similarTo'][number]>();
+  const addSimilar = (entry: { id: number; title: string; year: number | null }) => {
+    if (similar.size < MAX_SIMILAR)
+      similar.set(entry.id, { id: entry.id, title: entry.title, year: entry.year });
+  };
+  const take = (from: number, length: number) => taken.fill(1, from, from + length);
+
+  // Titles first, so their words are not read as genres or keywords ("like Scary Movie").
+  for (let i = 0; i < words.length; i++) {
+    if (taken[i]) continue;
+    const cue = SIMILAR_CUES.find((phrase) => phrase.every((w, k) => words[i + k] === w));
+    if (cue) {
+      let title = reader.titleAt(i + cue.length);
+      if (!title) {
+        if (!VERB_CUES.has(words[i]!)) take(i, cue.length);
+        continue;
+      }
+      take(i, cue.length);
+      while (title) {
+        addSimilar(title.entry);
+        take(title.start, title.length);
+        const next = title.start + title.length;
+        const joiner = words[next];
+        if (joiner === undefined || !(CONJUNCTIONS.has(joiner) || joiner === CLAUSE_BREAK)) break;
+        title = reader.titleAt(next + 1);
+        if (title) take(next, 1);
+      }
+      continue;
+    }
+    if (MEETS_CUES.has(words[i]!) && i > 0) {
+      const left = reader.titleEndingAt(i - 1);
+      if (left) take(left.start, left.length);
+      const right = reader.titleAt(i + 1);
+      if (right) take(right.start, right.length);
+      if (left) addSimilar(left.entry);
+      if (right) addSimilar(right.entry);
+      if (left || right) take(i, 1);
+    }
+  }
+
+  const latestYear = index.maxYear ?? FALLBACK_LATEST_YEAR;
+  let negation: Negation = 'off';
+  /** Whether the item being read is negated, and the state after it. */
+  const itemNegated = (): boolean => {
+    const negated = negation === 'fresh' || negation === 'carry';
+    negation = negated ? 'applied' : 'off';
+    return negated;
+  };
+
+  for (let i = 0; i < words.length; ) {
+    const word = words[i]!;
+    if (taken[i]) {
+      i++;
+      continue;
+    }
+    if (word === CLAUSE_BREAK) {
+      negation = 'off';
+      i++;
+      continue;
+    }
+    const time = readTimeExpression(words, i, latestYear);
+    if (time) {
+      const negated = itemNegated();
+      const constraint = negated ? time.negated : time.constraint;
+      if (constraint) (constraint.field === 'year' ? years : runtimes).push(constraint);
+      else pushUnique(result.unmatched, words.slice(i, i + time.length).join(' '), MAX_UNMATCHED);
+      i += time.length;
+      continue;
+    }
+    if (NEGATORS.has(word) || (word === 'but' && BUT_NEGATES_AFTER.has(words[i - 1] ?? ''))) {
+      negation = 'fresh';
+      i++;
+      continue;
+    }
+    if ((word === 'other' && words[i + 1] === 'than') || (word === 'apart' && words[i + 1] === 'from')) {
+      negation = 'fresh';
+      i += 2;
+      continue;
+    }
+    const personCue = matchPhrase(words, i, PERSON_CUES);
+    const person = personCue > 0 ? reader.personAt(i + personCue) : null;
+    if (person) {
+      if (itemNegated()) pushUnique(result.unmatched, person.name, MAX_UNMATCHED);
+      else pushUnique(result.people, person.name, MAX_PEOPLE);
+      i += personCue + person.length;
+      continue;
+    }
+    const genre = genresAt(words, i, index);
+    if (genre) {
+      const target = itemNegated() ? exclude : include;
+      for (const g of genre.genres) pushUnique(target, g, Number.POSITIVE_INFINITY);
+      i += genre.words;
+      continue;
+    }
+    i++;
+    if (CONJUNCTIONS.has(word)) {
+      if ((negation as Negation) === 'applied') negation = 'carry';
+      continue;
+    }
+    if (NEGATION_RESETS.has(word)) {
+      negation = 'off';
+      continue;
+    }
+    if (STOP_WORDS.has(word)) continue;
+    const negated = negation !== 'off';
+    negation = 'off';
+    // Only plain Latin words stem meaningfully; numbers, other scripts and negated words ("no zombies":
+    // keywords cannot exclude) are reported as not understood.
+    if (!negated && /^[a-z]{3,}$/.test(word)) pushUnique(result.keywords, stem(word), MAX_KEYWORDS);
+    else pushUnique(result.unmatched, word, MAX_UNMATCHED);
+  }
+
+  result.genres.exclude = exclude;
+  result.genres.include = include.filter((g) => !exclude.includes(g));
+  const yearBounds = combine(years);
+  result.yearFrom = yearBounds.min;
+  result.yearTo = yearBounds.max;
+  const runtimeBounds = combine(runtimes);
+  result.minRuntime = runtimeBounds.min;
+  result.maxRuntime = runtimeBounds.max;
+  result.similarTo = [...similar.values()];
+  return result;
+}
