@@ -1,18 +1,32 @@
 import { type BaselineConfig, DEFAULT_BASELINE_CONFIG } from './baseline.ts';
 import { type ContentConfig, DEFAULT_CONTENT_CONFIG } from './content.ts';
+import { DEFAULT_EASE_CONFIG, type EaseConfig } from './ease.ts';
+import type { Component } from './hybrid-state.ts';
 import { DEFAULT_ITEM_KNN_CONFIG, type ItemKnnConfig } from './item-knn.ts';
+import { DEFAULT_MF_CONFIG, type MfConfig } from './mf.ts';
 import { DEFAULT_POPULARITY_CONFIG, type PopularityConfig } from './popularity.ts';
+import { DEFAULT_USER_KNN_CONFIG, type UserKnnConfig } from './user-knn.ts';
 
 /** Every knob of the production recommender, with defaults tuned on a validation split (see README). */
 export interface HybridConfig {
   popularity: PopularityConfig;
   content: ContentConfig;
   itemKnn: ItemKnnConfig;
+  userKnn: UserKnnConfig;
   baseline: BaselineConfig;
-  /** A rating this many days older than the user's latest counts half as much. */
-  halfLifeDays: number;
-  /** History size at which collaborative signals get half the weight (more history → more CF). */
+  ease: EaseConfig;
+  mf: MfConfig;
+  /** Blend weights for a user the system knows well (many ratings). */
+  knownWeights: Record<Component, number>;
+  /** Blend weights for a user with (almost) no ratings. */
+  coldWeights: Record<Component, number>;
+  /** History size at which the known-user weights get half the say. */
   knowledgeHalf: number;
+  /** Recency by position: the n-th newest rating weighs `floor + (1 − floor)·0.5^(n / recentHalf)`. */
+  recentHalf: number;
+  recencyFloor: number;
+  /** Recency by time: a rating this many days older than the newest weighs half (0 = off). */
+  halfLifeDays: number;
   /** Default MMR diversity (0–1) when a request does not say. */
   diversity: number;
   /** Default MMR diversity for a user with no history (popular but varied). */
@@ -21,16 +35,25 @@ export interface HybridConfig {
   candidateFactor: number;
   /** Bonus for watchlisted movies when `watchlist: 'boost'` (0–1 relevance scale). */
   watchlistBoost: number;
+  /** Skip the O(items³) EASE model (tiny catalogs, tests). */
+  skipEase?: boolean;
 }
 
 export const DEFAULT_HYBRID_CONFIG: HybridConfig = {
   popularity: DEFAULT_POPULARITY_CONFIG,
   content: DEFAULT_CONTENT_CONFIG,
   itemKnn: DEFAULT_ITEM_KNN_CONFIG,
+  userKnn: DEFAULT_USER_KNN_CONFIG,
   baseline: DEFAULT_BASELINE_CONFIG,
-  halfLifeDays: 180,
-  knowledgeHalf: 8,
-  diversity: 0.15,
+  ease: DEFAULT_EASE_CONFIG,
+  mf: DEFAULT_MF_CONFIG,
+  knownWeights: { ease: 1, itemKnn: 0.1, userKnn: 0.1, content: 0.05, popularity: 0, mf: 0 },
+  coldWeights: { ease: 0.2, itemKnn: 0.2, userKnn: 0, content: 0.6, popularity: 0.6, mf: 0 },
+  knowledgeHalf: 5,
+  recentHalf: 10,
+  recencyFloor: 0.3,
+  halfLifeDays: 0,
+  diversity: 0.1,
   coldDiversity: 0.5,
   candidateFactor: 5,
   watchlistBoost: 0.3,
@@ -46,7 +69,12 @@ export function resolveConfig(partial?: DeepPartial<HybridConfig>): HybridConfig
     popularity: { ...d.popularity, ...p.popularity },
     content: { ...d.content, ...p.content },
     itemKnn: { ...d.itemKnn, ...p.itemKnn },
+    userKnn: { ...d.userKnn, ...p.userKnn },
     baseline: { ...d.baseline, ...p.baseline },
+    ease: { ...d.ease, ...p.ease },
+    mf: { ...d.mf, ...p.mf },
+    knownWeights: { ...d.knownWeights, ...p.knownWeights },
+    coldWeights: { ...d.coldWeights, ...p.coldWeights },
   } as HybridConfig;
 }
 

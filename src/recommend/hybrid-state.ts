@@ -1,12 +1,15 @@
 import type { BaselineState } from './baseline.ts';
 import type { ContentState } from './content.ts';
+import type { EaseState } from './ease.ts';
 import type { HybridConfig } from './hybrid-config.ts';
 import type { NeighbourState } from './item-knn.ts';
+import type { MfState } from './mf.ts';
 import type { PopularityState } from './popularity.ts';
 import type { ItemMeta } from './types.ts';
+import type { UserKnnState } from './user-knn.ts';
 
 /** Bumped whenever the stored layout changes; older stored models are retrained. */
-export const MODEL_FORMAT = 1;
+export const MODEL_FORMAT = 2;
 
 /** Everything a trained hybrid needs, as plain data and typed arrays (serialisable with `v8`). */
 export interface HybridState {
@@ -20,19 +23,28 @@ export interface HybridState {
   popularity: PopularityState;
   content: ContentState;
   itemKnn: NeighbourState;
+  userKnn: UserKnnState;
   baseline: BaselineState;
+  ease: EaseState;
+  mf: MfState;
+  /** Seconds each component took to train. */
+  trainSeconds: Record<string, number>;
 }
+
+/** The ranking components a hybrid blends; each scores every item 0–1 for a user. */
+export const COMPONENTS = ['ease', 'itemKnn', 'userKnn', 'content', 'popularity', 'mf'] as const;
+export type Component = (typeof COMPONENTS)[number];
 
 /** One request's per-item component scores (each normalised to 0–1) and how they are blended. */
 export interface ScoreParts {
-  cf: Float64Array;
-  content: Float64Array;
-  pop: Float32Array | Float64Array;
+  scores: Record<Component, Float64Array | Float32Array>;
+  weights: Record<Component, number>;
   /** Steering and watchlist bonuses, added after blending. */
   steer: Float64Array;
-  /** The collaborative weight of each history entry (aligned with `UserContext.items`). */
+  /** The item-kNN weight of each history entry (aligned with `UserContext.items`). */
   cfWeight: Float64Array;
-  weights: { cf: number; content: number; pop: number };
   /** The user's (or the seed item's) content profile. */
   profile: Map<number, number>;
+  /** Training users most like this one (user-kNN), for explanations. */
+  neighbours: number[];
 }

@@ -1,4 +1,5 @@
 import { sharedFeatures } from './content.ts';
+import { contribution } from './hybrid-score.ts';
 import type { HybridState, ScoreParts } from './hybrid-state.ts';
 import type { Reason, Recommendation, Steering } from './types.ts';
 import type { UserContext } from './user-context.ts';
@@ -19,36 +20,35 @@ export function explain(
   steer: Steering | undefined,
   maxFeatures: number,
 ): { reason: Reason; strategy: Recommendation['strategy'] } {
-  const w = parts.weights;
-  const cf = w.cf * parts.cf[i]!;
-  const content = w.content * parts.content[i]!;
-  const pop = w.pop * parts.pop[i]!;
+  const cf = contribution(parts, 'ease', i) + contribution(parts, 'itemKnn', i) + contribution(parts, 'mf', i);
+  const people = contribution(parts, 'userKnn', i);
+  const content = contribution(parts, 'content', i);
+  const pop = contribution(parts, 'popularity', i);
   const steerBonus = parts.steer[i]!;
-  if (ctx.watchlist.has(i) && steerBonus >= Math.max(cf, content, pop)) {
+  const best = Math.max(cf, people, content, pop);
+  if (ctx.watchlist.has(i) && steerBonus >= best) {
     return { reason: { kind: 'watchlist' }, strategy: 'personal' };
   }
-  if (because.length > 0 && (steerBonus >= Math.max(cf, content, pop) || ctx.items.length === 0)) {
-    const seed = strongestCfLink(state, because, null, i) ?? because[0]!;
-    const features = sharedFeatures(state.content, parts.profile, i, maxFeatures);
-    if (features.length > 0 && strongestCfLink(state, because, null, i) === null) {
-      return { reason: { kind: 'matches', features }, strategy: 'because' };
+  if (because.length > 0 && (steerBonus >= best || ctx.items.length === 0)) {
+    const seed = strongestLink(state, because, null, i);
+    if (seed === null) {
+      const features = sharedFeatures(state.content, parts.profile, i, maxFeatures);
+      if (features.length > 0) return { reason: { kind: 'matches', features }, strategy: 'because' };
     }
-    return { reason: { kind: 'liked-by-similar', item: state.items[seed]!.id }, strategy: 'because' };
+    return { reason: { kind: 'liked-by-similar', item: state.items[seed ?? because[0]!]!.id }, strategy: 'because' };
   }
-  if (steerBonus > Math.max(cf, content, pop) && steer) {
+  if (steerBonus > best && steer) {
     const features = steerFeatures(state, i, steer, maxFeatures);
     if (features.length > 0) return { reason: { kind: 'matches', features }, strategy: 'content' };
   }
   // Personal reasons win unless popularity clearly dominates: they are what users want to read.
-  const total = cf + content + pop;
-  if (cf > 0 && cf >= content && cf >= PERSONAL_SHARE * total) {
-    const h = strongestCfLink(state, ctx.items, parts.cfWeight, i);
+  const total = cf + people + content + pop;
+  if (Math.max(cf, people) > 0 && Math.max(cf, people) >= content && Math.max(cf, people) >= PERSONAL_SHARE * total) {
+    const h = strongestLink(state, ctx.items, parts.cfWeight, i);
     if (h !== null) {
       const at = ctx.items.indexOf(h);
-      return {
-        reason: { kind: 'rated', item: state.items[h]!.id, rating: ctx.ratings[at]! },
-        strategy: 'personal',
-      };
+      if (people > cf) return { reason: { kind: 'liked-by-similar', item: state.items[h]!.id }, strategy: 'personal' };
+      return { reason: { kind: 'rated', item: state.items[h]!.id, rating: ctx.ratings[at]! }, strategy: 'personal' };
     }
   }
   if (content > 0 && content >= PERSONAL_SHARE * total) {
@@ -58,28 +58,39 @@ export function explain(
   return { reason: { kind: 'popular' }, strategy: 'popular' };
 }
 
-/** The history item whose neighbour list gives `i` the largest weighted similarity, or null. */
-function strongestCfLink(
+/**
+ * The history item that pushes `i` up the most: its EASE weight towards `i` (when both are in the
+ * EASE item set), else its item-kNN similarity, times the history weight. Null when none links.
+ */
+function strongestLink(
   state: HybridState,
   history: ArrayLike<number>,
   weights: Float64Array | null,
   i: number,
 ): number | null {
+  const ease = state.ease;
+  const n = ease.items.length;
+  const ci = n > 0 ? ease.column[i]! : -1;
   const { ptr, nbr, sim } = state.itemKnn;
   let best: number | null = null;
   let bestValue = 0;
   for (let h = 0; h < history.length; h++) {
     const j = history[h]!;
     const w = weights ? weights[h]! : 1;
-    for (let k = ptr[j]!; k < ptr[j + 1]!; k++) {
-      if (nbr[k] === i) {
-        const v = w * sim[k]!;
-        if (v > bestValue) {
-          bestValue = v;
-          best = j;
+    let link = 0;
+    const cj = ci >= 0 ? ease.column[j]! : -1;
+    if (cj >= 0) link = ease.weights[cj * n + ci]!;
+    else {
+      for (let k = ptr[j]!; k < ptr[j + 1]!; k++) {
+        if (nbr[k] === i) {
+          link = sim[k]!;
+          break;
         }
-        break;
       }
+    }
+    if (w * link > bestValue) {
+      bestValue = w * link;
+      best = j;
     }
   }
   return best;

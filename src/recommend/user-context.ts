@@ -8,7 +8,7 @@ export interface UserContext {
   /** Rated items (latest rating per item), oldest first. */
   items: Int32Array;
   ratings: Float32Array;
-  /** Recency weight 0–1 per rating: 1 for the latest, halving every `halfLifeDays`. */
+  /** Recency weight 0–1 per rating: 1 for the newest, lower for older ones (see {@link RecencyConfig}). */
   recency: Float64Array;
   /** Mean of the user's ratings (or NaN without ratings). */
   mean: number;
@@ -17,11 +17,21 @@ export interface UserContext {
   watchlist: Set<number>;
 }
 
+/**
+ * How much older ratings count. Tastes drift, and what someone rated last says most about what they
+ * want next: by position (the n-th newest rating) and, optionally, by age in days.
+ */
+export interface RecencyConfig {
+  recentHalf: number;
+  recencyFloor: number;
+  halfLifeDays: number;
+}
+
 /** Maps a request's user state onto the model's item indices; unknown items are ignored. */
 export function buildUserContext(
   user: UserState,
   vocab: Vocabulary,
-  halfLifeDays: number,
+  recency: RecencyConfig,
   excludeWatchlist: boolean,
 ): UserContext {
   const latest = new Map<number, { rating: number; timestamp: number }>();
@@ -36,9 +46,13 @@ export function buildUserContext(
   const items = Int32Array.from(entries, (e) => e[0]);
   const ratings = Float32Array.from(entries, (e) => e[1].rating);
   const newest = entries.length > 0 ? entries[entries.length - 1]![1].timestamp : 0;
-  const recency = Float64Array.from(entries, (e) =>
-    halfLifeDays > 0 ? 0.5 ** ((newest - e[1].timestamp) / (halfLifeDays * SECONDS_PER_DAY)) : 1,
-  );
+  const { recentHalf, recencyFloor, halfLifeDays } = recency;
+  const last = entries.length - 1;
+  const weights = Float64Array.from(entries, (e, pos) => {
+    const byPosition = recentHalf > 0 ? recencyFloor + (1 - recencyFloor) * 0.5 ** ((last - pos) / recentHalf) : 1;
+    const byTime = halfLifeDays > 0 ? 0.5 ** ((newest - e[1].timestamp) / (halfLifeDays * SECONDS_PER_DAY)) : 1;
+    return byPosition * byTime;
+  });
   let sum = 0;
   for (const r of ratings) sum += r;
   const excluded = new Set<number>(items);
@@ -56,7 +70,7 @@ export function buildUserContext(
   return {
     items,
     ratings,
-    recency,
+    recency: weights,
     mean: items.length > 0 ? sum / items.length : Number.NaN,
     excluded,
     watchlist,

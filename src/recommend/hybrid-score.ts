@@ -1,0 +1,122 @@
+import { type ContentProfile, addToProfile, scoreProfile } from './content.ts';
+import { scoreEase } from './ease.ts';
+import { type Component, COMPONENTS, type HybridState, type ScoreParts } from './hybrid-state.ts';
+import { foldInMfUser, predictMf } from './mf.ts';
+import type { UserContext } from './user-context.ts';
+import { scoreUserKnn } from './user-knn.ts';
+
+/** How strongly a rating's distance from the user's mean moves its item-kNN weight. */
+const CF_RATING_SLOPE = 0.5;
+/** Neutral point for content preferences: halfway between the user's mean and 3 stars. */
+const CONTENT_NEUTRAL_STARS = 3;
+
+/** Blend weights for a user with `history` ratings: from the cold-start mix towards the known-user mix. */
+export function blendWeights(state: HybridState, history: number): Record<Component, number> {
+  const c = state.config;
+  const know = history / (history + c.knowledgeHalf);
+  const out = {} as Record<Component, number>;
+  for (const k of COMPONENTS) out[k] = know * c.knownWeights[k] + (1 - know) * c.coldWeights[k];
+  // Without collaborative data (a fresh catalog) there is nothing for CF to say.
+  if (state.ratingCount === 0) {
+    out.ease = out.itemKnn = out.userKnn = out.mf = 0;
+  }
+  return out;
+}
+
+/**
+ * Scores every item with each component that has a non-zero weight, each normalised so its best
+ * eligible item scores 1.
+ */
+export function scoreParts(state: HybridState, ctx: UserContext, weights: Record<Component, number>): ScoreParts {
+  const n = state.items.length;
+  const parts: ScoreParts = {
+    scores: {
+      ease: EMPTY,
+      itemKnn: EMPTY,
+      userKnn: EMPTY,
+      content: EMPTY,
+      popularity: state.popularity.score,
+      mf: EMPTY,
+    },
+    weights,
+    steer: new Float64Array(n),
+    cfWeight: new Float64Array(ctx.items.length),
+    profile: new Map(),
+    neighbours: [],
+  };
+  const history = ctx.items.length;
+  for (let h = 0; h < history; h++) {
+    const w = ctx.recency[h]! * Math.max(0, 1 + CF_RATING_SLOPE * (ctx.ratings[h]! - ctx.mean));
+    parts.cfWeight[h] = w;
+  }
+  if (history > 0) {
+    parts.profile = contentProfile(state, ctx);
+    if (weights.ease > 0 && state.ease.items.length > 0) {
+      const s = new Float64Array(n);
+      scoreEase(state.ease, ctx, s);
+      parts.scores.ease = normalise(s, ctx.excluded);
+    }
+    if (weights.itemKnn > 0) {
+      const s = new Float64Array(n);
+      const { ptr, nbr, sim } = state.itemKnn;
+      for (let h = 0; h < history; h++) {
+        const i = ctx.items[h]!;
+        const w = parts.cfWeight[h]!;
+        for (let k = ptr[i]!; k < ptr[i + 1]!; k++) s[nbr[k]!]! += w * sim[k]!;
+      }
+      parts.scores.itemKnn = normalise(s, ctx.excluded);
+    }
+    if (weights.userKnn > 0) {
+      const s = new Float64Array(n);
+      parts.neighbours = scoreUserKnn(state.userKnn, ctx, s);
+      parts.scores.userKnn = normalise(s, ctx.excluded);
+    }
+    if (weights.content > 0) {
+      const s = new Float64Array(n);
+      scoreProfile(state.content, parts.profile, s);
+      parts.scores.content = normalise(s, ctx.excluded);
+    }
+    if (weights.mf > 0) {
+      const user = foldInMfUser(state.mf, ctx.items, ctx.ratings);
+      const s = new Float64Array(n);
+      for (let i = 0; i < n; i++) s[i] = (predictMf(state.mf, user, i) - 0.5) / 4.5;
+      parts.scores.mf = s;
+    }
+  }
+  return parts;
+}
+
+/** The user's content profile: item vectors weighted by recency and how much they liked them. */
+export function contentProfile(state: HybridState, ctx: UserContext): ContentProfile {
+  const profile: ContentProfile = new Map();
+  const neutral = Number.isFinite(ctx.mean) ? 0.5 * ctx.mean + 0.5 * CONTENT_NEUTRAL_STARS : CONTENT_NEUTRAL_STARS;
+  for (let h = 0; h < ctx.items.length; h++) {
+    addToProfile(state.content, profile, ctx.items[h]!, ctx.recency[h]! * ((ctx.ratings[h]! - neutral) / 2));
+  }
+  return profile;
+}
+
+/** Blended relevance of item `i`, before steering. */
+export function combined(parts: ScoreParts, i: number): number {
+  let v = 0;
+  for (const k of COMPONENTS) {
+    const w = parts.weights[k];
+    if (w !== 0) v += w * (parts.scores[k][i] ?? 0);
+  }
+  return v;
+}
+
+/** Contribution of one component to item `i`'s blended score. */
+export function contribution(parts: ScoreParts, component: Component, i: number): number {
+  return parts.weights[component] * (parts.scores[component][i] ?? 0);
+}
+
+const EMPTY = new Float64Array(0);
+
+/** Scales `v` so its maximum over eligible items is 1 (left as is when nothing is positive). */
+function normalise(v: Float64Array, excluded: ReadonlySet<number>): Float64Array {
+  let max = 0;
+  for (let i = 0; i < v.length; i++) if (v[i]! > max && !excluded.has(i)) max = v[i]!;
+  if (max > 0) for (let i = 0; i < v.length; i++) v[i] = v[i]! / max;
+  return v;
+}
