@@ -7,6 +7,7 @@ import { ensureStarterCatalog } from './catalog/starter.ts';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import type { Logger } from './logger.ts';
+import type { Operations } from './ops/index.ts';
 import { createRecommenderService, type RecommenderService } from './recommend/service.ts';
 
 /** A running movierec: database, catalog, recommender and the core every adapter drives. */
@@ -17,6 +18,8 @@ export interface App {
   catalog: CatalogSource;
   recommender: RecommenderService;
   core: BotCore;
+  /** Health, metrics and their HTTP handler (when created with `instrument`). */
+  ops?: Operations;
   /** Releases the recommender and the database (idempotent). */
   close(): Promise<void>;
 }
@@ -58,9 +61,11 @@ export async function createApp(
     },
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
+  let ops: Operations | undefined;
   if (options.instrument) {
     const { createOperations } = await import('./ops/index.ts');
-    core = createOperations({ db: database.db, logger }).instrument(core);
+    ops = createOperations({ db: database.db, logger });
+    core = ops.instrument(core);
   }
   let closing: Promise<void> | undefined;
   return {
@@ -70,6 +75,7 @@ export async function createApp(
     catalog,
     recommender,
     core,
+    ops,
     close() {
       closing ??= (async () => {
         await recommender.close().catch((error) => logger.warn({ err: error }, 'recommender close failed'));
@@ -109,10 +115,13 @@ export async function startAdapters(
     const slack = (await import(slackModule)) as {
       createSlackAdapter: (
         c: NonNullable<Config['slack']>,
-        deps: { logger: Logger; port: number },
+        deps: { logger: Logger; port: number; opsHandler?: Operations['handler'] },
       ) => PlatformAdapter;
     };
-    adapters.push(slack.createSlackAdapter(config.slack, { logger, port: config.port }));
+    // In HTTP mode the Slack receiver owns the port and mounts /healthz and /metrics itself.
+    adapters.push(
+      slack.createSlackAdapter(config.slack, { logger, port: config.port, opsHandler: app.ops?.handler }),
+    );
   }
   if (adapters.length === 0) {
     const { createConsoleAdapter } = await import('../adapters/console/index.ts');
@@ -131,6 +140,10 @@ export async function startAdapters(
     started.push(adapter);
     logger.info({ platform: adapter.platform }, 'adapter started');
   }
+  // /healthz and /metrics on PORT for platform bots, unless Slack's HTTP receiver already serves them there.
+  const slackHttp = config.slack !== undefined && !config.slack.appToken;
+  const opsServer =
+    app.ops && (config.discord || config.slack) && !slackHttp ? await app.ops.listen(config.port) : undefined;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
@@ -141,6 +154,7 @@ export async function startAdapters(
           .stop()
           .catch((error) => logger.error({ err: error, platform: adapter.platform }, 'adapter stop failed'));
       }
+      await opsServer?.close().catch((error) => logger.warn({ err: error }, 'ops server close failed'));
       await app.close();
     })();
     return stopping;
