@@ -13,6 +13,7 @@ import { decodeComponent } from './custom-id.ts';
 import { type DeliveryContext, deliverReplies } from './deliver.ts';
 import { discordActor, discordChannel, discordMessageKey, discordUserKey } from './identity.ts';
 import { AUTOCOMPLETE_CHOICES_MAX, AUTOCOMPLETE_NAME_MAX, AUTOCOMPLETE_VALUE_MAX } from './limits.ts';
+import { slashName } from './slash-commands.ts';
 import { isBlank, truncate } from './text.ts';
 
 /** Commands whose answers concern only the asker; their placeholder is ephemeral from the start. */
@@ -61,11 +62,24 @@ async function fetchAttachment(a: { name: string; url: string; size: number }): 
 }
 
 /** A slash command as the core's {@link CommandEvent}: typed options, plus their values joined as `text`. */
-export async function commandEvent(i: ChatInputCommandInteraction): Promise<CommandEvent> {
+export async function commandEvent(
+  i: ChatInputCommandInteraction,
+  commands: BotCore['commands'],
+): Promise<CommandEvent> {
   const options: Record<string, string | number | boolean | undefined> = {};
   const words: string[] = [];
   const attachments: Attachment[] = [];
-  const flat: CommandInteractionOption[] = i.options.data.flatMap((o) => (o.options ? [...o.options] : [o]));
+  // Join values in the order the core declared its options, whatever order Discord sends them in.
+  const declared = commands
+    .find((c) => slashName(c.name) === i.commandName)
+    ?.options.map((o) => slashName(o.name));
+  const rank = (name: string) => {
+    const at = declared?.indexOf(name) ?? -1;
+    return at < 0 ? Number.MAX_SAFE_INTEGER : at;
+  };
+  const flat: CommandInteractionOption[] = i.options.data
+    .flatMap((o) => (o.options ? [...o.options] : [o]))
+    .sort((a, b) => rank(a.name) - rank(b.name));
   for (const o of flat) {
     if (o.attachment) {
       attachments.push(await fetchAttachment(o.attachment));
@@ -107,7 +121,7 @@ async function handleSafely(ctx: DeliveryContext, event: Parameters<BotCore['han
 export async function onChatInput(ctx: DeliveryContext, i: ChatInputCommandInteraction): Promise<void> {
   const ephemeral = PERSONAL_COMMANDS.has(i.commandName);
   await i.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-  const replies = await handleSafely(ctx, await commandEvent(i));
+  const replies = await handleSafely(ctx, await commandEvent(i, ctx.core.commands));
   await deliverReplies(ctx, i, replies, channelOf(i), { kind: 'reply', ephemeral });
 }
 
