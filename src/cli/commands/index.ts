@@ -21,6 +21,15 @@ export const COMMANDS: CliCommandSpec[] = [
     load: () => import('./migrate.ts'),
   },
   {
+    name: 'discord',
+    description: 'Discord setup: "discord deploy [--guild ID]" registers the slash commands and prints the invite URL',
+    configure: (cmd) =>
+      cmd
+        .argument('<action>', 'what to do: deploy')
+        .option('--guild <id>', 'register in one server only (instant; global registration can take an hour)'),
+    load: () => import('./discord.ts'),
+  },
+  {
     name: 'start',
     description: 'run the bot: every configured platform (Discord, Slack), or the console chat when none is',
     load: () => import('./start.ts'),
@@ -35,6 +44,18 @@ export const COMMANDS: CliCommandSpec[] = [
         .requiredOption('--user <name>', 'console user name (ratings are kept per user)')
         .option('--json', 'print the reply as one JSON object { text, movies, parsed? }'),
     load: () => import('./ask.ts'),
+  },
+  {
+    name: 'import',
+    description:
+      'import a catalog with ratings: "import movielens [--from DIR]" (downloads ml-latest-small without --from)',
+    configure: (cmd) =>
+      cmd
+        .argument('<source>', 'what to import: movielens')
+        .option('--from <dir>', 'a directory in the MovieLens ml-latest-small layout (no download)')
+        .option('--md5 <hex>', 'pinned MD5 of the zip (default: the .md5 file GroupLens publishes beside it)')
+        .option('--refresh', 'download again even when a cached copy exists'),
+    load: () => import('./import.ts'),
   },
   {
     name: 'enrich',
