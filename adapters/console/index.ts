@@ -38,6 +38,10 @@ export interface ConsoleMessage {
 export interface ConsoleAdapter extends PlatformAdapter {
   /** Handles one typed line as if entered at the prompt; resolves with what was shown. */
   send(line: string): Promise<ConsoleMessage[]>;
+  /** Presses a button / select by id, as a click would (tests, contract harness). */
+  press(actionId: string, value?: string, messageKey?: string): Promise<ConsoleMessage[]>;
+  /** Adds or removes a reaction on a shown message; `deliveryId` repeats a delivery (retry simulation). */
+  react(messageKey: string, emoji: string, added: boolean, deliveryId?: string): Promise<ConsoleMessage[]>;
   /** Resolves when the user quits or input ends. */
   readonly closed: Promise<void>;
 }
@@ -166,6 +170,9 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions = {}): Conso
     platform: 'console',
     closed,
     send,
+    press: (id, value, messageKey) => deliver({ ...event('action'), actionId: id, value, messageKey }),
+    react: (messageKey, emoji, added, deliveryId) =>
+      deliver({ ...event('reaction'), ...(deliveryId ? { id: deliveryId } : {}), messageKey, emoji, added }),
     async start(c) {
       core = c;
       const input = options.input;

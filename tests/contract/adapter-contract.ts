@@ -1,0 +1,143 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { movies, ratings, users } from '../../src/db/schema.ts';
+import type { DbKind } from '../helpers/db.ts';
+import { createTestCore, type TestCore } from './fixture.ts';
+import type { AdapterHarness, AdapterHarnessFactory, RenderedMessage } from './harness.ts';
+
+/** The core's per-movie action ids (`mr:<verb>:<movieId>`), found inside whatever the platform wraps them in. */
+function movieActions(message: RenderedMessage, verb: string): { actionId: string; movieId: number }[] {
+  return message.actionIds.flatMap((actionId) => {
+    const m = new RegExp(`(?:^|[^a-z])mr:${verb}:(\\d+)$`).exec(actionId);
+    return m ? [{ actionId, movieId: Number(m[1]) }] : [];
+  });
+}
+
+function listOf(messages: RenderedMessage[]): RenderedMessage {
+  const list = messages.find((m) => m.titles.length >= 3);
+  if (!list) throw new Error(`no list among: ${messages.map((m) => m.text).join(' | ')}`);
+  return list;
+}
+
+function singleCard(messages: RenderedMessage[]): RenderedMessage {
+  const card = messages.find((m) => m.titles.length === 1 && m.key);
+  if (!card) throw new Error(`no single-movie card among: ${messages.map((m) => m.text).join(' | ')}`);
+  return card;
+}
+
+/**
+ * The suite every platform adapter passes (console, Discord, Slack): a real core over a test database
+ * with a small synthetic catalog, driven only through the adapter's harness.
+ */
+export function adapterContract(
+  name: string,
+  factory: AdapterHarnessFactory,
+  options: { dbKinds?: DbKind[] } = {},
+) {
+  describe.each(options.dbKinds ?? (['pglite'] as DbKind[]))(`${name} adapter contract (%s)`, (kind) => {
+    let t: TestCore;
+    let h: AdapterHarness;
+    beforeAll(async () => {
+      t = await createTestCore(kind);
+      h = await factory(t.core);
+    });
+    afterAll(async () => {
+      await h?.close();
+      await t?.close();
+    });
+
+    async function ratingOf(user: string, title: string): Promise<number | null> {
+      const [row] = await t.db.db
+        .select({ rating: ratings.rating })
+        .from(ratings)
+        .innerJoin(users, eq(users.id, ratings.userId))
+        .innerJoin(movies, eq(movies.id, ratings.movieId))
+        .where(and(eq(users.externalId, h.userKey(user)), eq(movies.title, title)));
+      return row?.rating ?? null;
+    }
+
+    async function titleOf(movieId: number): Promise<string> {
+      const [row] = await t.db.db.select({ title: movies.title }).from(movies).where(eq(movies.id, movieId));
+      return row!.title;
+    }
+
+    it('/recommend renders titled cards with action ids', async () => {
+      const list = listOf(await h.command('ana', 'recommend', ''));
+      expect(list.titles.length).toBeGreaterThanOrEqual(3);
+      for (const title of list.titles) expect(list.text).toContain(title);
+      expect(movieActions(list, 'seen').length).toBe(list.titles.length);
+      expect(movieActions(list, 'no').length).toBe(list.titles.length);
+    });
+
+    it('seen and not-interested keep a movie out of the next lists', async () => {
+      const list = listOf(await h.command('bo', 'recommend', ''));
+      const [no] = movieActions(list, 'no');
+      const seen = movieActions(list, 'seen')[1]!;
+      await h.press('bo', list, no!.actionId);
+      await h.press('bo', list, seen.actionId);
+      const hidden = [await titleOf(no!.movieId), await titleOf(seen.movieId)];
+      for (let round = 0; round < 2; round++) {
+        const next = listOf(await h.command('bo', 'recommend', ''));
+        const shownIds = movieActions(next, 'no').map((a) => a.movieId);
+        expect(shownIds).not.toContain(no!.movieId);
+        expect(shownIds).not.toContain(seen.movieId);
+        expect(next.titles.length).toBeGreaterThanOrEqual(3);
+      }
+      expect(hidden.every((title) => title.length > 0)).toBe(true);
+    });
+
+    it('a rating reaction on a single-movie card stores a rating; removing it restores the old one', async () => {
+      await h.command('cy', 'rate', 'Heat 3');
+      expect(await ratingOf('cy', 'Heat')).toBe(3);
+      const card = singleCard(await h.command('cy', 'movie', 'Heat'));
+      expect(card.titles).toEqual(['Heat']);
+      await h.react('cy', card, '5️⃣', true);
+      expect(await ratingOf('cy', 'Heat')).toBe(5);
+      await h.react('cy', card, '5️⃣', false);
+      expect(await ratingOf('cy', 'Heat')).toBe(3);
+      const fresh = singleCard(await h.command('cy', 'movie', 'Ronin'));
+      await h.react('cy', fresh, '4️⃣', true);
+      expect(await ratingOf('cy', 'Ronin')).toBe(4);
+      await h.react('cy', fresh, '4️⃣', false);
+      expect(await ratingOf('cy', 'Ronin')).toBeNull();
+    });
+
+    it('a repeated delivery id counts once', async () => {
+      await h.command('di', 'rate', 'Drive 2');
+      const card = singleCard(await h.command('di', 'movie', 'Drive'));
+      await h.react('di', card, '4️⃣', true, { deliveryId: 'delivery-1' });
+      await h.react('di', card, '4️⃣', true, { deliveryId: 'delivery-1' });
+      expect(await ratingOf('di', 'Drive')).toBe(4);
+      await h.react('di', card, '4️⃣', false, { deliveryId: 'delivery-2' });
+      expect(await ratingOf('di', 'Drive')).toBe(2);
+      // A late retry of the first delivery must not re-apply the removed reaction.
+      await h.react('di', card, '4️⃣', true, { deliveryId: 'delivery-1' });
+      expect(await ratingOf('di', 'Drive')).toBe(2);
+    });
+
+    it('an unknown title gets a friendly message', async () => {
+      const replies = await h.command('ed', 'movie', 'Zzyzx Qwvvt');
+      const text = replies.map((m) => m.text).join('\n');
+      expect(text).toMatch(/couldn.t find/i);
+      expect(text).toContain('Zzyzx Qwvvt');
+      expect(text).not.toMatch(/error|exception|stack/i);
+      expect(replies.every((m) => m.titles.length === 0)).toBe(true);
+    });
+
+    it('/help lists the commands', async () => {
+      const text = (await h.command('fa', 'help', '')).map((m) => m.text).join('\n');
+      for (const command of [
+        '/recommend',
+        '/rate',
+        '/movie',
+        '/similar',
+        '/search',
+        '/watchlist',
+        '/profile',
+        '/forget-me',
+      ]) {
+        expect(text).toContain(command);
+      }
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { adapterContract } from './adapter-contract.ts';
+import { createConsoleHarness } from './console-harness.ts';
+
+adapterContract('console', createConsoleHarness);
