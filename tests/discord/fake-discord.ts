@@ -65,6 +65,7 @@ export class FakeDiscord {
   private readonly rateLimits: RateLimitRule[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly originals = new Map<string, string>();
+  private lastBodyArray: unknown[] | undefined;
   port = 0;
 
   private constructor() {
@@ -209,7 +210,9 @@ export class FakeDiscord {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, '');
     const method = req.method ?? 'GET';
-    const body = await readBody(req);
+    const parsed = await readBody(req);
+    this.lastBodyArray = Array.isArray(parsed) ? parsed : undefined;
+    const body = Array.isArray(parsed) ? { items: parsed } : parsed;
     const record: RecordedRequest = { method, path, body, at: Date.now(), status: 200 };
     const reply = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
@@ -261,6 +264,14 @@ export class FakeDiscord {
     }
     if (method === 'GET' && path === '/users/@me')
       return reply(200, { ...discordUser(BOT_ID, 'movierec'), bot: true });
+    if (method === 'GET' && path === '/applications/@me') return reply(200, { id: APP_ID, name: 'movierec' });
+    if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
+      const commands = (this.lastBodyArray ?? []) as Json[];
+      return reply(
+        200,
+        commands.map((c) => ({ ...c, id: snowflake(), application_id: APP_ID, version: snowflake() })),
+      );
+    }
     if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return reply(204);
     if (original) {
       const token = original[2]!;
@@ -310,7 +321,7 @@ export class FakeDiscord {
   }
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Json | undefined> {
+async function readBody(req: http.IncomingMessage): Promise<Json | unknown[] | undefined> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   if (chunks.length === 0) return undefined;
