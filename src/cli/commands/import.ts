@@ -1,7 +1,8 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { downloadMovieLens } from '../../catalog/movielens-download.ts';
-import { type ImportProgress, importMovieLens } from '../../catalog/movielens-import.ts';
+import { readMovieLensDir } from '../../catalog/movielens-files.ts';
+import { type ImportProgress, importMovieLensData } from '../../catalog/movielens-import.ts';
 import { loadConfig } from '../../config.ts';
 import { openDatabase } from '../../db/client.ts';
 import { UserError } from '../../errors.ts';
@@ -49,10 +50,12 @@ export async function run(cmd: Command, source: unknown): Promise<void> {
       );
       dir = download.dir;
     }
+    // Read and check the files before opening the database, so bad input fails in milliseconds.
+    const data = readMovieLensDir(dir);
     const handle = await openDatabase({ url: config.databaseUrl, home: config.home });
     try {
       await handle.migrate();
-      const result = await importMovieLens(handle.db, dir, { onProgress: (p) => progress.update(p) });
+      const result = await importMovieLensData(handle.db, data, { onProgress: (p) => progress.update(p) });
       progress.stop();
       for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
