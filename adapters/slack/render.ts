@@ -74,10 +74,13 @@ export function renderHomeView(sections: HomeSection[]): types.HomeView {
     // A divider and a header with nothing under them are not worth showing.
     if (HOME_BLOCKS_MAX - blocks.length < 4) return;
     if (blocks.length > 0) blocks.push({ type: 'divider' });
-    blocks.push({
-      type: 'header',
-      text: { type: 'plain_text', text: truncate(nonEmpty(plainText(part.title)), HEADER_TEXT_MAX) },
-    });
+    // An untitled part continues the section above it.
+    if (part.title.trim()) {
+      blocks.push({
+        type: 'header',
+        text: { type: 'plain_text', text: truncate(plainText(part.title), HEADER_TEXT_MAX) },
+      });
+    }
     blocks.push(...renderBlocks(part.reply, HOME_BLOCKS_MAX - blocks.length, `h${i}`));
   });
   return { type: 'home', blocks };

@@ -1,0 +1,189 @@
+/**
+ * Bolt listeners: slash commands, block actions and events become core {@link BotEvent}s; replies go
+ * out through {@link deliverReplies}. Every listener acknowledges first (Slack wants an answer within
+ * 3 s) and does the work afterwards, tracked so `stop()` can wait for it.
+ */
+import type { App, BlockAction, webApi } from '@slack/bolt';
+import type { BotCore } from '../../src/bot/types.ts';
+import type { Logger } from '../../src/logger.ts';
+import { type DeliveryTarget, deliverReplies } from './deliver.ts';
+import { publishHome } from './home.ts';
+import { reactionName, slackActor, slackChannel, slackMessageKey } from './identity.ts';
+
+export interface ListenerContext {
+  core: () => BotCore;
+  logger: Logger;
+  /** Runs background work after the ack; `stop()` waits for it. */
+  track: (work: Promise<unknown>) => void;
+  /** True once `stop()` began: new events are acknowledged but not started. */
+  stopping: () => boolean;
+}
+
+const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a moment.';
+
+/** Registers every listener the adapter needs on a bolt App. */
+export function registerListeners(app: App, ctx: ListenerContext): void {
+  app.command(/^\/.+/, async ({ ack, body, respond, client }) => {
+    await ack();
+    if (ctx.stopping()) return;
+    ctx.track(
+      (async () => {
+        const command = body.command.replace(/^\//, '').toLowerCase();
+        const core = ctx.core();
+        const spec = core.commands.find((c) => c.name === command);
+        const isAdmin = spec?.adminOnly ? await userIsAdmin(client, body.user_id, ctx.logger) : undefined;
+        const channel = slackChannel(body.team_id, body.channel_id);
+        const target: DeliveryTarget = {
+          core,
+          client,
+          logger: ctx.logger,
+          channel,
+          channelId: body.channel_id,
+          userId: body.user_id,
+          respond,
+        };
+        const replies = await core.handle({
+          type: 'command',
+          // trigger_id is unique per invocation; Slack does not retry slash commands.
+          id: body.trigger_id,
+          actor: slackActor(body.team_id, body.user_id, body.user_name, isAdmin),
+          channel,
+          command,
+          text: body.text ?? '',
+        });
+        await deliverReplies(target, replies);
+      })().catch((error) =>
+        apologise(ctx, error, () => respond({ response_type: 'ephemeral', text: APOLOGY })),
+      ),
+    );
+  });
+
+  app.action<BlockAction>(/.+/, async ({ ack, body, respond, client }) => {
+    await ack();
+    if (ctx.stopping() || body.type !== 'block_actions') return;
+    const action = body.actions[0];
+    const team = body.team?.id ?? body.user.team_id;
+    if (!action || !team) return;
+    ctx.track(
+      (async () => {
+        const core = ctx.core();
+        const fromHome = body.container?.type === 'view';
+        // Buttons on the Home tab have no conversation: answer in the app's DM with the user.
+        const channelId = body.channel?.id ?? body.user.id;
+        const channel = slackChannel(team, channelId);
+        const ts = body.message?.ts ?? (body.container?.message_ts as string | undefined);
+        const value =
+          action.type === 'static_select'
+            ? action.selected_option?.value
+            : (action as { value?: string }).value;
+        const replies = await core.handle({
+          type: 'action',
+          id: body.trigger_id,
+          actor: slackActor(team, body.user.id, body.user.username ?? body.user.name),
+          channel,
+          actionId: action.action_id,
+          ...(value !== undefined ? { value } : {}),
+          ...(ts && !fromHome ? { messageKey: slackMessageKey(channelId, ts) } : {}),
+        });
+        const target: DeliveryTarget = {
+          core,
+          client,
+          logger: ctx.logger,
+          channel,
+          channelId,
+          userId: body.user.id,
+          privateOnly: fromHome || body.container?.is_ephemeral === true,
+          ...(fromHome ? {} : { respond }),
+        };
+        await deliverReplies(target, replies);
+        if (fromHome) await publishHome(core, client, ctx.logger, team, body.user.id, body.trigger_id);
+      })().catch((error) =>
+        apologise(ctx, error, () =>
+          client.chat.postEphemeral({
+            channel: body.channel?.id ?? body.user.id,
+            user: body.user.id,
+            text: APOLOGY,
+          }),
+        ),
+      ),
+    );
+  });
+
+  for (const added of [true, false]) {
+    app.event(added ? 'reaction_added' : 'reaction_removed', async ({ body, event, client, context }) => {
+      if (ctx.stopping() || event.item.type !== 'message') return;
+      // Only the bot's own cards can be rated; everything else in the channel is none of our business.
+      if (context.botUserId && event.item_user && event.item_user !== context.botUserId) return;
+      if (event.user === context.botUserId) return;
+      const team = body.team_id;
+      const { channel: channelId, ts } = event.item;
+      ctx.track(
+        (async () => {
+          const core = ctx.core();
+          const channel = slackChannel(team, channelId);
+          const replies = await core.handle({
+            type: 'reaction',
+            // Slack's event_id: the same on every retry (X-Slack-Retry-Num), so the core counts it once.
+            id: body.event_id,
+            actor: slackActor(team, event.user),
+            channel,
+            messageKey: slackMessageKey(channelId, ts),
+            emoji: reactionName(event.reaction),
+            added,
+          });
+          await deliverReplies(
+            { core, client, logger: ctx.logger, channel, channelId, userId: event.user },
+            replies,
+          );
+        })().catch((error) => apologise(ctx, error)),
+      );
+    });
+  }
+
+  app.event('app_home_opened', async ({ body, event, client }) => {
+    if (ctx.stopping() || event.tab !== 'home') return;
+    ctx.track(
+      publishHome(ctx.core(), client, ctx.logger, body.team_id, event.user, body.event_id).catch((error) =>
+        apologise(ctx, error),
+      ),
+    );
+  });
+
+  app.event('app_uninstalled', async ({ body }) => {
+    ctx.track(purge(ctx, body.team_id, 'app_uninstalled'));
+  });
+
+  app.event('tokens_revoked', async ({ body, event }) => {
+    // Only the bot token matters: without it the workspace can no longer use movierec.
+    if (!event.tokens.bot?.length) return;
+    ctx.track(purge(ctx, body.team_id, 'tokens_revoked'));
+  });
+}
+
+async function purge(ctx: ListenerContext, team: string, reason: string): Promise<void> {
+  try {
+    const { users } = await ctx.core().purgeTenant('slack', team);
+    ctx.logger.info({ team, users, reason }, 'purged Slack workspace data');
+  } catch (error) {
+    ctx.logger.error({ err: error, team, reason }, 'could not purge Slack workspace data');
+  }
+}
+
+async function userIsAdmin(client: webApi.WebClient, user: string, logger: Logger): Promise<boolean> {
+  try {
+    const info = await client.users.info({ user });
+    return Boolean(info.user?.is_admin || info.user?.is_owner);
+  } catch (error) {
+    logger.warn({ err: error }, 'users.info failed; treating the user as non-admin');
+    return false;
+  }
+}
+
+async function apologise(ctx: ListenerContext, error: unknown, tell?: () => Promise<unknown>): Promise<void> {
+  ctx.logger.error({ err: error }, 'Slack event handling failed');
+  try {
+    await tell?.();
+  } catch (tellError) {
+    ctx.logger.warn({ err: tellError }, 'could not tell the user about the failure');
+  }
+}

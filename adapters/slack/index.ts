@@ -1,0 +1,158 @@
+/**
+ * The Slack adapter: a bolt App over HTTP (`/slack/events`, signature-checked) or Socket Mode when an
+ * app token is configured. The only module tree that imports `@slack/bolt`.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, type Authorize, HTTPReceiver, webApi } from '@slack/bolt';
+import type { BotCore, PlatformAdapter } from '../../src/bot/types.ts';
+import type { Config } from '../../src/config.ts';
+import type { Logger } from '../../src/logger.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { registerListeners } from './handlers.ts';
+
+export type SlackAdapterConfig = NonNullable<Config['slack']>;
+
+export interface SlackAdapterDeps {
+  logger: Logger;
+  /** HTTP port (config.port, `PORT`); 0 picks a free one. Unused in Socket Mode. */
+  port: number;
+  /** Interface to listen on; all interfaces by default. */
+  host?: string;
+  /** Web API retry policy (tests shorten it); Slack's 429 + Retry-After is always honoured. */
+  retryConfig?: webApi.RetryOptions;
+}
+
+/** A running Slack adapter; `port` and `idle()` serve tests and health checks. */
+export interface SlackAdapter extends PlatformAdapter {
+  /** The port the HTTP receiver listens on, once started (undefined in Socket Mode). */
+  readonly port: number | undefined;
+  /** Resolves when every event received so far has been fully handled and answered. */
+  idle(): Promise<void>;
+}
+
+/** The request path Slack posts events, commands and interactions to. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+/** Answers Slack's acknowledgement deadline (3 s) before Slack gives up on us. */
+const UNHANDLED_REQUEST_TIMEOUT_MS = 2500;
+/** A bounded retry policy: a few tries with back-off rather than web-api's default of 30 minutes. */
+const DEFAULT_RETRY: webApi.RetryOptions = { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000 };
+
+/**
+ * Creates the Slack adapter. Nothing talks to Slack until an event arrives: the bot identity
+ * (`auth.test`) is fetched on first use and cached, so start-up works offline and against fakes.
+ */
+export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapterDeps): SlackAdapter {
+  const logger = deps.logger.child({ platform: 'slack' });
+  const inflight = new Set<Promise<unknown>>();
+  let core: BotCore | undefined;
+  let app: App | undefined;
+  let server: Server | undefined;
+  let stopping = false;
+
+  const track = (work: Promise<unknown>) => {
+    const p = work.catch((error) => logger.error({ err: error }, 'Slack handler failed'));
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  };
+
+  const idle = async () => {
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
+  };
+
+  function build(): App {
+    const log = boltLogger(logger);
+    const clientOptions: webApi.WebClientOptions = {
+      retryConfig: deps.retryConfig ?? DEFAULT_RETRY,
+      ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    };
+    const identity = lazyBotIdentity(config.botToken, clientOptions, log);
+    const common = { authorize: identity, logger: log, clientOptions };
+    if (config.appToken) {
+      return new App({ ...common, socketMode: true, appToken: config.appToken });
+    }
+    const receiver = new HTTPReceiver({
+      signingSecret: config.signingSecret,
+      endpoints: SLACK_EVENTS_PATH,
+      port: deps.port,
+      logger: log,
+      unhandledRequestTimeoutMillis: UNHANDLED_REQUEST_TIMEOUT_MS,
+      customRoutes: [
+        {
+          path: '/healthz',
+          method: ['GET'],
+          handler: (_req, res) => {
+            res.writeHead(stopping ? 503 : 200, { 'content-type': 'text/plain' });
+            res.end(stopping ? 'stopping' : 'ok');
+          },
+        },
+      ],
+    });
+    return new App({ ...common, receiver });
+  }
+
+  const listeningPort = () => {
+    const address = server?.address();
+    return address && typeof address === 'object' ? (address as AddressInfo).port : undefined;
+  };
+
+  return {
+    platform: 'slack',
+    get port() {
+      return listeningPort();
+    },
+    idle,
+
+    async start(c) {
+      core = c;
+      stopping = false;
+      app = build();
+      registerListeners(app, { core: () => core!, logger, track, stopping: () => stopping });
+      app.error(async (error) => {
+        logger.error({ err: error }, 'Slack app error');
+      });
+      if (config.appToken) {
+        await app.start();
+        logger.info('Slack adapter connected (Socket Mode)');
+      } else {
+        server = (await app.start({ port: deps.port, host: deps.host })) as Server;
+        logger.info({ port: listeningPort(), path: SLACK_EVENTS_PATH }, 'Slack adapter listening (HTTP)');
+      }
+    },
+
+    async stop() {
+      if (!app) return;
+      stopping = true;
+      // Stop receiving first, then let the work already acknowledged finish and reply.
+      await app.stop().catch((error) => logger.warn({ err: error }, 'Slack receiver stop failed'));
+      await idle();
+      app = undefined;
+      server = undefined;
+      logger.info('Slack adapter stopped');
+    },
+  };
+}
+
+/**
+ * An authorize function for the single-workspace bot token that calls `auth.test` once, on first use,
+ * and caches the bot's ids (a failure is retried on the next event instead of crashing start-up).
+ */
+function lazyBotIdentity(
+  botToken: string,
+  clientOptions: webApi.WebClientOptions,
+  log: ReturnType<typeof boltLogger>,
+): Authorize<boolean> {
+  let pending: Promise<{ botUserId?: string; botId?: string }> | undefined;
+  return async () => {
+    pending ??= new webApi.WebClient(botToken, { ...clientOptions, logger: log }).auth
+      .test()
+      .then((result) => ({ botUserId: result.user_id, botId: result.bot_id }));
+    try {
+      const ids = await pending;
+      return { botToken, ...ids };
+    } catch (error) {
+      pending = undefined;
+      throw error;
+    }
+  };
+}
