@@ -50,47 +50,45 @@ export async function computeStats(db: Database, options: ComputeStatsOptions = 
   const [catalog] = await rows<{ n: number }>(db, sql`select count(*)::int as n from movies`);
   const mean = totals?.mean ?? null;
 
-  const perDay = await rows<{ day: string; count: number }>(
+  const perDayQuery = rows<{ day: string; count: number }>(
     db,
     sql`select to_char(r.rated_at at time zone 'UTC', 'YYYY-MM-DD') as day, count(*)::int as count
         from ${scoped} where ${inScope} group by 1 order by 1`,
   );
-  const distribution = await rows<{ rating: number; count: number }>(
+  const distributionQuery = rows<{ rating: number; count: number }>(
     db,
     sql`select r.rating::float8 as rating, count(*)::int as count from ${scoped} where ${inScope} group by 1`,
   );
-  const byRating = new Map(distribution.map((d) => [Number(d.rating), d.count]));
 
   const filmColumns = sql`m.id as movie_id, m.title, m.year, count(*)::int as count, avg(r.rating)::float8 as mean`;
-  const mostRated = await rows<FilmRow>(
+  const mostRatedQuery = rows<FilmRow>(
     db,
     sql`select ${filmColumns} from ${scoped} join movies m on m.id = r.movie_id where ${inScope}
         group by m.id order by count(*) desc, m.id limit ${top}`,
   );
   const prior = mean ?? 0;
   const bayes = sql`((${sql.raw(String(BAYES_PRIOR_RATINGS))} * ${prior}::float8 + sum(r.rating)) / (${sql.raw(String(BAYES_PRIOR_RATINGS))} + count(*)))::float8`;
-  const bestRated = await rows<FilmRow & { bayesian: number }>(
+  const bestRatedQuery = rows<FilmRow & { bayesian: number }>(
     db,
     sql`select ${filmColumns}, ${bayes} as bayesian from ${scoped} join movies m on m.id = r.movie_id
         where ${inScope} group by m.id order by ${bayes} desc, count(*) desc, m.id limit ${top}`,
   );
 
-  const genres = await rows<{ genre: string; ratings: number }>(
+  const genresQuery = rows<{ genre: string; ratings: number }>(
     db,
     sql`select g.genre, count(*)::int as ratings
         from ${scoped} join movies m on m.id = r.movie_id cross join lateral unnest(m.genres) as g(genre)
         where ${inScope} and g.genre <> ${NO_GENRE} group by g.genre order by 2 desc, 1`,
   );
-  const ratingCount = totals?.ratings ?? 0;
 
-  const raters = await rows<{ user_id: number; name: string; count: number; mean: number }>(
+  const ratersQuery = rows<{ user_id: number; name: string; count: number; mean: number }>(
     db,
     sql`select u.id as user_id, coalesce(u.display_name, u.external_id) as name, count(*)::int as count,
           avg(r.rating)::float8 as mean
         from ${scoped} where ${inScope} group by u.id order by count(*) desc, u.id limit ${top}`,
   );
 
-  const acceptance = await rows<{ model: string; recommended: number; rated: number; accepted: number }>(
+  const acceptanceQuery = rows<{ model: string; recommended: number; rated: number; accepted: number }>(
     db,
     sql`with shown as (
           select l.user_id, l.movie_id, min(l.shown_at) as first_shown,
@@ -103,6 +101,18 @@ export async function computeStats(db: Database, options: ComputeStatsOptions = 
              and greatest(r.rated_at, r.updated_at) >= s.first_shown
         group by s.model order by 2 desc, 1`,
   );
+  // Independent queries: on the server they run side by side on the pool (PGlite serialises them).
+  const [perDay, distribution, mostRated, bestRated, genres, raters, acceptance] = await Promise.all([
+    perDayQuery,
+    distributionQuery,
+    mostRatedQuery,
+    bestRatedQuery,
+    genresQuery,
+    ratersQuery,
+    acceptanceQuery,
+  ]);
+  const byRating = new Map(distribution.map((d) => [Number(d.rating), d.count]));
+  const ratingCount = totals?.ratings ?? 0;
   const sum = (key: 'recommended' | 'rated' | 'accepted') => acceptance.reduce((a, row) => a + row[key], 0);
   const rate = (accepted: number, recommended: number) => (recommended > 0 ? accepted / recommended : null);
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { movies, ratings, recommendationLog, users } from '../../src/db/schema.ts';
-import { BAYES_PRIOR_RATINGS, computeStats } from '../../src/insights/index.ts';
+import { BAYES_PRIOR_RATINGS, buildStatsReply, computeStats } from '../../src/insights/index.ts';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
+import { pngHeader } from './png-header.ts';
 import { logShown, type SyntheticCommunity, seedCommunity } from './synthetic.ts';
 
 /** The numbers computeStats should report, computed independently in plain JS. */
@@ -179,5 +180,18 @@ describe.each(DB_KINDS)('computeStats on %s', (kind) => {
     expect(stats.ratingsPerDay).toEqual([]);
     expect(stats.acceptance.rate).toBeNull();
     expect(stats.ratingDistribution.every((d) => d.count === 0)).toBe(true);
+  });
+
+  it('builds the /stats reply for one tenant: markdown summary plus the chart PNG', async () => {
+    const c = await seedCommunity(t.db, 3);
+    const expected = c.ratings.filter(
+      (r) => c.users.find((u) => u.id === r.userId)!.tenant === 'guild-b',
+    ).length;
+    const reply = await buildStatsReply(t.db, { tenant: 'guild-b' });
+    expect(reply.text).toContain('**movierec insights** (guild-b)');
+    expect(reply.text).toContain(`${expected} ratings`);
+    expect(reply.image?.name).toMatch(/\.png$/);
+    pngHeader(reply.image!.png);
+    expect(reply.image!.alt).toContain(`${expected} ratings`);
   });
 });
