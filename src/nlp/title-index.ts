@@ -1,3 +1,4 @@
+import distance from 'natural/lib/natural/distance/index.js';
 import { createAutocomplete } from './autocomplete.ts';
 import { createFuzzyVocabulary, type FuzzyVocabulary } from './fuzzy-words.ts';
 import {
@@ -20,7 +21,7 @@ const TIE_EPSILON = 0.02;
 /** Candidates within this of the best one may be offered as alternatives to it. */
 const CLOSE_SPREAD = 0.2;
 /** Below this a candidate is not worth suggesting. */
-const SUGGESTION_MIN_SCORE = 0.35;
+const SUGGESTION_MIN_SCORE = 0.2;
 const MAX_SUGGESTIONS = 5;
 const MAX_AMBIGUOUS_OPTIONS = 10;
 /** Words in more titles than this ("the", "of") do not generate candidates on their own. */
@@ -33,6 +34,12 @@ const MAX_CANDIDATES = 4000;
 const MAX_QUERY_WORDS = 12;
 /** Credit for a misspelt word, per edit. */
 const FUZZY_WORD_CREDIT = [1, 0.8, 0.65];
+/** Unknown words this long are compared, by Jaro–Winkler, with title words sharing their first letters. */
+const LOOSE_MATCH_MIN_LENGTH = 5;
+const LOOSE_MATCH_PREFIX = 4;
+const LOOSE_MATCH_CANDIDATES = 50;
+const LOOSE_MATCH_MIN_SIMILARITY = 0.85;
+const LOOSE_WORD_CREDIT = 0.5;
 /** Credit for the last query word being a prefix of a title word ("termin" → "terminator"). */
 const PREFIX_WORD_CREDIT = 0.7;
 /** Weight of "how much of the query matched" against "how much of the title was covered". */
@@ -174,6 +181,13 @@ export function createTitleIndex(entries: readonly TitleEntry[]): TitleIndex {
     return words.map((word, i) => {
       const credits = new Map<string, number>();
       for (const { word: w, edits } of vocabulary.lookup(word)) credits.set(w, FUZZY_WORD_CREDIT[edits] ?? 0);
+      if (credits.size === 0 && word.length >= LOOSE_MATCH_MIN_LENGTH) {
+        // Too far for edits ("terminal" / "terminator"): a same-stem word that looks alike still helps suggest.
+        for (const w of vocabulary.withPrefix(word.slice(0, LOOSE_MATCH_PREFIX), LOOSE_MATCH_CANDIDATES)) {
+          if (distance.JaroWinklerDistance(word, w) >= LOOSE_MATCH_MIN_SIMILARITY)
+            credits.set(w, LOOSE_WORD_CREDIT);
+        }
+      }
       if (prefixLast && i === words.length - 1 && word.length >= 3) {
         for (const w of vocabulary.withPrefix(word, 50))
           if (!credits.has(w)) credits.set(w, PREFIX_WORD_CREDIT);
