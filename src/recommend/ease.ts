@@ -43,7 +43,10 @@ export function trainEase(data: PreparedData, config = DEFAULT_EASE_CONFIG): Eas
     if (c >= config.minRatings) counts.push([i, c]);
   }
   counts.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const kept = counts.slice(0, config.maxItems).map((c) => c[0]).sort((a, b) => a - b);
+  const kept = counts
+    .slice(0, config.maxItems)
+    .map((c) => c[0])
+    .sort((a, b) => a - b);
   const n = kept.length;
   const column = new Int32Array(ni).fill(-1);
   kept.forEach((i, c) => {

@@ -1,7 +1,7 @@
 import { type BaselineConfig, DEFAULT_BASELINE_CONFIG } from './baseline.ts';
 import { type ContentConfig, DEFAULT_CONTENT_CONFIG } from './content.ts';
 import { DEFAULT_EASE_CONFIG, type EaseConfig } from './ease.ts';
-import type { Component } from './hybrid-state.ts';
+import { COMPONENTS, type Component } from './hybrid-state.ts';
 import { DEFAULT_ITEM_KNN_CONFIG, type ItemKnnConfig } from './item-knn.ts';
 import { DEFAULT_MF_CONFIG, type MfConfig } from './mf.ts';
 import { DEFAULT_POPULARITY_CONFIG, type PopularityConfig } from './popularity.ts';
@@ -79,3 +79,12 @@ export function resolveConfig(partial?: DeepPartial<HybridConfig>): HybridConfig
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };
+
+/** Config that makes the hybrid rank with one component alone (contract tests, evaluation). */
+export function onlyComponent(component: Component): DeepPartial<HybridConfig> {
+  const weights = Object.fromEntries(COMPONENTS.map((k) => [k, k === component ? 1 : 0])) as Record<
+    Component,
+    number
+  >;
+  return { knownWeights: weights, coldWeights: weights };
+}

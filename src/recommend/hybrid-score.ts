@@ -1,6 +1,6 @@
-import { type ContentProfile, addToProfile, scoreProfile } from './content.ts';
+import { addToProfile, type ContentProfile, scoreProfile } from './content.ts';
 import { scoreEase } from './ease.ts';
-import { type Component, COMPONENTS, type HybridState, type ScoreParts } from './hybrid-state.ts';
+import { COMPONENTS, type Component, type HybridState, type ScoreParts } from './hybrid-state.ts';
 import { foldInMfUser, predictMf } from './mf.ts';
 import type { UserContext } from './user-context.ts';
 import { scoreUserKnn } from './user-knn.ts';
@@ -27,7 +27,11 @@ export function blendWeights(state: HybridState, history: number): Record<Compon
  * Scores every item with each component that has a non-zero weight, each normalised so its best
  * eligible item scores 1.
  */
-export function scoreParts(state: HybridState, ctx: UserContext, weights: Record<Component, number>): ScoreParts {
+export function scoreParts(
+  state: HybridState,
+  ctx: UserContext,
+  weights: Record<Component, number>,
+): ScoreParts {
   const n = state.items.length;
   const parts: ScoreParts = {
     scores: {
@@ -89,7 +93,9 @@ export function scoreParts(state: HybridState, ctx: UserContext, weights: Record
 /** The user's content profile: item vectors weighted by recency and how much they liked them. */
 export function contentProfile(state: HybridState, ctx: UserContext): ContentProfile {
   const profile: ContentProfile = new Map();
-  const neutral = Number.isFinite(ctx.mean) ? 0.5 * ctx.mean + 0.5 * CONTENT_NEUTRAL_STARS : CONTENT_NEUTRAL_STARS;
+  const neutral = Number.isFinite(ctx.mean)
+    ? 0.5 * ctx.mean + 0.5 * CONTENT_NEUTRAL_STARS
+    : CONTENT_NEUTRAL_STARS;
   for (let h = 0; h < ctx.items.length; h++) {
     addToProfile(state.content, profile, ctx.items[h]!, ctx.recency[h]! * ((ctx.ratings[h]! - neutral) / 2));
   }

@@ -7,7 +7,7 @@ import { explain } from './reasons.ts';
 import { mmrRerank } from './rerank.ts';
 import { applySteering, buildFeatureLookup, type FeatureLookup } from './steer.ts';
 import { topK } from './top-k.ts';
-import type { Recommendation, RecommendOptions, Recommender, UserState } from './types.ts';
+import type { Recommendation, Recommender, RecommendOptions, UserState } from './types.ts';
 import { buildUserContext, type UserContext } from './user-context.ts';
 import { Vocabulary } from './vocab.ts';
 
@@ -33,11 +33,14 @@ export class HybridRecommender implements Recommender {
     const ctx = this.context(user, options);
     const parts = scoreParts(this.state, ctx, blendWeights(this.state, ctx.items.length));
     const because = this.steer(parts, user, options);
+    // "Like Alien" should not answer Alien.
+    for (const i of because) ctx.excluded.add(i);
     if (options.watchlist !== 'neutral' && options.watchlist !== 'exclude') {
       for (const i of ctx.watchlist) parts.steer[i]! += this.state.config.watchlistBoost;
     }
     const cold = ctx.items.length === 0;
-    const diversity = options.diversity ?? (cold ? this.state.config.coldDiversity : this.state.config.diversity);
+    const diversity =
+      options.diversity ?? (cold ? this.state.config.coldDiversity : this.state.config.diversity);
     return this.finish(ctx, parts, user, options, diversity, because);
   }
 
@@ -49,7 +52,10 @@ export class HybridRecommender implements Recommender {
     const ctx = this.context(user, {});
     let weights = blendWeights(this.state, ctx.items.length);
     if (component !== 'hybrid') {
-      weights = Object.fromEntries(COMPONENTS.map((k) => [k, k === component ? 1 : 0])) as Record<Component, number>;
+      weights = Object.fromEntries(COMPONENTS.map((k) => [k, k === component ? 1 : 0])) as Record<
+        Component,
+        number
+      >;
     }
     const parts = scoreParts(this.state, ctx, weights);
     const values = new Float64Array(this.state.items.length);
@@ -109,7 +115,15 @@ export class HybridRecommender implements Recommender {
 
   private steer(parts: ScoreParts, user: UserState, options: RecommendOptions): number[] {
     const s = this.state;
-    return applySteering(options.steer, user.likedGenres, s.items, this.vocab, s.content, this.lookup, parts.steer);
+    return applySteering(
+      options.steer,
+      user.likedGenres,
+      s.items,
+      this.vocab,
+      s.content,
+      this.lookup,
+      parts.steer,
+    );
   }
 
   /** Stars for item index → prediction, from MF with the user folded in (IMDb prior without ratings). */
@@ -158,7 +172,15 @@ export class HybridRecommender implements Recommender {
     const chosen = mmrRerank(candidates, relevance, (a, b) => itemCosine(content, a, b), n, diversity);
     const predict = this.predictor(ctx);
     return chosen.map((i) => {
-      const { reason, strategy } = explain(this.state, ctx, parts, i, because, options.steer, MAX_REASON_FEATURES);
+      const { reason, strategy } = explain(
+        this.state,
+        ctx,
+        parts,
+        i,
+        because,
+        options.steer,
+        MAX_REASON_FEATURES,
+      );
       return { item: items[i]!.id, score: values[i]!, predictedRating: predict(i), reason, strategy };
     });
   }

@@ -4,7 +4,7 @@ import type { PreparedData } from './prepare.ts';
 
 export interface MfConfig {
   factors: number;
-  /** L2 penalty on factors, scaled by the number of ratings of the row (ALS-WR). */
+  /** L2 penalty on factors (constant per row: rows with few ratings stay near zero). */
   reg: number;
   /** L2 penalty on biases (constant). */
   biasReg: number;
@@ -12,7 +12,7 @@ export interface MfConfig {
   seed: number;
 }
 
-export const DEFAULT_MF_CONFIG: MfConfig = { factors: 20, reg: 0.1, biasReg: 5, iterations: 10, seed: 7 };
+export const DEFAULT_MF_CONFIG: MfConfig = { factors: 20, reg: 15, biasReg: 5, iterations: 8, seed: 7 };
 
 /**
  * Explicit biased matrix factorisation: rating ≈ μ + b_u + b_i + p_u·q_i, trained by alternating
@@ -29,7 +29,7 @@ export interface MfState {
   biasReg: number;
 }
 
-/** Solves one ALS row: minimise Σ (y − [f_j,1]·x)² + reg·n·|x_f|² + biasReg·x_b². */
+/** Solves one ALS row: minimise Σ (y − [f_j,1]·x)² + reg·|x_f|² + biasReg·x_b². */
 function solveRow(
   k: number,
   count: number,
@@ -62,7 +62,7 @@ function solveRow(
       m.set(a, b, v);
       m.set(b, a, v);
     }
-    m.set(a, a, m.get(a, a) + (a === k ? biasReg : reg * Math.max(1, count)));
+    m.set(a, a, m.get(a, a) + (a === k ? biasReg : reg));
   }
   const x = new CholeskyDecomposition(m).solve(Matrix.columnVector(Array.from(atb)));
   return Float64Array.from(x.getColumn(0));

@@ -20,7 +20,8 @@ export function explain(
   steer: Steering | undefined,
   maxFeatures: number,
 ): { reason: Reason; strategy: Recommendation['strategy'] } {
-  const cf = contribution(parts, 'ease', i) + contribution(parts, 'itemKnn', i) + contribution(parts, 'mf', i);
+  const cf =
+    contribution(parts, 'ease', i) + contribution(parts, 'itemKnn', i) + contribution(parts, 'mf', i);
   const people = contribution(parts, 'userKnn', i);
   const content = contribution(parts, 'content', i);
   const pop = contribution(parts, 'popularity', i);
@@ -35,7 +36,10 @@ export function explain(
       const features = sharedFeatures(state.content, parts.profile, i, maxFeatures);
       if (features.length > 0) return { reason: { kind: 'matches', features }, strategy: 'because' };
     }
-    return { reason: { kind: 'liked-by-similar', item: state.items[seed ?? because[0]!]!.id }, strategy: 'because' };
+    return {
+      reason: { kind: 'liked-by-similar', item: state.items[seed ?? because[0]!]!.id },
+      strategy: 'because',
+    };
   }
   if (steerBonus > best && steer) {
     const features = steerFeatures(state, i, steer, maxFeatures);
@@ -43,12 +47,20 @@ export function explain(
   }
   // Personal reasons win unless popularity clearly dominates: they are what users want to read.
   const total = cf + people + content + pop;
-  if (Math.max(cf, people) > 0 && Math.max(cf, people) >= content && Math.max(cf, people) >= PERSONAL_SHARE * total) {
+  if (
+    Math.max(cf, people) > 0 &&
+    Math.max(cf, people) >= content &&
+    Math.max(cf, people) >= PERSONAL_SHARE * total
+  ) {
     const h = strongestLink(state, ctx.items, parts.cfWeight, i);
     if (h !== null) {
       const at = ctx.items.indexOf(h);
-      if (people > cf) return { reason: { kind: 'liked-by-similar', item: state.items[h]!.id }, strategy: 'personal' };
-      return { reason: { kind: 'rated', item: state.items[h]!.id, rating: ctx.ratings[at]! }, strategy: 'personal' };
+      if (people > cf)
+        return { reason: { kind: 'liked-by-similar', item: state.items[h]!.id }, strategy: 'personal' };
+      return {
+        reason: { kind: 'rated', item: state.items[h]!.id, rating: ctx.ratings[at]! },
+        strategy: 'personal',
+      };
     }
   }
   if (content > 0 && content >= PERSONAL_SHARE * total) {

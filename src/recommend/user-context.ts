@@ -49,8 +49,10 @@ export function buildUserContext(
   const { recentHalf, recencyFloor, halfLifeDays } = recency;
   const last = entries.length - 1;
   const weights = Float64Array.from(entries, (e, pos) => {
-    const byPosition = recentHalf > 0 ? recencyFloor + (1 - recencyFloor) * 0.5 ** ((last - pos) / recentHalf) : 1;
-    const byTime = halfLifeDays > 0 ? 0.5 ** ((newest - e[1].timestamp) / (halfLifeDays * SECONDS_PER_DAY)) : 1;
+    const byPosition =
+      recentHalf > 0 ? recencyFloor + (1 - recencyFloor) * 0.5 ** ((last - pos) / recentHalf) : 1;
+    const byTime =
+      halfLifeDays > 0 ? 0.5 ** ((newest - e[1].timestamp) / (halfLifeDays * SECONDS_PER_DAY)) : 1;
     return byPosition * byTime;
   });
   let sum = 0;

@@ -14,10 +14,14 @@ export async function run(cmd: Command): Promise<void> {
   const models = opts.models ? opts.models.split(',').map((m) => m.trim()) : [...EVAL_MODELS];
   const unknown = models.filter((m) => !(EVAL_MODELS as readonly string[]).includes(m));
   if (unknown.length > 0) {
-    throw new UserError('eval-unknown-model', `Unknown model(s): ${unknown.join(', ')}. Known: ${EVAL_MODELS.join(', ')}`);
+    throw new UserError(
+      'eval-unknown-model',
+      `Unknown model(s): ${unknown.join(', ')}. Known: ${EVAL_MODELS.join(', ')}`,
+    );
   }
   const p = opts.protocol.toUpperCase();
-  if (!['T', 'R', 'BOTH'].includes(p)) throw new UserError('eval-protocol', '--protocol must be T, R or both');
+  if (!['T', 'R', 'BOTH'].includes(p))
+    throw new UserError('eval-protocol', '--protocol must be T, R or both');
   let config: object | undefined;
   if (opts.config) {
     try {
@@ -50,6 +54,9 @@ export async function run(cmd: Command): Promise<void> {
 
 function roundAll(l: object): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(l).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(4)) : v]),
+    Object.entries(l).map(([k, v]) => [
+      k,
+      typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(4)) : v,
+    ]),
   );
 }

@@ -16,7 +16,9 @@ export async function run(_cmd: Command): Promise<void> {
     await service.retrain();
     const rec = await service.current();
     await service.close();
-    process.stdout.write(`trained ${rec.version} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `trained ${rec.version} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   } finally {
     await handle.close();
   }

@@ -21,7 +21,10 @@ export function temporalSplit(ratings: readonly RatingRecord[]): TemporalSplit {
   const byUser = new Map<number, RatingRecord[]>();
   for (const r of ratings) {
     let list = byUser.get(r.user);
-    if (!list) byUser.set(r.user, (list = []));
+    if (!list) {
+      list = [];
+      byUser.set(r.user, list);
+    }
     list.push(r);
   }
   const train: RatingRecord[] = [];
@@ -35,7 +38,12 @@ export function temporalSplit(ratings: readonly RatingRecord[]): TemporalSplit {
     const testSize = Math.max(1, Math.floor(TEST_SHARE * list.length));
     const userTrain = list.slice(0, list.length - testSize);
     train.push(...userTrain);
-    const relevant = new Set(list.slice(list.length - testSize).filter((r) => r.rating >= RELEVANT_STARS).map((r) => r.item));
+    const relevant = new Set(
+      list
+        .slice(list.length - testSize)
+        .filter((r) => r.rating >= RELEVANT_STARS)
+        .map((r) => r.item),
+    );
     if (relevant.size > 0) users.push({ user, train: userTrain, relevant });
   }
   return { train, users };

@@ -11,7 +11,16 @@ import { ratingErrors, ratingFolds } from './protocol-r.ts';
 import { RankingAccumulator, type RankingMetrics, temporalSplit } from './protocol-t.ts';
 
 /** Models `movierec eval` knows, in output order. `baseline` only predicts ratings. */
-export const EVAL_MODELS = ['popularity', 'item-knn', 'user-knn', 'content', 'ease', 'mf', 'baseline', 'hybrid'] as const;
+export const EVAL_MODELS = [
+  'popularity',
+  'item-knn',
+  'user-knn',
+  'content',
+  'ease',
+  'mf',
+  'baseline',
+  'hybrid',
+] as const;
 export type EvalModel = (typeof EVAL_MODELS)[number];
 
 const COMPONENT_OF: Partial<Record<EvalModel, Component>> = {
@@ -68,7 +77,12 @@ export function readEvalDataset(dir: string): Dataset {
       cast: [],
       runtime: null,
     })),
-    ratings: data.ratings.map((r) => ({ user: r.userId, item: r.movieId, rating: r.rating, timestamp: r.timestamp })),
+    ratings: data.ratings.map((r) => ({
+      user: r.userId,
+      item: r.movieId,
+      rating: r.rating,
+      timestamp: r.timestamp,
+    })),
   };
 }
 
@@ -77,7 +91,10 @@ export function runEval(dataset: Dataset, options: EvalOptions): EvalLine[] {
   const lines = new Map<string, EvalLine>();
   const line = (model: string) => {
     let l = lines.get(model);
-    if (!l) lines.set(model, (l = { model, trainSeconds: 0 }));
+    if (!l) {
+      l = { model, trainSeconds: 0 };
+      lines.set(model, l);
+    }
     return l;
   };
   if (options.protocols.includes('T')) {
@@ -94,7 +111,10 @@ export function runEval(dataset: Dataset, options: EvalOptions): EvalLine[] {
   return EVAL_MODELS.filter((m) => lines.has(m)).map((m) => lines.get(m)!);
 }
 
-function protocolT(dataset: Dataset, options: EvalOptions): Map<string, RankingMetrics & { trainSeconds: number }> {
+function protocolT(
+  dataset: Dataset,
+  options: EvalOptions,
+): Map<string, RankingMetrics & { trainSeconds: number }> {
   let split = temporalSplit(dataset.ratings);
   if (options.validation) split = temporalSplit(split.train);
   options.log(`protocol T: ${split.train.length} training ratings, ${split.users.length} evaluated users`);
@@ -122,7 +142,9 @@ function protocolT(dataset: Dataset, options: EvalOptions): Map<string, RankingM
       acc.add(top, u.relevant);
     }
     const trainSeconds =
-      model === 'hybrid' ? totalTrain : (TRAIN_PARTS[model] ?? []).reduce((s, k) => s + (state.trainSeconds[k] ?? 0), 0);
+      model === 'hybrid'
+        ? totalTrain
+        : (TRAIN_PARTS[model] ?? []).reduce((s, k) => s + (state.trainSeconds[k] ?? 0), 0);
     const metrics = acc.result();
     options.log(
       `  ${model}: ndcg10=${metrics.ndcg10.toFixed(4)} coverage10=${metrics.coverage10.toFixed(3)} (${((performance.now() - t) / 1000).toFixed(1)} s scoring)`,
@@ -132,11 +154,20 @@ function protocolT(dataset: Dataset, options: EvalOptions): Map<string, RankingM
   return out;
 }
 
-function protocolR(dataset: Dataset, options: EvalOptions): Map<string, { rmse: number; mae: number; trainSeconds: number }> {
+function protocolR(
+  dataset: Dataset,
+  options: EvalOptions,
+): Map<string, { rmse: number; mae: number; trainSeconds: number }> {
   const wanted = options.models.filter((m) => m === 'mf' || m === 'baseline' || m === 'hybrid');
   const out = new Map<string, { rmse: number; mae: number; trainSeconds: number }>();
   if (wanted.length === 0) return out;
-  const ratings = dataset.ratings;
+  let ratings = dataset.ratings;
+  if (options.validation) {
+    // Tune on the training part of the first outer fold only; its test fold stays unseen.
+    const outer = new Uint8Array(ratings.length);
+    for (const k of ratingFolds(ratings.length)[0]!) outer[k] = 1;
+    ratings = ratings.filter((_, k) => !outer[k]);
+  }
   const folds = ratingFolds(ratings.length);
   const config = resolveConfig(options.config);
   const sums = new Map<string, { rmse: number; mae: number; trainSeconds: number }>();
@@ -159,7 +190,10 @@ function protocolR(dataset: Dataset, options: EvalOptions): Map<string, { rmse: 
     const byUser = new Map<number, number[]>();
     test.forEach((r, k) => {
       let list = byUser.get(r.user);
-      if (!list) byUser.set(r.user, (list = []));
+      if (!list) {
+        list = [];
+        byUser.set(r.user, list);
+      }
       list.push(k);
     });
     for (const [user, ks] of byUser) {
@@ -193,10 +227,16 @@ function protocolR(dataset: Dataset, options: EvalOptions): Map<string, { rmse: 
       const s = sums.get(model) ?? { rmse: 0, mae: 0, trainSeconds: 0 };
       sums.set(model, { rmse: s.rmse + e.rmse, mae: s.mae + e.mae, trainSeconds: s.trainSeconds + seconds });
     }
-    options.log(`protocol R fold ${f + 1}/${folds.length}: mf rmse=${ratingErrors(test, predM).rmse.toFixed(4)}`);
+    options.log(
+      `protocol R fold ${f + 1}/${folds.length}: mf rmse=${ratingErrors(test, predM).rmse.toFixed(4)}`,
+    );
   }
   for (const [model, s] of sums) {
-    out.set(model, { rmse: s.rmse / folds.length, mae: s.mae / folds.length, trainSeconds: s.trainSeconds / folds.length });
+    out.set(model, {
+      rmse: s.rmse / folds.length,
+      mae: s.mae / folds.length,
+      trainSeconds: s.trainSeconds / folds.length,
+    });
   }
   return out;
 }
