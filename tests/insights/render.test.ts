@@ -1,6 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatStatsText, PNG_MAX_BYTES, renderStatsHtml, renderStatsPng } from '../../src/insights/index.ts';
-import { PNG_WIDTH } from '../../src/insights/png.ts';
+import { bundledFontFiles, PNG_WIDTH } from '../../src/insights/png.ts';
 import { fixtureStats } from './fixture-stats.ts';
 import { pngHeader } from './png-header.ts';
 
@@ -54,5 +55,24 @@ describe('formatStatsText', () => {
     expect(text).toContain('37.5% — 15 of 40 recommended films');
     expect(text).not.toContain('**');
     expect(formatStatsText(stats, { markdown: true })).toContain('**Most rated:**');
+  });
+});
+
+describe('bundled chart font', () => {
+  it('draws text with the npm-shipped DejaVu Sans even where the host has no fonts', async () => {
+    const files = bundledFontFiles();
+    expect(files.map((f) => path.basename(f))).toEqual(['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf']);
+    const { Resvg } = await import('@resvg/resvg-js');
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><rect width="200" height="40" fill="white"/>' +
+      '<text x="5" y="30" font-family="DejaVu Sans" font-size="24" fill="black">Heat 1995</text></svg>';
+    const inkedPixels = (fontFiles: string[]) => {
+      const { pixels } = new Resvg(svg, { font: { fontFiles, loadSystemFonts: false } }).render();
+      let dark = 0;
+      for (let i = 0; i < pixels.length; i += 4) if (pixels[i]! < 128) dark++;
+      return dark;
+    };
+    expect(inkedPixels([])).toBe(0);
+    expect(inkedPixels(files)).toBeGreaterThan(100);
   });
 });
