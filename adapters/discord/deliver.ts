@@ -11,12 +11,10 @@ import type { Logger } from '../../src/logger.ts';
 import { discordMessageKey } from './identity.ts';
 import { type RenderedPart, renderReply } from './render.ts';
 
-/** What the adapter needs to post replies: the core to tell, a logger, and a tracker for background work. */
+/** What the adapter needs to post replies: the core to tell and a logger. */
 export interface DeliveryContext {
   core: BotCore;
   logger: Logger;
-  /** Runs reactions in the background while `stop()` can still wait for them. */
-  track(work: Promise<unknown>): void;
 }
 
 function files(part: RenderedPart): AttachmentPayload[] | undefined {
@@ -65,7 +63,8 @@ async function addReactions(message: Message, emoji: readonly string[], logger: 
 /** After a message is up: tell the core which message shows the reply, then add rating reactions. */
 async function posted(ctx: DeliveryContext, message: Message, part: RenderedPart, channel: ChannelRef) {
   await ctx.core.messagePosted(part.reply, discordMessageKey(message.channelId, message.id), channel);
-  if (part.reactions.length > 0) ctx.track(addReactions(message, part.reactions, ctx.logger));
+  // Awaited, not fired off: the handler is not finished until the card can be rated.
+  if (part.reactions.length > 0) await addReactions(message, part.reactions, ctx.logger);
 }
 
 /**

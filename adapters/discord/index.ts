@@ -25,6 +25,11 @@ export interface DiscordAdapterDeps {
   clientOptions?: Partial<ClientOptions>;
   /** How long `start()` waits for the gateway's READY. */
   readyTimeoutMs?: number;
+  /**
+   * Called when the adapter has finished with one Discord event (every reply posted, reactions added),
+   * with the interaction id or the reaction's delivery id. For tests and metrics.
+   */
+  onHandled?: (event: { kind: 'interaction' | 'reaction' | 'guild'; id: string }) => void;
 }
 
 /** Only what the bot uses: no privileged intents (no message content, no member list). */
@@ -57,20 +62,28 @@ export function createDiscordAdapter(
   let client: Client | undefined;
   let stopping = false;
 
-  const track = (work: Promise<unknown>) => {
-    const p = work.catch((error) => logger.error({ err: error }, 'Discord handler failed'));
+  const track = (
+    work: Promise<unknown>,
+    done: { kind: 'interaction' | 'reaction' | 'guild'; id: string },
+  ) => {
+    const p = work
+      .catch((error) => logger.error({ err: error, ...done }, 'Discord handler failed'))
+      .finally(() => {
+        inflight.delete(p);
+        deps.onHandled?.(done);
+      });
     inflight.add(p);
-    void p.finally(() => inflight.delete(p));
   };
 
   function attach(c: Client, core: BotCore) {
-    const ctx: DeliveryContext = { core, logger, track };
+    const ctx: DeliveryContext = { core, logger };
     c.on(Events.Raw, (packet: { t?: string; s?: number; d?: unknown }) => ids.observe(packet));
     c.on(Events.InteractionCreate, (i: Interaction) => {
       if (stopping) return;
-      if (i.isChatInputCommand()) track(onChatInput(ctx, i));
-      else if (i.isAutocomplete()) track(onAutocomplete(ctx, i));
-      else if (i.isButton() || i.isStringSelectMenu()) track(onComponent(ctx, i));
+      const done = { kind: 'interaction' as const, id: i.id };
+      if (i.isChatInputCommand()) track(onChatInput(ctx, i), done);
+      else if (i.isAutocomplete()) track(onAutocomplete(ctx, i), done);
+      else if (i.isButton() || i.isStringSelectMenu()) track(onComponent(ctx, i), done);
     });
     const onReaction =
       (added: boolean) => (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => {
@@ -81,6 +94,7 @@ export function createDiscordAdapter(
         // channel: the reaction itself is the feedback, so the core's replies are only logged.
         track(
           core.handle(event).then((replies) => logger.debug({ replies: replies.length }, 'reaction handled')),
+          { kind: 'reaction', id: event.id },
         );
       };
     c.on(Events.MessageReactionAdd, onReaction(true));
@@ -92,6 +106,7 @@ export function createDiscordAdapter(
         core
           .purgeTenant('discord', guild.id)
           .then(({ users }) => logger.info({ guild: guild.id, users }, 'guild purged')),
+        { kind: 'guild', id: guild.id },
       );
     });
     c.on(Events.GuildUnavailable, (guild) =>
@@ -137,7 +152,7 @@ export function createDiscordAdapter(
     },
     async stop() {
       stopping = true;
-      await Promise.allSettled([...inflight]);
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
       await client?.destroy();
       client = undefined;
     },

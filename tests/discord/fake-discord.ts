@@ -132,6 +132,11 @@ export class FakeDiscord {
     });
   }
 
+  /** Re-checks pending waits after something outside the fake changed (e.g. the adapter finished). */
+  poke(): void {
+    this.notify();
+  }
+
   private notify() {
     for (const l of [...this.listeners]) l();
   }

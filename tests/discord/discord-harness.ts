@@ -1,0 +1,195 @@
+import { decodeComponent } from '../../adapters/discord/custom-id.ts';
+import { createDiscordAdapter } from '../../adapters/discord/index.ts';
+import type { BotCore, CommandSpecInfo } from '../../src/bot/types.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { AdapterHarness, RenderedMessage } from '../contract/harness.ts';
+import { APP_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, type RecordedRequest, TOKEN } from './fake-discord.ts';
+import {
+  type CommandOptionValue,
+  commandInteraction,
+  componentInteraction,
+  reactionPayload,
+  userId,
+} from './gateway-payloads.ts';
+
+type Json = Record<string, unknown>;
+type Component = {
+  type: number;
+  custom_id: string;
+  label?: string;
+  placeholder?: string;
+  options?: { label: string; value: string }[];
+};
+
+const WAIT_MS = 30_000;
+const OPTION_TYPES: Record<string, number> = { string: 3, integer: 4, number: 10 };
+
+/** Splits what a user would type into the command's typed options: trailing numbers fill numeric options. */
+export function toOptions(spec: CommandSpecInfo | undefined, text: string): CommandOptionValue[] {
+  const typed = (spec?.options ?? []).filter((o) => o.type in OPTION_TYPES);
+  if (!text.trim() || typed.length === 0) return [];
+  const words = text.trim().split(/\s+/);
+  const out: CommandOptionValue[] = [];
+  const numeric = typed.filter((o) => o.type !== 'string');
+  for (const o of [...numeric].reverse()) {
+    const last = words.at(-1);
+    if (words.length > 1 && last !== undefined && /^-?\d+(\.\d+)?$/.test(last)) {
+      words.pop();
+      out.unshift({ name: o.name, type: OPTION_TYPES[o.type]!, value: Number(last) });
+    }
+  }
+  const first = typed.find((o) => o.type === 'string');
+  if (first && words.length > 0) out.unshift({ name: first.name, type: 3, value: words.join(' ') });
+  return out;
+}
+
+function flatten(message: Json): {
+  text: string;
+  titles: string[];
+  actionIds: string[];
+  components: Component[];
+} {
+  const embeds = (message.embeds ?? []) as Json[];
+  const components = ((message.components ?? []) as { components: Component[] }[]).flatMap(
+    (r) => r.components,
+  );
+  const parts: string[] = [String(message.content ?? '')];
+  for (const e of embeds) {
+    parts.push(String(e.title ?? ''), String(e.description ?? ''));
+    if (e.author) parts.push(String((e.author as Json).name));
+    for (const f of (e.fields ?? []) as Json[]) parts.push(`${f.name}: ${f.value}`);
+    if (e.footer) parts.push(String((e.footer as Json).text));
+  }
+  for (const c of components)
+    parts.push(c.label ?? c.placeholder ?? '', ...(c.options ?? []).map((o) => o.label));
+  const actionIds = new Set<string>();
+  for (const c of components) {
+    const values = c.options?.map((o) => o.value) ?? [undefined];
+    for (const v of values) {
+      const decoded = decodeComponent(c.custom_id, v === undefined ? undefined : [v]);
+      if (decoded) actionIds.add(decoded.actionId);
+    }
+  }
+  return {
+    text: parts.filter((p) => p !== '').join('\n'),
+    // Titles as shown, without the " (year)" the embed title adds.
+    titles: embeds.map((e) => String(e.title ?? '').replace(/ \(\d{4}\)$/, '')),
+    actionIds: [...actionIds],
+    components,
+  };
+}
+
+/**
+ * The contract harness for Discord: every call becomes a gateway dispatch on a fake Discord that a real
+ * discord.js client (the adapter) is connected to; what comes back is read from the REST requests the
+ * adapter made — message bodies, ephemeral flags, reactions it added.
+ */
+export async function createDiscordHarness(core: BotCore): Promise<AdapterHarness & { fake: FakeDiscord }> {
+  const fake = await FakeDiscord.start();
+  const handled = new Set<string>();
+  const adapter = createDiscordAdapter(
+    { token: TOKEN, appId: APP_ID, apiUrl: fake.apiUrl },
+    {
+      logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
+      clientOptions: { rest: { timeout: 10_000 } },
+      onHandled: ({ id }) => {
+        handled.add(id);
+        fake.poke();
+      },
+    },
+  );
+  await adapter.start(core);
+  const bodies = new Map<string, Json>();
+  const deliveries = new Map<string, number>();
+
+  const waitHandled = (match: (id: string) => boolean, what: string) =>
+    fake.waitFor(() => ([...handled].some(match) ? true : undefined), WAIT_MS, what);
+
+  /** Messages created for one interaction token, as rendered. */
+  const rendered = (token: string, callbackEphemeral: boolean): RenderedMessage[] => {
+    const created = fake.requests.filter(
+      (r: RecordedRequest) =>
+        r.path.includes(`/webhooks/${APP_ID}/${token}`) && r.status === 200 && r.method !== 'DELETE',
+    );
+    return created.map((r) => {
+      const message = r.response as Json;
+      const id = String(message.id);
+      bodies.set(id, message);
+      const view = flatten(message);
+      const ephemeral = r.method === 'PATCH' ? callbackEphemeral : (Number(r.body?.flags ?? 0) & 64) !== 0;
+      const reactions = fake.requests
+        .filter(
+          (q) => q.method === 'PUT' && q.path.startsWith(`/channels/${CHANNEL_ID}/messages/${id}/reactions/`),
+        )
+        .map((q) => q.path.split('/')[6]!);
+      return {
+        key: `discord:${CHANNEL_ID}:${id}`,
+        ephemeral,
+        text: view.text,
+        titles: view.titles,
+        actionIds: view.actionIds,
+        reactions,
+      };
+    });
+  };
+
+  const interact = async (payload: { id: string; token: string }): Promise<RenderedMessage[]> => {
+    fake.dispatch('INTERACTION_CREATE', payload);
+    await waitHandled((id) => id === payload.id, `interaction ${payload.id}`);
+    const callback = fake.requests.find((r) => r.path.includes(`/interactions/${payload.id}/`));
+    const flags = Number((callback?.body?.data as Json | undefined)?.flags ?? 0);
+    return rendered(payload.token, (flags & 64) !== 0);
+  };
+
+  const messageId = (m: RenderedMessage) => {
+    if (!m.key) throw new Error('message has no key');
+    return m.key.split(':')[2]!;
+  };
+
+  return {
+    platform: 'discord',
+    fake,
+    userKey: (user) => `discord:${GUILD_ID}:${userId(user)}`,
+    command(user, name, text) {
+      const spec = core.commands.find((c) => c.name === name);
+      return interact(commandInteraction(user, name, toOptions(spec, text)));
+    },
+    press(user, message, actionId, value) {
+      const body = bodies.get(messageId(message));
+      if (!body) throw new Error(`unknown message ${message.key}`);
+      for (const c of flatten(body).components) {
+        if (c.type === 2 && decodeComponent(c.custom_id)?.actionId === actionId) {
+          return interact(componentInteraction(user, body, c.custom_id));
+        }
+        const option = c.options?.find((o) => {
+          const d = decodeComponent(c.custom_id, [o.value]);
+          return d?.actionId === actionId && (value === undefined || d.value === value);
+        });
+        if (option) return interact(componentInteraction(user, body, c.custom_id, [option.value]));
+      }
+      throw new Error(`no component for ${actionId} on ${message.key}`);
+    },
+    async react(user, message, emoji, added, options) {
+      const id = messageId(message);
+      const known = options?.deliveryId ? deliveries.get(options.deliveryId) : undefined;
+      let seq: number;
+      if (known !== undefined) {
+        seq = known;
+        for (const h of [...handled]) if (h.endsWith(`:${seq}`)) handled.delete(h);
+        fake.redeliver(seq);
+      } else {
+        seq = fake.dispatch(
+          added ? 'MESSAGE_REACTION_ADD' : 'MESSAGE_REACTION_REMOVE',
+          reactionPayload(user, id, emoji, added),
+        );
+        if (options?.deliveryId) deliveries.set(options.deliveryId, seq);
+      }
+      await waitHandled((h) => h.endsWith(`:${seq}`), `reaction ${seq}`);
+      return [];
+    },
+    async close() {
+      await adapter.stop();
+      await fake.close();
+    },
+  };
+}
