@@ -145,23 +145,34 @@ export interface TitleQuery {
 }
 
 /**
- * Reads a year off the end of a title query, either "(1999)" or a bare trailing year when other words remain
- * and the year is plausible. Returns the unsplit query too: "Airport 1975" is a title.
+ * The ways to read a title query: a year off its end, either "(1999)" or a bare trailing year when other
+ * words remain and the year is plausible ("Airport 1975" is also tried whole), and each alternate title of
+ * a pasted MovieLens title ("Boot, Das (Boat, The) (1981)").
  */
 export function splitQueryYear(query: string, minYear: number, maxYear: number): TitleQuery[] {
   const text = query.slice(0, MAX_TITLE_INPUT_CHARS);
   const paren = PARENTHESISED_YEAR.exec(text);
   if (paren) {
     const year = Number(paren[1]);
-    const words = normalizeWords(moveTrailingArticle(text.slice(0, paren.index)));
-    return [{ words, year }];
+    return titleReadings(text.slice(0, paren.index)).map((words) => ({ words, year }));
   }
-  const words = normalizeWords(moveTrailingArticle(text));
-  const last = words.at(-1);
-  const options: TitleQuery[] = [{ words, year: null }];
-  if (words.length > 1 && last !== undefined && /^\d{4}$/.test(last)) {
-    const year = Number(last);
-    if (year >= minYear && year <= maxYear) options.push({ words: words.slice(0, -1), year });
+  const options: TitleQuery[] = [];
+  for (const words of titleReadings(text)) {
+    options.push({ words, year: null });
+    const last = words.at(-1);
+    if (words.length > 1 && last !== undefined && /^\d{4}$/.test(last)) {
+      const year = Number(last);
+      if (year >= minYear && year <= maxYear) options.push({ words: words.slice(0, -1), year });
+    }
   }
   return options;
+}
+
+/** The whole text as words, plus each alternate title when it has "(…)" parts. */
+function titleReadings(text: string): string[][] {
+  const readings = [normalizeWords(moveTrailingArticle(text))];
+  if (text.includes('(')) {
+    for (const alias of titleAliases(text)) readings.push(normalizeWords(alias));
+  }
+  return readings.filter((words) => words.length > 0);
 }
