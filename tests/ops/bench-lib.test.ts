@@ -27,7 +27,7 @@ describe('synthetic MovieLens-25M-shaped data', () => {
     // Power law: the top 1% of movies get several times their share of the ratings.
     expect(shape.top1pctItemsShare).toBeGreaterThan(0.05);
     // Heavy-tailed activity: the busiest user rates many times the median.
-    expect(shape.maxUserRatings).toBeGreaterThan(5 * shape.medianUserRatings);
+    expect(shape.maxUserRatings).toBeGreaterThan(5 * shape.medianUserRatings!);
   });
 
   it('gives every user at least 20 distinct movies, rated 0.5–5 in half stars, sorted by user', () => {

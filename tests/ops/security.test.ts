@@ -143,40 +143,49 @@ describe.each(DB_KINDS)('security through the core on %s', (kind) => {
       .find((a) => a.id.includes(':watch:'));
     if (watch) await cut.core.handle(actionEvent(person, watch.id));
     await cut.core.handle(commandEvent(person, 'prefs', 'sci-fi from the 90s'));
-    await cut.core.messagePosted({ text: 'card', cards: shown[0]?.cards }, 'slack:C1:1700000000.000100', {
-      key: 'slack:T-forget:C1',
-      platform: 'slack',
-      tenant: 'T-forget',
-    });
+    const single = shown.flatMap((r) => r.cards ?? []).find((c) => c.movieId !== movieId)!;
+    await cut.core.messagePosted(
+      { text: 'card', cards: [single], rateByReaction: true },
+      'slack:C1:1700000000.000100',
+      {
+        key: 'slack:T-forget:C1',
+        platform: 'slack',
+        tenant: 'T-forget',
+      },
+    );
     await cut.core.handle({
       ...commandEvent(person, 'x'),
       type: 'reaction',
       messageKey: 'slack:C1:1700000000.000100',
-      emoji: 'star',
+      emoji: '4️⃣',
       added: true,
     });
     const [user] = await tdb.db.select().from(users).where(eq(users.externalId, person.userKey));
-    expect(user).toBeDefined();
-    expect(movieId).toBeGreaterThan(0);
+    const rowCounts = () =>
+      Promise.all([
+        tdb.db.select({ n: count() }).from(users).where(eq(users.externalId, person.userKey)),
+        tdb.db.select({ n: count() }).from(ratings).where(eq(ratings.userId, user!.id)),
+        tdb.db.select({ n: count() }).from(marks).where(eq(marks.userId, user!.id)),
+        tdb.db.select({ n: count() }).from(sessions).where(eq(sessions.userId, user!.id)),
+        tdb.db.select({ n: count() }).from(reactionRatings).where(eq(reactionRatings.userId, user!.id)),
+        tdb.db.select({ n: count() }).from(recommendationLog).where(eq(recommendationLog.userId, user!.id)),
+        tdb.db
+          .select({ n: count() })
+          .from(processedEvents)
+          .where(like(processedEvents.eventKey, `${person.userKey}|%`)),
+      ]).then((all) => all.map((c) => c[0]!.n));
+    // Every kind of row exists first, so zero afterwards means deleted, not never written.
+    const before = await rowCounts();
+    expect(
+      before.every((n) => n > 0),
+      `rows before: ${before}`,
+    ).toBe(true);
 
     const ask = await cut.core.handle(commandEvent(person, 'forget-me'));
     expect(allText(ask)).toMatch(/delete/i);
     const done = await cut.core.handle(commandEvent(person, 'forget-me', 'yes'));
     expect(done.some((r) => r.data?.forgotten === true)).toBe(true);
-
-    const counts = await Promise.all([
-      tdb.db.select({ n: count() }).from(users).where(eq(users.externalId, person.userKey)),
-      tdb.db.select({ n: count() }).from(ratings).where(eq(ratings.userId, user!.id)),
-      tdb.db.select({ n: count() }).from(marks).where(eq(marks.userId, user!.id)),
-      tdb.db.select({ n: count() }).from(sessions).where(eq(sessions.userId, user!.id)),
-      tdb.db.select({ n: count() }).from(reactionRatings).where(eq(reactionRatings.userId, user!.id)),
-      tdb.db.select({ n: count() }).from(recommendationLog).where(eq(recommendationLog.userId, user!.id)),
-      tdb.db
-        .select({ n: count() })
-        .from(processedEvents)
-        .where(like(processedEvents.eventKey, `${person.userKey}|%`)),
-    ]);
-    expect(counts.map((c) => c[0]!.n)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(await rowCounts()).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('stores and returns injection strings literally (search, rate, display name) and the tables survive', async () => {
