@@ -6,21 +6,30 @@ import {
   type SessionRow,
   updateSession,
 } from '../db/store/sessions.ts';
-import { buildRecommendRequest } from '../nlp/constraints.ts';
-import { describePreferences, parsePreferences } from '../nlp/parse-preferences.ts';
+import { applyRequestToUser, buildRecommendRequest, mergeStoredPreferences } from '../nlp/constraints.ts';
+import { describePreferences, emptyPreferences, parsePreferences } from '../nlp/parse-preferences.ts';
 import type { ParsedPreferences } from '../nlp/types.ts';
-import type { Recommendation, Recommender, RecommendOptions, UserState } from '../recommend/types.ts';
+import type {
+  ItemMeta,
+  Recommendation,
+  Recommender,
+  RecommendOptions,
+  UserState,
+} from '../recommend/types.ts';
 import { actionId } from './action-ids.ts';
 import type { CommandContext } from './context.ts';
 import { cardData, displayTitle, movieCard, reasonText } from './render.ts';
 import { sanitizeEcho } from './text.ts';
 import type { Reply } from './types.ts';
+import { storedPrefs } from './user-state.ts';
 
 /** Cards per page in chat; `ask` asks for 10. */
 export const CHAT_PAGE_SIZE = 5;
 export const MAX_PAGE_SIZE = 10;
 /** How deep a list is computed once, so "more" pages through the same ranking. */
 export const LIST_DEPTH = 60;
+/** Constraints are relaxed until at least this many movies qualify. */
+const MIN_ELIGIBLE = 10;
 export const RECOMMEND_SESSION_KIND = 'recommend';
 export const RECOMMEND_SESSION_TTL_MS = 24 * 60 * 60 * 1000;
 /** Mixed lists: per five picks, this pattern of sources (P personal, B because-you-liked, X popular). */
@@ -53,17 +62,23 @@ export async function recommendCommand(ctx: Ctx, text: string, pageSize: number)
   let parsed: ParsedPreferences | null = null;
   let notes: string[] = [];
   let entries: ListEntry[];
+  const stored = storedPrefs(ctx.user)?.parsed ?? null;
+  if (text) parsed = parsePreferences(text, ctx.view.index);
+  // Stored /prefs apply where the request is silent; a genre the request asks for is no longer avoided.
+  const effective = stored ? mergeStoredPreferences(parsed ?? emptyPreferences(), stored) : parsed;
+  const request = effective
+    ? buildRecommendRequest(effective, ctx.view.items, { minEligible: MIN_ELIGIBLE })
+    : null;
+  notes = request?.relaxations ?? [];
+  const user = parsed ? applyRequestToUser(state, parsed) : state;
   if (text) {
-    parsed = parsePreferences(text, ctx.view.index);
-    const request = buildRecommendRequest(parsed, ctx.view.items);
-    notes = [...(request.relaxations ?? [])];
     const recs = rec.recommend(
-      state,
-      withOptions(ctx, { n: LIST_DEPTH, filter: request.filter, steer: request.steer }),
+      user,
+      withOptions(ctx, { n: LIST_DEPTH, filter: request?.filter, steer: request?.steer }),
     );
     entries = recs.map((r) => entry(ctx, r, null));
   } else {
-    entries = mixedList(ctx, rec, state);
+    entries = mixedList(ctx, rec, user, request?.filter);
   }
   const session = await createSession<RecommendSessionData>(
     ctx.deps.db,
@@ -88,6 +103,8 @@ export async function moreCommand(ctx: Ctx, pageSize: number, sessionId?: string
   return showPage(ctx, session, pageSize, rec.version);
 }
 
+type ItemFilter = (item: ItemMeta) => boolean;
+
 /** Default diversity for chat lists: a little variety beats five near-identical sequels. */
 const CHAT_DIVERSITY = 0.2;
 
@@ -106,8 +123,13 @@ function entry(ctx: Ctx, r: Recommendation, label: string | null): ListEntry {
 }
 
 /** Personal picks, "because you liked X" picks and popular picks, interleaved and labelled. */
-function mixedList(ctx: Ctx, rec: Recommender, state: UserState): ListEntry[] {
-  const personal = rec.recommend(state, withOptions(ctx, { n: LIST_DEPTH }));
+function mixedList(
+  ctx: Ctx,
+  rec: Recommender,
+  state: UserState,
+  filter: ItemFilter | undefined,
+): ListEntry[] {
+  const personal = rec.recommend(state, withOptions(ctx, { n: LIST_DEPTH, filter }));
   if (state.ratings.length === 0) return personal.map((r) => entry(ctx, r, 'Popular'));
   const liked = [...state.ratings]
     .filter((r) => r.rating >= LIKED_MIN)
@@ -118,14 +140,14 @@ function mixedList(ctx: Ctx, rec: Recommender, state: UserState): ListEntry[] {
     for (const seed of liked) {
       const movie = ctx.view.movie(seed.item);
       if (!movie) continue;
-      const sims = rec.similar(seed.item, { ...withOptions(ctx, { n: 8 }), user: state });
+      const sims = rec.similar(seed.item, { ...withOptions(ctx, { n: 8, filter }), user: state });
       const pick = sims[round];
       if (pick) because.push(entry(ctx, pick, `Because you liked ${displayTitle(movie)}`));
     }
   }
   const anonymous: UserState = { ...state, ratings: [] };
   const popular = rec
-    .recommend(anonymous, withOptions(ctx, { n: LIST_DEPTH, diversity: 0 }))
+    .recommend(anonymous, withOptions(ctx, { n: LIST_DEPTH, diversity: 0, filter }))
     .map((r) => entry(ctx, { ...r, reason: { kind: 'popular' } }, 'Popular'));
   const queues = {
     P: personal.map((r) => entry(ctx, r, 'Personal pick')),

@@ -2,6 +2,7 @@ import type { Executor } from '../db/store/executor.ts';
 import { listMarks } from '../db/store/marks.ts';
 import { listUserRatings } from '../db/store/ratings.ts';
 import type { UserRow } from '../db/store/users.ts';
+import type { ParsedPreferences } from '../nlp/types.ts';
 import type { UserState } from '../recommend/types.ts';
 
 /** Preferences stored by `/prefs` in `users.prefs`. */
@@ -12,6 +13,8 @@ export interface StoredPrefs {
   yearFrom: number | null;
   yearTo: number | null;
   people: string[];
+  /** The full parse, merged into later requests. */
+  parsed: ParsedPreferences | null;
 }
 
 export function storedPrefs(user: UserRow): StoredPrefs | null {
@@ -24,6 +27,7 @@ export function storedPrefs(user: UserRow): StoredPrefs | null {
     yearFrom: p.yearFrom ?? null,
     yearTo: p.yearTo ?? null,
     people: p.people ?? [],
+    parsed: p.parsed ?? null,
   };
 }
 

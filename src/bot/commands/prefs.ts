@@ -34,6 +34,7 @@ export default defineCommand({
       yearFrom: parsed.yearFrom,
       yearTo: parsed.yearTo,
       people: parsed.people,
+      parsed,
     };
     if (
       prefs.likedGenres.length + prefs.avoidedGenres.length + prefs.people.length === 0 &&
@@ -49,7 +50,7 @@ export default defineCommand({
     return {
       text: `Got it. ${describePreferences(parsed)}`,
       ephemeral: true,
-      data: { prefs, parsed },
+      data: { prefs: { ...prefs, parsed: undefined }, parsed },
     };
   },
 });
