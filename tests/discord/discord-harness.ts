@@ -84,20 +84,30 @@ function flatten(message: Json): {
  * discord.js client (the adapter) is connected to; what comes back is read from the REST requests the
  * adapter made — message bodies, ephemeral flags, reactions it added.
  */
-export async function createDiscordHarness(core: BotCore): Promise<AdapterHarness & { fake: FakeDiscord }> {
+export interface DiscordHarness extends AdapterHarness {
+  fake: FakeDiscord;
+  /** Stops the adapter and starts a fresh discord.js client (empty caches), as after a process restart. */
+  restart(): Promise<void>;
+  /** Sends a raw INTERACTION_CREATE and waits until the adapter is done with it. */
+  interact(payload: { id: string; token: string }): Promise<RenderedMessage[]>;
+}
+
+export async function createDiscordHarness(core: BotCore): Promise<DiscordHarness> {
   const fake = await FakeDiscord.start();
   const handled = new Set<string>();
-  const adapter = createDiscordAdapter(
-    { token: TOKEN, appId: APP_ID, apiUrl: fake.apiUrl },
-    {
-      logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
-      clientOptions: { rest: { timeout: 10_000 } },
-      onHandled: ({ id }) => {
-        handled.add(id);
-        fake.poke();
+  const makeAdapter = () =>
+    createDiscordAdapter(
+      { token: TOKEN, appId: APP_ID, apiUrl: fake.apiUrl },
+      {
+        logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
+        clientOptions: { rest: { timeout: 10_000 } },
+        onHandled: ({ id }) => {
+          handled.add(id);
+          fake.poke();
+        },
       },
-    },
-  );
+    );
+  let adapter = makeAdapter();
   await adapter.start(core);
   const bodies = new Map<string, Json>();
   const deliveries = new Map<string, number>();
@@ -149,6 +159,12 @@ export async function createDiscordHarness(core: BotCore): Promise<AdapterHarnes
   return {
     platform: 'discord',
     fake,
+    interact,
+    async restart() {
+      await adapter.stop();
+      adapter = makeAdapter();
+      await adapter.start(core);
+    },
     userKey: (user) => `discord:${GUILD_ID}:${userId(user)}`,
     command(user, name, text) {
       const spec = core.commands.find((c) => c.name === name);

@@ -1,0 +1,81 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { movies, ratings, users } from '../../src/db/schema.ts';
+import { createTestCore, type TestCore } from '../contract/fixture.ts';
+import { DB_KINDS } from '../helpers/db.ts';
+import { createDiscordHarness, type DiscordHarness } from './discord-harness.ts';
+import { APP_ID } from './fake-discord.ts';
+import { commandInteraction } from './gateway-payloads.ts';
+
+describe.each(DB_KINDS)('Discord adapter with the real core (%s)', (kind) => {
+  let t: TestCore;
+  let h: DiscordHarness;
+
+  beforeAll(async () => {
+    t = await createTestCore(kind);
+    h = await createDiscordHarness(t.core);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await t?.close();
+  });
+
+  async function ratingOf(user: string, title: string): Promise<number | null> {
+    const [row] = await t.db.db
+      .select({ rating: ratings.rating })
+      .from(ratings)
+      .innerJoin(users, eq(users.id, ratings.userId))
+      .innerJoin(movies, eq(movies.id, ratings.movieId))
+      .where(and(eq(users.externalId, h.userKey(user)), eq(movies.title, title)));
+    return row?.rating ?? null;
+  }
+
+  it('defers /recommend first, then sends only valid embeds and components', async () => {
+    const payload = commandInteraction('ana', 'recommend', []);
+    const messages = await h.interact(payload);
+    const requests = h.fake.requests.filter((r) => r.path.includes(payload.token));
+    expect(requests[0]).toMatchObject({ method: 'POST', body: { type: 5 } });
+    expect(requests.slice(1).every((r) => r.path.startsWith(`/webhooks/${APP_ID}/${payload.token}`))).toBe(
+      true,
+    );
+    expect(messages.flatMap((m) => m.titles).length).toBeGreaterThanOrEqual(3);
+    expect(messages.every((m) => !m.ephemeral)).toBe(true);
+    expect(h.fake.invalidBodies).toEqual([]);
+  });
+
+  it('keeps errors and /profile private', async () => {
+    const unknown = await h.command('bo', 'movie', 'Zzyzx Qwvvt');
+    expect(unknown.every((m) => m.ephemeral)).toBe(true);
+    const profile = await h.command('bo', 'profile', '');
+    expect(profile.length).toBeGreaterThan(0);
+    expect(profile.every((m) => m.ephemeral)).toBe(true);
+  });
+
+  it('suggests catalog titles for the title option', async () => {
+    const payload = commandInteraction('cy', 'movie', [
+      { name: 'title', type: 3, value: 'Hea', focused: true },
+    ]);
+    await h.interact(payload);
+    const callback = h.fake.requests.find((r) => r.path.includes(payload.token))!;
+    const choices = (callback.body!.data as { choices: { name: string; value: string }[] }).choices;
+    expect(choices.map((c) => c.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^Heat\b/)]));
+    expect(choices.length).toBeLessThanOrEqual(25);
+  });
+
+  it('a reaction on a card posted before a restart (not in the new client cache) still rates', async () => {
+    const [card] = (await h.command('di', 'movie', 'Ronin')).filter((m) => m.titles.length === 1);
+    expect(card!.reactions).toEqual(['1️⃣', '2️⃣', '3️⃣', '4️⃣', '5️⃣', '🔖', '🚫']);
+    await h.restart();
+    await h.react('di', card!, '4️⃣', true);
+    expect(await ratingOf('di', 'Ronin')).toBe(4);
+    await h.react('di', card!, '4️⃣', false);
+    expect(await ratingOf('di', 'Ronin')).toBeNull();
+  });
+
+  it('the star select on a single card rates the movie', async () => {
+    const [card] = (await h.command('ed', 'movie', 'Heat')).filter((m) => m.titles.length === 1);
+    const rate = card!.actionIds.find((id) => id.startsWith('mr:rate:'))!;
+    await h.press('ed', card!, rate, '3.5');
+    expect(await ratingOf('ed', 'Heat')).toBe(3.5);
+  });
+});
