@@ -3,6 +3,7 @@ import type { Database } from '../db/client.ts';
 import { type MovieLensData, naturalTitle, readMovieLensDir } from './movielens-files.ts';
 import { aggregateTags, MAX_TAGS_PER_MOVIE } from './movielens-tags.ts';
 import { chunks, type Executor, packLists, queryRows } from './sql-rows.ts';
+import { matchByTitleAndYear, type TitledRow } from './title-match.ts';
 
 /** Rows per insert statement: big enough to be fast, small enough for a lively progress bar. */
 const MOVIE_BATCH = 5_000;
@@ -40,8 +41,9 @@ export interface ImportMovieLensResult {
 /**
  * Imports a MovieLens directory (ml-latest-small layout) into the database: movies upserted by
  * MovieLens id (merged into an existing row with the same IMDb id, or into a starter-catalog row with
- * the same title and year), one user per MovieLens user (`movielens:<id>`), and their ratings upserted
- * with source `import`. Runs in one transaction, so a failure leaves the database as it was;
+ * the same title and year give or take one; MovieLens then supplies title, year and genres, while
+ * fields only the other source has, such as directors and runtime, stay), one user per MovieLens user
+ * (`movielens:<id>`), and their ratings upserted with source `import`. Runs in one transaction, so a failure leaves the database as it was;
  * re-importing the same directory changes nothing.
  */
 export async function importMovieLens(
@@ -128,11 +130,10 @@ async function upsertMovies(
 ): Promise<number> {
   const all = movieColumns(data);
   const total = data.movies.length;
-  let merged = 0;
   progress({ stage: 'movies', done: 0, total });
+  const merged = await linkExistingMovies(tx, all);
   for (let from = 0; from < total; from += MOVIE_BATCH) {
     const c = sliceColumns(all, from, from + MOVIE_BATCH);
-    merged += await linkExistingMovies(tx, c);
     await tx.execute(sql`
       insert into movies (movielens_id, imdb_id, tmdb_id, title, year, genres, tags, source)
       select i.ml_id,
@@ -148,8 +149,9 @@ async function upsertMovies(
       on conflict (movielens_id) do update set
         imdb_id = coalesce(movies.imdb_id, excluded.imdb_id),
         tmdb_id = coalesce(movies.tmdb_id, excluded.tmdb_id),
-        title = case when movies.source = 'movielens' then excluded.title else movies.title end,
-        year = case when movies.source = 'movielens' then excluded.year else coalesce(movies.year, excluded.year) end,
+        title = case when movies.source = 'manual' then movies.title else excluded.title end,
+        year = case when movies.source = 'manual' then coalesce(movies.year, excluded.year)
+                    else coalesce(excluded.year, movies.year) end,
         genres = case when cardinality(excluded.genres) > 0 then excluded.genres else movies.genres end,
         tags = (excluded.tags || array(
           select t from unnest(movies.tags) as t where not (t = any(excluded.tags))
@@ -162,7 +164,7 @@ async function upsertMovies(
 
 /**
  * Gives rows that do not yet have a MovieLens id the id of the same film: same IMDb id, or (for the
- * starter catalog, which has no IMDb ids) same title and year. Returns how many rows were linked.
+ * starter catalog, which has no IMDb ids) a matching title and year. Returns how many rows were linked.
  */
 async function linkExistingMovies(tx: Executor, c: MovieColumns): Promise<number> {
   const byImdb = await queryRows<{ id: number }>(
@@ -174,24 +176,32 @@ async function linkExistingMovies(tx: Executor, c: MovieColumns): Promise<number
       and not exists (select 1 from movies o where o.movielens_id = i.ml_id)
     returning m.id`,
   );
-  const byTitle = await queryRows<{ id: number }>(
+  const starters = await queryRows<TitledRow>(
     tx,
-    sql`
-    update movies m set movielens_id = c.ml_id, updated_at = now()
-    from (
-      select distinct on (lower(i.title), i.year) i.ml_id, lower(i.title) as title, i.year, i.imdb_id
-      from unnest(${sql.param(c.ids)}::int[], ${sql.param(c.titles)}::text[], ${sql.param(c.years)}::int[],
-                  ${sql.param(c.imdb)}::text[]) as i(ml_id, title, year, imdb_id)
-      where i.year is not null and not exists (select 1 from movies o where o.movielens_id = i.ml_id)
-      order by lower(i.title), i.year, i.ml_id
-    ) c
-    where m.movielens_id is null and m.source = 'starter' and lower(m.title) = c.title and m.year = c.year
-      and (m.imdb_id is null or m.imdb_id = c.imdb_id)
-      and m.id = (select min(s.id) from movies s
-                  where s.movielens_id is null and s.source = 'starter' and lower(s.title) = c.title and s.year = c.year)
-    returning m.id`,
+    sql`select id, title, year from movies
+        where movielens_id is null and imdb_id is null and source = 'starter' and year is not null`,
   );
-  return byImdb.length + byTitle.length;
+  if (starters.length === 0) return byImdb.length;
+  const linked = new Set(
+    (
+      await queryRows<{ movielens_id: number }>(
+        tx,
+        sql`select movielens_id from movies where movielens_id is not null`,
+      )
+    ).map((r) => r.movielens_id),
+  );
+  const candidates: TitledRow[] = [];
+  c.ids.forEach((id, i) => {
+    if (!linked.has(id)) candidates.push({ id, title: c.titles[i]!, year: c.years[i]! });
+  });
+  const matches = matchByTitleAndYear(starters, candidates);
+  if (matches.size === 0) return byImdb.length;
+  await tx.execute(sql`
+    update movies m set movielens_id = i.ml_id, updated_at = now()
+    from unnest(${sql.param([...matches.keys()])}::int[], ${sql.param([...matches.values()])}::int[])
+         as i(row_id, ml_id)
+    where m.id = i.row_id`);
+  return byImdb.length + matches.size;
 }
 
 async function upsertUsers(

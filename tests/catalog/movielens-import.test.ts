@@ -104,7 +104,7 @@ describe.each(DB_KINDS)('importMovieLens on %s', (kind) => {
     expect(await counts(t)).toEqual({ movies: 6, users: 3, ratings: 6 });
   });
 
-  it('merges into existing rows with the same IMDb id, or a starter row with the same title and year', async () => {
+  it('merges into existing rows with the same IMDb id, or a starter row with a matching title and year', async () => {
     await t.db.insert(movies).values([
       {
         title: 'The Matrix',
@@ -116,20 +116,22 @@ describe.each(DB_KINDS)('importMovieLens on %s', (kind) => {
       },
       { title: 'Toy Story', year: 1995, imdbId: 'tt0114709', source: 'manual' },
       { title: 'Babylon 5', year: 1994, source: 'starter' },
+      { title: 'City of Lost Children', year: 1996, runtime: 112, source: 'starter' },
     ]);
     const result = await importMovieLens(t.db, writeMovieLensDir(SMALL_DATASET));
-    expect(result.mergedMovies).toBe(2);
+    expect(result.mergedMovies).toBe(3);
     // Babylon 5 has no year in MovieLens, so it is not guessed to be the starter row.
     expect(await counts(t)).toMatchObject({ movies: 7 });
     const rows = await queryRows<Record<string, unknown>>(
       t.db,
-      sql`select movielens_id, title, genres, directors, runtime, imdb_id, source from movies
-          where movielens_id in (1, 2) order by movielens_id`,
+      sql`select movielens_id, title, year, genres, directors, runtime, imdb_id, source from movies
+          where movielens_id in (1, 2, 3) order by movielens_id`,
     );
     expect(rows).toEqual([
       {
         movielens_id: 1,
         title: 'Toy Story',
+        year: 1995,
         genres: ['Adventure', 'Animation', 'Children', 'Comedy', 'Fantasy'],
         directors: [],
         runtime: null,
@@ -139,10 +141,21 @@ describe.each(DB_KINDS)('importMovieLens on %s', (kind) => {
       {
         movielens_id: 2,
         title: 'The Matrix',
+        year: 1999,
         genres: ['Action', 'Sci-Fi', 'Thriller'],
         directors: ['Lana Wachowski'],
         runtime: 136,
         imdb_id: 'tt0133093',
+        source: 'starter',
+      },
+      {
+        movielens_id: 3,
+        title: 'The City of Lost Children (La Cité des enfants perdus)',
+        year: 1995,
+        genres: ['Adventure', 'Drama', 'Fantasy', 'Mystery', 'Sci-Fi'],
+        directors: [],
+        runtime: 112,
+        imdb_id: 'tt0112682',
         source: 'starter',
       },
     ]);
