@@ -27,6 +27,7 @@ export interface EaseState {
   /** Row-major `items.length²` weights. */
   weights: Float32Array;
   ratingSlope: number;
+  lambda: number;
 }
 
 /** Weight of one interaction in the EASE input (and query) vector. */
@@ -83,7 +84,13 @@ export function trainEase(data: PreparedData, config = DEFAULT_EASE_CONFIG): Eas
       if (i !== j) weights[i * n + j] = -p[i * n + j]! / p[j * n + j]!;
     }
   }
-  return { items: Int32Array.from(kept), column, weights, ratingSlope: config.ratingSlope };
+  return {
+    items: Int32Array.from(kept),
+    column,
+    weights,
+    ratingSlope: config.ratingSlope,
+    lambda: config.lambda,
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { COMPONENTS, type Component } from './hybrid-state.ts';
 import { DEFAULT_ITEM_KNN_CONFIG, type ItemKnnConfig } from './item-knn.ts';
 import { DEFAULT_MF_CONFIG, type MfConfig } from './mf.ts';
 import { DEFAULT_POPULARITY_CONFIG, type PopularityConfig } from './popularity.ts';
+import { DEFAULT_RATING_BLEND, type RatingBlendConfig } from './rating-predictor.ts';
 import { DEFAULT_USER_KNN_CONFIG, type UserKnnConfig } from './user-knn.ts';
 
 /** Every knob of the production recommender, with defaults tuned on a validation split (see README). */
@@ -16,6 +17,8 @@ export interface HybridConfig {
   baseline: BaselineConfig;
   ease: EaseConfig;
   mf: MfConfig;
+  /** How predicted stars blend MF with the neighbourhood correction. */
+  ratingBlend: RatingBlendConfig;
   /** Blend weights for a user the system knows well (many ratings). */
   knownWeights: Record<Component, number>;
   /** Blend weights for a user with (almost) no ratings. */
@@ -47,6 +50,7 @@ export const DEFAULT_HYBRID_CONFIG: HybridConfig = {
   baseline: DEFAULT_BASELINE_CONFIG,
   ease: DEFAULT_EASE_CONFIG,
   mf: DEFAULT_MF_CONFIG,
+  ratingBlend: DEFAULT_RATING_BLEND,
   knownWeights: { ease: 1, itemKnn: 0.1, userKnn: 0.1, content: 0.05, popularity: 0, mf: 0 },
   coldWeights: { ease: 0.2, itemKnn: 0.2, userKnn: 0, content: 0.6, popularity: 0.6, mf: 0 },
   knowledgeHalf: 5,
@@ -73,6 +77,7 @@ export function resolveConfig(partial?: DeepPartial<HybridConfig>): HybridConfig
     baseline: { ...d.baseline, ...p.baseline },
     ease: { ...d.ease, ...p.ease },
     mf: { ...d.mf, ...p.mf },
+    ratingBlend: { ...d.ratingBlend, ...p.ratingBlend },
     knownWeights: { ...d.knownWeights, ...p.knownWeights },
     coldWeights: { ...d.coldWeights, ...p.coldWeights },
   } as HybridConfig;

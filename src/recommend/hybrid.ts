@@ -1,8 +1,8 @@
 import { addToProfile, itemCosine, scoreProfile } from './content.ts';
 import { blendWeights, combined, scoreParts } from './hybrid-score.ts';
 import { COMPONENTS, type Component, type HybridState, type ScoreParts } from './hybrid-state.ts';
-import { foldInMfUser, predictMf } from './mf.ts';
 import { MAX_STARS, MIN_STARS } from './prepare.ts';
+import { createRatingPredictor } from './rating-predictor.ts';
 import { explain } from './reasons.ts';
 import { mmrRerank } from './rerank.ts';
 import { applySteering, buildFeatureLookup, type FeatureLookup } from './steer.ts';
@@ -135,9 +135,9 @@ export class HybridRecommender implements Recommender {
         return r != null && Number.isFinite(r) ? round(clip(r / 2)) : null;
       };
     }
-    const user = foldInMfUser(s.mf, ctx.items, ctx.ratings);
+    const predict = createRatingPredictor(s.mf, s.itemKnn, ctx.items, ctx.ratings, s.config.ratingBlend);
     return (i) => {
-      const v = predictMf(s.mf, user, i);
+      const v = predict(i);
       return Number.isFinite(v) ? round(clip(v)) : null;
     };
   }

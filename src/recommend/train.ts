@@ -38,6 +38,7 @@ export function trainHybridState(dataset: Dataset, options: TrainOptions = {}): 
     column: new Int32Array(data.items.length).fill(-1),
     weights: new Float32Array(0),
     ratingSlope: config.ease.ratingSlope,
+    lambda: config.ease.lambda,
   };
   return {
     format: MODEL_FORMAT,

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
-import { EVAL_MODELS, type EvalModel, readEvalDataset, runEval } from '../../recommend/eval/run-eval.ts';
+import {
+  EVAL_MODELS,
+  type EvalModel,
+  REFERENCE_MODELS,
+  readEvalDataset,
+  runEval,
+} from '../../recommend/eval/run-eval.ts';
 
 export async function run(cmd: Command): Promise<void> {
   const opts = cmd.opts<{

@@ -1,14 +1,17 @@
 import { readMovieLensDir } from '../../catalog/movielens-files.ts';
 import { trainBaseline } from '../baseline.ts';
+import { scoreEase, trainEase } from '../ease.ts';
 import { HybridRecommender } from '../hybrid.ts';
 import { type DeepPartial, type HybridConfig, resolveConfig } from '../hybrid-config.ts';
 import type { Component } from '../hybrid-state.ts';
+import { trainItemKnn } from '../item-knn.ts';
 import { foldInMfUser, predictMf, trainMf } from '../mf.ts';
 import { prepareDataset } from '../prepare.ts';
+import { createRatingPredictor } from '../rating-predictor.ts';
 import { trainHybridState } from '../train.ts';
 import type { Dataset, RatingRecord, UserState } from '../types.ts';
 import { ratingErrors, ratingFolds } from './protocol-r.ts';
-import { RankingAccumulator, type RankingMetrics, temporalSplit } from './protocol-t.ts';
+import { RankingAccumulator, type RankingMetrics, rankTop, temporalSplit } from './protocol-t.ts';
 
 /** Models `movierec eval` knows, in output order. `baseline` only predicts ratings. */
 export const EVAL_MODELS = [
@@ -21,7 +24,13 @@ export const EVAL_MODELS = [
   'baseline',
   'hybrid',
 ] as const;
-export type EvalModel = (typeof EVAL_MODELS)[number];
+/**
+ * EVAL.md's reference algorithms, to check this implementation of the protocol against its table:
+ * most popular by rating count, and binary EASE λ=500 (on items with ≥ 5 ratings). Run on request only.
+ */
+export const REFERENCE_MODELS = ['reference-popular', 'reference-ease'] as const;
+export type EvalModel = (typeof EVAL_MODELS)[number] | (typeof REFERENCE_MODELS)[number];
+const ALL_MODELS: readonly EvalModel[] = [...EVAL_MODELS, ...REFERENCE_MODELS];
 
 const COMPONENT_OF: Partial<Record<EvalModel, Component>> = {
   popularity: 'popularity',
@@ -108,7 +117,7 @@ export function runEval(dataset: Dataset, options: EvalOptions): EvalLine[] {
       if (!options.protocols.includes('T')) l.trainSeconds = result.trainSeconds;
     }
   }
-  return EVAL_MODELS.filter((m) => lines.has(m)).map((m) => lines.get(m)!);
+  return ALL_MODELS.filter((m) => lines.has(m)).map((m) => lines.get(m)!);
 }
 
 function protocolT(
@@ -119,6 +128,7 @@ function protocolT(
   if (options.validation) split = temporalSplit(split.train);
   options.log(`protocol T: ${split.train.length} training ratings, ${split.users.length} evaluated users`);
   const started = performance.now();
+  const references = referenceRankers(dataset, split.train, options);
   const state = trainHybridState(
     { items: dataset.items, ratings: split.train },
     {
@@ -135,14 +145,17 @@ function protocolT(
     const t = performance.now();
     for (const u of split.users) {
       const user = toUserState(u.train);
-      const top =
-        model === 'hybrid'
+      const reference = references.get(model);
+      const top = reference
+        ? reference.rank(user)
+        : model === 'hybrid'
           ? rec.recommend(user, { n: 20, watchlist: 'neutral' }).map((r) => r.item)
           : rec.rankWith(COMPONENT_OF[model]!, user, 20);
       acc.add(top, u.relevant);
     }
-    const trainSeconds =
-      model === 'hybrid'
+    const trainSeconds = references.has(model)
+      ? references.get(model)!.seconds
+      : model === 'hybrid'
         ? totalTrain
         : (TRAIN_PARTS[model] ?? []).reduce((s, k) => s + (state.trainSeconds[k] ?? 0), 0);
     const metrics = acc.result();
@@ -185,8 +198,13 @@ function protocolR(
     t = performance.now();
     const mf = trainMf(data, config.mf);
     const mfSeconds = prepSeconds + (performance.now() - t) / 1000;
+    const wantHybrid = wanted.includes('hybrid');
+    t = performance.now();
+    const knn = wantHybrid ? trainItemKnn(data, config.itemKnn) : null;
+    const hybridSeconds = mfSeconds + (performance.now() - t) / 1000;
     const predB = new Float64Array(test.length);
     const predM = new Float64Array(test.length);
+    const predH = new Float64Array(test.length);
     const byUser = new Map<number, number[]>();
     test.forEach((r, k) => {
       let list = byUser.get(r.user);
@@ -210,16 +228,18 @@ function protocolR(
       for (let q = 0; q < items.length; q++) bu += stars[q]! - baseline.mean - baseline.itemBias[items[q]!]!;
       bu /= baseline.userReg + items.length;
       const folded = foldInMfUser(mf, items, stars);
+      const blended = knn ? createRatingPredictor(mf, knn, items, stars, config.ratingBlend) : null;
       for (const k of ks) {
         const i = data.itemVocab.indexOf(test[k]!.item);
         predB[k] = baseline.mean + bu + (i >= 0 ? baseline.itemBias[i]! : 0);
         predM[k] = i >= 0 ? predictMf(mf, folded, i) : mf.mean + folded.bias;
+        predH[k] = i >= 0 && blended ? blended(i) : predM[k]!;
       }
     }
     const results: [string, Float64Array, number][] = [
       ['baseline', predB, baselineSeconds],
       ['mf', predM, mfSeconds],
-      ['hybrid', predM, mfSeconds],
+      ['hybrid', predH, hybridSeconds],
     ];
     for (const [model, pred, seconds] of results) {
       if (!(wanted as string[]).includes(model)) continue;
@@ -248,4 +268,57 @@ function toUserState(train: readonly RatingRecord[]): UserState {
     notInterested: [],
     watchlist: [],
   };
+}
+
+/** EVAL.md's reference rankers, trained on the same split, for checking the protocol. */
+function referenceRankers(
+  dataset: Dataset,
+  train: readonly RatingRecord[],
+  options: EvalOptions,
+): Map<string, { rank: (user: UserState) => number[]; seconds: number }> {
+  const out = new Map<string, { rank: (user: UserState) => number[]; seconds: number }>();
+  if (!options.models.some((m) => (REFERENCE_MODELS as readonly string[]).includes(m))) return out;
+  const start = performance.now();
+  const data = prepareDataset({ items: dataset.items, ratings: train });
+  const exclude = (user: UserState) => new Set(user.ratings.map((r) => data.itemVocab.indexOf(r.item)));
+  const ids = (idx: number[]) => idx.map((i) => data.items[i]!.id);
+  if (options.models.includes('reference-popular')) {
+    const counts = new Float64Array(data.items.length);
+    for (let i = 0; i < counts.length; i++) counts[i] = data.itemPtr[i + 1]! - data.itemPtr[i]!;
+    out.set('reference-popular', {
+      rank: (user) => ids(rankTop(counts, 20, exclude(user))),
+      seconds: (performance.now() - start) / 1000,
+    });
+  }
+  if (options.models.includes('reference-ease')) {
+    const t = performance.now();
+    const ease = trainEase(data, {
+      lambda: 500,
+      minRatings: 5,
+      maxItems: Number.MAX_SAFE_INTEGER,
+      ratingSlope: 0,
+    });
+    const seconds = (performance.now() - t) / 1000;
+    options.log(`  trained reference EASE (${ease.items.length} items) in ${seconds.toFixed(1)} s`);
+    out.set('reference-ease', {
+      rank: (user) => {
+        const scores = new Float64Array(data.items.length);
+        const items = Int32Array.from(user.ratings, (r) => data.itemVocab.indexOf(r.item)).filter(
+          (i) => i >= 0,
+        );
+        const ctx = {
+          items,
+          ratings: new Float32Array(items.length),
+          recency: new Float64Array(items.length).fill(1),
+          mean: Number.NaN,
+          excluded: new Set<number>(),
+          watchlist: new Set<number>(),
+        };
+        scoreEase(ease, ctx, scores, false);
+        return ids(rankTop(scores, 20, exclude(user)));
+      },
+      seconds,
+    });
+  }
+  return out;
 }

@@ -7,7 +7,7 @@
  */
 import { trainEase } from '../ease.ts';
 import { HybridRecommender } from '../hybrid.ts';
-import { type HybridConfig, resolveConfig } from '../hybrid-config.ts';
+import { type DeepPartial, type HybridConfig, resolveConfig } from '../hybrid-config.ts';
 import { prepareDataset } from '../prepare.ts';
 import { trainHybridState } from '../train.ts';
 import { RankingAccumulator, temporalSplit } from './protocol-t.ts';
@@ -41,30 +41,22 @@ function evaluate(config: HybridConfig): { ndcg10: number; coverage10: number; r
 }
 
 const results: { setting: string; ndcg10: number; coverage10: number }[] = [];
-const grid = JSON.parse(process.argv[3] ?? '{}') as Record<string, unknown[]>;
-const lambdas = (grid.lambda as number[] | undefined) ?? [base.config.ease.lambda];
-const diversities = (grid.diversity as number[] | undefined) ?? [0.1, 0.2, 0.3];
-const knnWeights = (grid.knn as number[] | undefined) ?? [0, 0.1, 0.2];
-const contentWeights = (grid.content as number[] | undefined) ?? [0, 0.05];
-const recentHalves = (grid.recentHalf as number[] | undefined) ?? [base.config.recentHalf];
-for (const lambda of lambdas) {
-  if (lambda !== base.config.ease.lambda) base.ease = trainEase(data, { ...base.config.ease, lambda });
-  for (const diversity of diversities)
-    for (const knn of knnWeights)
-      for (const content of contentWeights)
-        for (const recentHalf of recentHalves) {
-          const config = resolveConfig({
-            ...base.config,
-            ease: { ...base.config.ease, lambda },
-            diversity,
-            recentHalf,
-            knownWeights: { ...base.config.knownWeights, itemKnn: knn, userKnn: knn, content },
-          });
-          const m = evaluate(config);
-          const setting = JSON.stringify({ lambda, diversity, knn, content, recentHalf });
-          results.push({ setting, ...m });
-          process.stdout.write(`${JSON.stringify({ setting, ...m })}\n`);
-        }
+/** argv[3]: a JSON array of partial configs to try (scoring-time knobs, plus `ease.lambda`). */
+const settings = JSON.parse(process.argv[3] ?? '[{}]') as DeepPartial<HybridConfig>[];
+for (const partial of settings) {
+  const lambda = partial.ease?.lambda ?? base.config.ease.lambda;
+  if (lambda !== base.ease.lambda) {
+    base.ease = trainEase(data, { ...base.config.ease, lambda });
+  }
+  const config = resolveConfig({
+    ...base.config,
+    ...partial,
+    ease: { ...base.config.ease, lambda },
+  } as DeepPartial<HybridConfig>);
+  const m = evaluate(config);
+  const setting = JSON.stringify(partial);
+  results.push({ setting, ...m });
+  process.stdout.write(`${JSON.stringify({ setting, ...m })}\n`);
 }
 const ok = results.filter((r) => r.coverage10 >= COVERAGE_FLOOR).sort((a, b) => a.ndcg10 - b.ndcg10);
 process.stdout.write(
