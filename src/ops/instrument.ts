@@ -17,9 +17,16 @@ export function outcomeOf(error: unknown): Outcome {
 /** postgres.js / Node socket errors that mean "the database is not reachable right now". */
 export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
+  const message = String((error as { message?: unknown } | null)?.message ?? '');
   return (
     typeof code === 'string' &&
     (code === 'ECONNREFUSED' ||
+      code === 'ETIMEDOUT' ||
+      code === 'EPIPE' ||
+      code === '53300' || // too_many_connections
+      code === '57P02' || // crash_shutdown
+      // The database is closed to connections (maintenance, `allow_connections false`).
+      (code === '55000' && message.includes('not currently accepting connections')) ||
       code === 'ECONNRESET' ||
       code === 'CONNECTION_CLOSED' ||
       code === 'CONNECTION_ENDED' ||

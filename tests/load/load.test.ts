@@ -11,11 +11,13 @@ import {
   ratingAction,
   type SimUser,
 } from '../../bench/core-driver.ts';
+import { type DatabaseHandle, openDatabase } from '../../src/db/client.ts';
 import { ratings, users } from '../../src/db/schema.ts';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
 import { loadSeconds, quietLogger, seedCatalog } from './fixture.ts';
 
 const SIMULATED_USERS = 200;
+const POOL_SIZE = 10;
 
 /**
  * 200 simulated people on three platforms hammer the real core against the Postgres server for
@@ -26,16 +28,20 @@ const SIMULATED_USERS = 200;
 describe.runIf(DB_KINDS.includes('postgres'))('load: 200 users through the core on Postgres', () => {
   let tdb: TestDatabase;
   let cut: CoreUnderTest;
+  let pool: DatabaseHandle;
   const seconds = loadSeconds();
 
   beforeAll(async () => {
     tdb = await createTestDatabase('postgres');
     await seedCatalog(tdb.db);
-    cut = buildCore(tdb.db, quietLogger());
+    // A production-sized pool (the test database's own has 5 connections).
+    pool = await openDatabase({ url: tdb.url!, maxConnections: POOL_SIZE });
+    cut = buildCore(pool.db, quietLogger());
     await cut.service.current();
   });
   afterAll(async () => {
     await cut?.close();
+    await pool?.close();
     await tdb?.destroy();
   });
 
@@ -77,7 +83,7 @@ describe.runIf(DB_KINDS.includes('postgres'))('load: 200 users through the core 
       }),
     );
     expect(failures.slice(0, 5)).toEqual([]);
-    expect(requests).toBeGreaterThan(SIMULATED_USERS * 2);
+    expect(requests).toBeGreaterThanOrEqual(SIMULATED_USERS * 2);
     expect(acknowledged.size).toBeGreaterThan(SIMULATED_USERS / 2);
 
     const stored = await tdb.db
@@ -90,7 +96,7 @@ describe.runIf(DB_KINDS.includes('postgres'))('load: 200 users through the core 
     expect(missing).toEqual([]);
     expect(stored.length).toBe(acknowledged.size);
     process.stderr.write(
-      `load: ${SIMULATED_USERS} users, ${seconds} s, ${requests} requests, ${acknowledged.size} ratings acknowledged and stored\n`,
+      `load: ${SIMULATED_USERS} users, ${seconds} s, ${requests} requests (${Math.round(requests / seconds)}/s), ${acknowledged.size} ratings acknowledged and stored\n`,
     );
   });
 });

@@ -131,6 +131,9 @@ describe('instrumentCore', () => {
     expect(isConnectionError(Object.assign(new Error('x'), { code: 'CONNECTION_CLOSED' }))).toBe(true);
     expect(isConnectionError(Object.assign(new Error('x'), { code: '08006' }))).toBe(true);
     expect(isConnectionError(Object.assign(new Error('x'), { code: '23505' }))).toBe(false);
+    const closed = 'database "movierec" is not currently accepting connections';
+    expect(isConnectionError(Object.assign(new Error(closed), { code: '55000' }))).toBe(true);
+    expect(isConnectionError(Object.assign(new Error('cannot alter'), { code: '55000' }))).toBe(false);
     expect(isConnectionError(new Error('plain'))).toBe(false);
   });
 
