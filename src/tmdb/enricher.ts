@@ -196,6 +196,8 @@ export function createTmdbEnricher(deps: TmdbEnricherDeps): TmdbEnricher {
           'TMDB is not configured: set TMDB_API_KEY or TMDB_READ_TOKEN.',
         );
       }
+      const purged = await cache.purgeExpired();
+      if (purged > 0) log.info({ purged }, 'TMDB cache: expired entries removed');
       const ids = await moviesNeedingEnrichment(db, now(), opts.limit);
       const progress: EnrichSummary = {
         done: 0,

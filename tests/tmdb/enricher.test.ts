@@ -154,6 +154,16 @@ describe.each(DB_KINDS)('TMDB enrichment on %s', (kind) => {
     expect(requests).toHaveLength(2);
   });
 
+  it('enrichAll removes expired cache rows before refilling', async () => {
+    await makeEnricher().enrichMovie(matrixId);
+    await t.db
+      .insert(tmdbCache)
+      .values({ key: 'movie:1', data: null, expiresAt: new Date(clock.getTime() - 1) });
+    await makeEnricher().enrichAll();
+    const keys = (await t.db.select({ key: tmdbCache.key }).from(tmdbCache)).map((r) => r.key);
+    expect(keys).toEqual(['movie:603']);
+  });
+
   it('finds a movie without a TMDB id by title and year, and remembers the id', async () => {
     await t.db.update(movies).set({ tmdbId: null }).where(eq(movies.id, matrixId));
     const e = await makeEnricher().enrichMovie(matrixId);
