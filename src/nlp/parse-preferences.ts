@@ -138,7 +138,7 @@ export function parseRequest(text: string, index: TitleIndex): ParsedPreferences
 
   // Titles first, so their words are not read as genres or keywords ("like Scary Movie").
   for (let i = 0; i < words.length; i++) {
-    if (taken[i]) continue;
+    if (taken[i] || similar.size >= MAX_SIMILAR) continue;
     const cue = SIMILAR_CUES.find((phrase) => phrase.every((w, k) => words[i + k] === w));
     if (cue) {
       let title = reader.titleAt(i + cue.length);

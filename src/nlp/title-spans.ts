@@ -12,6 +12,8 @@ const MAX_FUZZY_TITLE_WORDS = 5;
 const MIN_FUZZY_SCORE = 0.75;
 /** Single-word titles shorter than this are only taken exactly ("it", "up"). */
 const MIN_FUZZY_WORD_LENGTH = 4;
+/** Typo-tolerant lookups per request; past this only exact titles are found (bounds work on long text). */
+const MAX_FUZZY_LOOKUPS = 20;
 /** A person found from fewer words than this is looked up exactly or by surname only. */
 const MAX_NAME_WORDS = 3;
 const MIN_PERSON_SCORE = 0.8;
@@ -43,6 +45,8 @@ export function createSpanReader(
   taken: Uint8Array,
   index: TitleIndex,
 ): SpanReader {
+  let fuzzyBudget = MAX_FUZZY_LOOKUPS;
+
   /** Spans (start, length), most preferred first; the exact pass may cross span breakers, the fuzzy one not. */
   function best(spans: { start: number; length: number }[]): TitleSpan | null {
     let exact: TitleSpan | null = null;
@@ -66,6 +70,7 @@ export function createSpanReader(
       if (STOP_WORDS.has(span[0]!) && !ENGLISH_ARTICLES.has(span[0]!)) continue;
       if (length === 1 && span[0]!.length < MIN_FUZZY_WORD_LENGTH) continue;
       if (genreCovers(start, length)) continue;
+      if (fuzzyBudget-- <= 0) break;
       const resolution = index.resolve(span.join(' '));
       if (resolution.kind === 'found' && resolution.match.score >= MIN_FUZZY_SCORE) {
         return { entry: resolution.match.entry, start, length };
