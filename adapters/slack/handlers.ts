@@ -4,9 +4,11 @@
  * 3 s) and does the work afterwards, tracked so `stop()` can wait for it.
  */
 import type { App, BlockAction, webApi } from '@slack/bolt';
-import type { BotCore } from '../../src/bot/types.ts';
+import { MAX_IMPORT_BYTES } from '../../src/bot/ratings-import.ts';
+import type { Attachment, BotCore } from '../../src/bot/types.ts';
 import type { Logger } from '../../src/logger.ts';
 import { type DeliveryTarget, deliverReplies } from './deliver.ts';
+import { fetchLinkedFile } from './files.ts';
 import { publishHome } from './home.ts';
 import { reactionName, slackActor, slackChannel, slackMessageKey } from './identity.ts';
 
@@ -17,13 +19,22 @@ export interface ListenerContext {
   track: (work: Promise<unknown>) => void;
   /** True once `stop()` began: new events are acknowledged but not started. */
   stopping: () => boolean;
+  /** Host of SLACK_API_URL when set (a proxy or test fake), also trusted for file downloads. */
+  apiHost?: string;
 }
 
 const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a moment.';
+const IMPORT_HOW =
+  'Upload your ratings.csv (Letterboxd or IMDb export) in our DM, copy the link to the file and run `/import <link>`.';
+const IMPORT_HELP: Record<'none' | 'too-big' | 'unavailable', string> = {
+  none: IMPORT_HOW,
+  'too-big': `That file is too big to import (at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB).`,
+  unavailable: `I can't open that file. ${IMPORT_HOW}`,
+};
 
 /** Registers every listener the adapter needs on a bolt App. */
 export function registerListeners(app: App, ctx: ListenerContext): void {
-  app.command(/^\/.+/, async ({ ack, body, respond, client }) => {
+  app.command(/^\/.+/, async ({ ack, body, respond, client, context }) => {
     await ack();
     if (ctx.stopping()) return;
     ctx.track(
@@ -42,6 +53,21 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
           userId: body.user_id,
           respond,
         };
+        let attachments: Attachment[] | undefined;
+        if (command === 'import') {
+          const file = await fetchLinkedFile(
+            client,
+            context.botToken ?? '',
+            body.text ?? '',
+            MAX_IMPORT_BYTES,
+            ctx.apiHost,
+          );
+          if (file.kind !== 'ok') {
+            await respond({ response_type: 'ephemeral', text: IMPORT_HELP[file.kind] });
+            return;
+          }
+          attachments = [file.attachment];
+        }
         const replies = await core.handle({
           type: 'command',
           // trigger_id is unique per invocation; Slack does not retry slash commands.
@@ -49,7 +75,8 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
           actor: slackActor(body.team_id, body.user_id, body.user_name, isAdmin),
           channel,
           command,
-          text: body.text ?? '',
+          text: attachments ? '' : (body.text ?? ''),
+          ...(attachments ? { attachments } : {}),
         });
         await deliverReplies(target, replies);
       })().catch((error) =>

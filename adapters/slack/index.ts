@@ -107,7 +107,13 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
       core = c;
       stopping = false;
       app = build();
-      registerListeners(app, { core: () => core!, logger, track, stopping: () => stopping });
+      registerListeners(app, {
+        core: () => core!,
+        logger,
+        track,
+        stopping: () => stopping,
+        ...(config.apiUrl ? { apiHost: hostOf(config.apiUrl) } : {}),
+      });
       app.error(async (error) => {
         logger.error({ err: error }, 'Slack app error');
       });
@@ -155,4 +161,12 @@ function lazyBotIdentity(
       throw error;
     }
   };
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from '../../adapters/slack/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ratings, users } from '../../src/db/schema.ts';
-import { createTestCore, quietLogger, type TestCore } from '../contract/fixture.ts';
+import { createTestCore, FIXTURE_MOVIES, quietLogger, type TestCore } from '../contract/fixture.ts';
 import { DB_KINDS } from '../helpers/db.ts';
 import { FakeSlack } from './fake-slack.ts';
 import { renderedSince, slackUserId, TEST_CHANNEL, TEST_TEAM } from './harness.ts';
@@ -12,8 +12,7 @@ import { eventBody, postSigned, randomId, slashCommandBody } from './signed-requ
 
 const SECRET = 'e2e-signing-secret-fedcba9876543210';
 const FORM = 'application/x-www-form-urlencoded';
-/** The fixture's comedies from the 1990s (tests/contract/fixture.ts). */
-const NINETIES_COMEDIES = ['Tootsie', 'Big', 'Heathers', 'Bottle Rocket', 'Zoolander'];
+const COMEDIES = FIXTURE_MOVIES.filter((m) => m.genres.includes('Comedy')).map((m) => m.title);
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -65,9 +64,7 @@ describe.each(DB_KINDS)('Slack end to end with the real core (%s)', (kind) => {
 
   it('a signed /recommend 90s comedy is acknowledged and leads to movie blocks at the Web API', async () => {
     const from = fake.calls.length;
-    const started = performance.now();
     const res = await postSigned(url, recommend('UERIN'), FORM, { secret: SECRET });
-    const ackMs = performance.now() - started;
     expect(res.status).toBe(200);
     await adapter.idle();
     expect(fake.unexpected).toEqual([]);
@@ -75,12 +72,12 @@ describe.each(DB_KINDS)('Slack end to end with the real core (%s)', (kind) => {
     expect(posts).toHaveLength(1);
     const [list] = renderedSince(fake, from);
     expect(list!.titles.length).toBeGreaterThanOrEqual(1);
-    for (const title of list!.titles) expect(NINETIES_COMEDIES).toContain(title);
+    // The core may widen the years (its relaxation, said in the text), never the genre.
+    for (const title of list!.titles) expect(COMEDIES).toContain(title);
+    expect(list!.text).toMatch(/Looking for: comedy · 1990–1999/);
     const blocks = JSON.stringify(posts[0]!.body.blocks);
     expect(blocks).toContain('Comedy');
     expect(blocks).toMatch(/"action_id":"mr:seen:\d+"/);
-    // Measured for the report (the acceptance bound is 3 s; the ack does not wait for the core).
-    console.info(`slack e2e (${kind}): ack ${ackMs.toFixed(0)} ms`);
   });
 
   it('a wrongly signed /recommend gets 401 and stores nothing', async () => {
@@ -157,6 +154,48 @@ describe.each(DB_KINDS)('Slack end to end with the real core (%s)', (kind) => {
     const posts = fake.calls.slice(from).filter((c) => c.method === 'chat.postMessage');
     expect(posts.map((c) => c.status)).toEqual([429, 200]);
     expect(renderedSince(fake, from)[0]!.titles.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('/import with a link to an uploaded Letterboxd export imports the ratings', async () => {
+    const user = slackUserId('ida');
+    fake.addFile(
+      'F0RATINGS1',
+      'ratings.csv',
+      'Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Heat,1981,https://boxd.it/x,4.5\n2024-01-02,Ronin,1984,https://boxd.it/y,3\n',
+    );
+    const from = fake.calls.length;
+    const body = slashCommandBody({
+      team: TEST_TEAM,
+      user,
+      channel: TEST_CHANNEL,
+      command: 'import',
+      text: 'https://movierec-test.slack.com/files/UIDA/F0RATINGS1/ratings.csv',
+      responseUrl: fake.responseUrl(randomId('R')),
+    });
+    await postSigned(url, body, FORM, { secret: SECRET });
+    await adapter.idle();
+    const [reply] = renderedSince(fake, from);
+    expect(reply!.ephemeral).toBe(true);
+    expect(reply!.text).toMatch(/Imported 2 of 2 ratings/);
+    const rows = await t.db.db
+      .select({ rating: ratings.rating })
+      .from(ratings)
+      .innerJoin(users, eq(users.id, ratings.userId))
+      .where(eq(users.externalId, `slack:${TEST_TEAM}:${user}`));
+    expect(rows.map((r) => r.rating).sort()).toEqual([3, 4.5]);
+
+    const missing = slashCommandBody({
+      team: TEST_TEAM,
+      user,
+      channel: TEST_CHANNEL,
+      command: 'import',
+      text: '',
+      responseUrl: fake.responseUrl(randomId('R')),
+    });
+    const before = fake.calls.length;
+    await postSigned(url, missing, FORM, { secret: SECRET });
+    await adapter.idle();
+    expect(renderedSince(fake, before)[0]!.text).toMatch(/Upload your ratings.csv/);
   });
 
   it('opening the App Home publishes recommendations, profile and watchlist', async () => {

@@ -31,12 +31,13 @@ export class FakeSlack {
   private seq = 0;
   private readonly rateLimits = new Map<string, number[]>();
   private readonly errors = new Map<string, string[]>();
+  private readonly files = new Map<string, { name: string; content: string }>();
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      void this.handle(req).then(({ status, body, headers }) => {
-        res.writeHead(status, { 'content-type': 'application/json', ...headers });
-        res.end(JSON.stringify(body));
+      void this.handle(req).then(({ status, body, headers, raw }) => {
+        res.writeHead(status, { 'content-type': raw ? 'text/csv' : 'application/json', ...headers });
+        res.end(raw ? String(body) : JSON.stringify(body));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -66,6 +67,11 @@ export class FakeSlack {
     this.errors.set(method, [...(this.errors.get(method) ?? []), error]);
   }
 
+  /** A file the bot can see: `files.info` describes it and `/download/<id>` serves it to the bot token. */
+  addFile(id: string, name: string, content: string): void {
+    this.files.set(id, { name, content });
+  }
+
   callsOf(method: string): FakeCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -76,7 +82,7 @@ export class FakeSlack {
 
   private async handle(
     req: IncomingMessage,
-  ): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+  ): Promise<{ status: number; body: unknown; headers?: Record<string, string>; raw?: boolean }> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://fake');
     const authorization = req.headers.authorization;
@@ -92,6 +98,13 @@ export class FakeSlack {
         authorization,
       });
       return { status: 200, body: { ok: true } };
+    }
+    const download = /^\/download\/(\w+)$/.exec(url.pathname);
+    if (req.method === 'GET' && download) {
+      const file = this.files.get(download[1]!);
+      this.calls.push({ method: 'download', body: {}, result: {}, status: file ? 200 : 404, authorization });
+      if (!file || authorization !== 'Bearer xoxb-test') return { status: 404, body: { ok: false } };
+      return { status: 200, body: file.content, raw: true };
     }
     const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
     if (req.method !== 'POST' || !api) {
@@ -131,6 +144,19 @@ export class FakeSlack {
       case 'reactions.add':
       case 'views.publish':
         return { ok: true };
+      case 'files.info': {
+        const file = this.files.get(String(body.file));
+        if (!file) return { ok: false, error: 'file_not_found' };
+        return {
+          ok: true,
+          file: {
+            id: body.file,
+            name: file.name,
+            size: Buffer.byteLength(file.content),
+            url_private_download: `${this.url}/download/${String(body.file)}`,
+          },
+        };
+      }
       case 'users.info':
         return { ok: true, user: { id: body.user, is_admin: false, is_owner: false } };
       default:

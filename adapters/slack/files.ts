@@ -1,0 +1,55 @@
+/**
+ * `/import` on Slack: slash commands cannot carry files, so the user uploads the CSV export to Slack
+ * (e.g. in the app's DM) and passes its link; we fetch it with the bot token, bounded in size.
+ */
+import type { webApi } from '@slack/bolt';
+import type { Attachment } from '../../src/bot/types.ts';
+
+/** Slack file ids as they appear in file links (`https://team.slack.com/files/U…/F0123ABCD/ratings.csv`). */
+const FILE_ID_RE = /\b(F[A-Z0-9]{8,})\b/;
+
+export type FileFetch =
+  | { kind: 'none' }
+  | { kind: 'ok'; attachment: Attachment }
+  | { kind: 'too-big'; name: string }
+  | { kind: 'unavailable'; name?: string };
+
+/**
+ * The file a command's text links to, downloaded when it is at most `maxBytes`. Only URLs Slack's
+ * `files.info` returned, on Slack's own hosts (or the configured API host), are fetched.
+ */
+export async function fetchLinkedFile(
+  client: webApi.WebClient,
+  botToken: string,
+  text: string,
+  maxBytes: number,
+  extraHost?: string,
+): Promise<FileFetch> {
+  const id = FILE_ID_RE.exec(text)?.[1];
+  if (!id) return { kind: 'none' };
+  let file: { name?: string; size?: number; url_private_download?: string; url_private?: string } | undefined;
+  try {
+    file = (await client.files.info({ file: id })).file;
+  } catch {
+    return { kind: 'unavailable' };
+  }
+  const name = file?.name ?? 'ratings.csv';
+  const url = file?.url_private_download ?? file?.url_private;
+  if (!url || !isSlackFileHost(url, extraHost)) return { kind: 'unavailable', name };
+  if ((file?.size ?? 0) > maxBytes) return { kind: 'too-big', name };
+  const res = await fetch(url, { headers: { authorization: `Bearer ${botToken}` } });
+  if (!res.ok) return { kind: 'unavailable', name };
+  const body = Buffer.from(await res.arrayBuffer());
+  if (body.length > maxBytes) return { kind: 'too-big', name };
+  return { kind: 'ok', attachment: { name, content: body.toString('utf8'), size: body.length } };
+}
+
+function isSlackFileHost(url: string, extraHost: string | undefined): boolean {
+  try {
+    const u = new URL(url);
+    if (extraHost && u.host === extraHost) return true;
+    return u.protocol === 'https:' && (u.hostname === 'slack.com' || u.hostname.endsWith('.slack.com'));
+  } catch {
+    return false;
+  }
+}
