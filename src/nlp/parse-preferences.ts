@@ -27,6 +27,8 @@ export const MAX_KEYWORDS = 20;
 export const MAX_UNMATCHED = 20;
 /** Year used for "recent" when the catalog has no years. */
 const FALLBACK_LATEST_YEAR = 2020;
+/** A name given without "by"/"with" must match a full name or surname exactly. */
+const BARE_PERSON_MIN_SCORE = 0.9;
 /** Misspelt genre words must be at least this long ("funy" is too close to too much). */
 const MIN_FUZZY_GENRE_LENGTH = 5;
 /** Words after which a negation no longer applies ("no horror but comedies"). */
@@ -233,6 +235,15 @@ export function parseRequest(text: string, index: TitleIndex): ParsedPreferences
       continue;
     }
     if (STOP_WORDS.has(word)) continue;
+    // A name without "by"/"with" ("tom hanks comedies", "spielberg"): exact only, and a lone surname only
+    // when no title uses the word, so "stone" or "king" stay keywords.
+    const bare = reader.personAt(i - 1);
+    if (bare && bare.score >= BARE_PERSON_MIN_SCORE && (bare.length > 1 || !index.words.has(word))) {
+      if (itemNegated()) pushUnique(result.unmatched, bare.name, MAX_UNMATCHED);
+      else pushUnique(result.people, bare.name, MAX_PEOPLE);
+      i += bare.length - 1;
+      continue;
+    }
     const negated = negation !== 'off';
     negation = 'off';
     // Only plain Latin words stem meaningfully; numbers, other scripts and negated words ("no zombies":

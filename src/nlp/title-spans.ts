@@ -32,7 +32,7 @@ export interface SpanReader {
   /** The best title ending at `end` inclusive ("Alien meets …"). */
   titleEndingAt(end: number): TitleSpan | null;
   /** A person named from `start` on ("by Nolan", "with Tom Hanks"). */
-  personAt(start: number): { name: string; length: number } | null;
+  personAt(start: number): { name: string; length: number; score: number } | null;
 }
 
 function usable(word: RequestToken | undefined, taken: Uint8Array, at: number): boolean {
@@ -119,7 +119,8 @@ export function createSpanReader(
         if (STOP_WORDS.has(span[0]!) || genreCovers(start, length)) continue;
         if (length === 1 && span[0]!.length < 3) continue;
         const person = index.findPerson(span);
-        if (person && person.score >= MIN_PERSON_SCORE) return { name: person.name, length };
+        if (person && person.score >= MIN_PERSON_SCORE)
+          return { name: person.name, length, score: person.score };
       }
       return null;
     },

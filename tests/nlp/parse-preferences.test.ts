@@ -122,6 +122,9 @@ const CASES: [string, Expected][] = [
   ['with arnold schwarzeneger', { people: ['Arnold Schwarzenegger'] }],
   ['by spielberg', { people: ['Steven Spielberg'] }],
   ['with lots of action', { inc: ['Action'] }],
+  ['tom hanks comedies', { people: ['Tom Hanks'], inc: ['Comedy'] }],
+  ['spielberg', { people: ['Steven Spielberg'] }],
+  ['no nolan please', { unmatched: ['Christopher Nolan'] }],
   // Running time
   ['short', { maxRt: 90 }],
   ['under 2 hours', { maxRt: 120 }],
