@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, findCommand } from '../../src/bot/commands/index.ts';
+
+interface Manifest {
+  features: {
+    app_home: { home_tab_enabled: boolean };
+    slash_commands: { command: string; url: string; description: string; usage_hint?: string }[];
+  };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    event_subscriptions: { request_url: string; bot_events: string[] };
+    interactivity: { is_enabled: boolean; request_url: string };
+  };
+}
+
+const manifest = JSON.parse(
+  readFileSync(new URL('../../adapters/slack/manifest.json', import.meta.url), 'utf8'),
+) as Manifest;
+
+/** Slack's manifest limits for slash commands. */
+const COMMAND_DESCRIPTION_MAX = 100;
+const COMMAND_NAME_MAX = 32;
+
+describe('Slack app manifest', () => {
+  it('declares every visible core command as a slash command, and nothing the core does not know', () => {
+    const declared = manifest.features.slash_commands.map((c) => c.command.replace(/^\//, ''));
+    const visible = COMMANDS.filter((c) => !c.hidden).map((c) => c.name);
+    expect([...declared].sort()).toEqual(
+      [...new Set([...visible, ...declared.filter((d) => findCommand(d))])].sort(),
+    );
+    for (const name of visible) expect(declared).toContain(name);
+    for (const c of manifest.features.slash_commands) {
+      expect(c.command).toMatch(/^\/[a-z0-9-]+$/);
+      expect(c.command.length).toBeLessThanOrEqual(COMMAND_NAME_MAX);
+      expect(c.description.length).toBeLessThanOrEqual(COMMAND_DESCRIPTION_MAX);
+    }
+  });
+
+  it('sends commands, events and interactions to the one endpoint the adapter serves', () => {
+    const urls = new Set([
+      ...manifest.features.slash_commands.map((c) => c.url),
+      manifest.settings.event_subscriptions.request_url,
+      manifest.settings.interactivity.request_url,
+    ]);
+    expect(urls.size).toBe(1);
+    expect([...urls][0]).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+  });
+
+  it('asks for the scopes and events the adapter uses', () => {
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining([
+        'commands',
+        'chat:write',
+        'reactions:read',
+        'reactions:write',
+        'users:read',
+        'files:read',
+      ]),
+    );
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(
+      ['app_home_opened', 'app_uninstalled', 'reaction_added', 'reaction_removed', 'tokens_revoked'].sort(),
+    );
+  });
+});
