@@ -16,7 +16,7 @@ export interface EaseConfig {
   ratingSlope: number;
 }
 
-export const DEFAULT_EASE_CONFIG: EaseConfig = { lambda: 300, minRatings: 5, maxItems: 2000, ratingSlope: 1 };
+export const DEFAULT_EASE_CONFIG: EaseConfig = { lambda: 500, minRatings: 5, maxItems: 2000, ratingSlope: 1 };
 
 /** EASE (Steck 2019) on a pruned item set: `score = x_u · B`, with B dense over `items`. */
 export interface EaseState {

@@ -51,7 +51,7 @@ export const DEFAULT_HYBRID_CONFIG: HybridConfig = {
   ease: DEFAULT_EASE_CONFIG,
   mf: DEFAULT_MF_CONFIG,
   ratingBlend: DEFAULT_RATING_BLEND,
-  knownWeights: { ease: 1, itemKnn: 0.1, userKnn: 0.1, content: 0.05, popularity: 0, mf: 0 },
+  knownWeights: { ease: 1, itemKnn: 0.05, userKnn: 0.05, content: 0.05, popularity: -0.6, mf: 0 },
   coldWeights: { ease: 0.2, itemKnn: 0.2, userKnn: 0, content: 0.6, popularity: 0.6, mf: 0 },
   knowledgeHalf: 5,
   recentHalf: 10,
