@@ -5,6 +5,7 @@ import { UserError } from '../../errors.ts';
 import { defineCommand } from '../context.ts';
 import { MAX_IMPORT_BYTES, matchExported, parseRatingsExport } from '../ratings-import.ts';
 import { titleWithYear } from '../render.ts';
+import { sanitizeEcho } from '../text.ts';
 
 const UNMATCHED_SHOWN = 5;
 
@@ -28,7 +29,7 @@ export default defineCommand({
     const examples = ratings
       .filter((r) => !matchedTitles.has(r.title.toLowerCase()))
       .slice(0, UNMATCHED_SHOWN)
-      .map((r) => titleWithYear(r));
+      .map((r) => sanitizeEcho(titleWithYear(r), 60));
     return {
       text:
         `Imported ${matched.length} of ${ratings.length} ratings from your ${format === 'imdb' ? 'IMDb' : 'Letterboxd'} export.` +
