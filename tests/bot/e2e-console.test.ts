@@ -111,6 +111,31 @@ describe.each(DB_KINDS)('a whole console session through the core (%s)', (kind) 
     expect(zedBefore.marks).toBe(1);
   });
 
+  it('chats over stdin/stdout: prompt, numbered results, :5 2, buttons, quit', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let shown = '';
+    output.on('data', (chunk: Buffer) => {
+      shown += chunk.toString('utf8');
+    });
+    const adapter = createConsoleAdapter({ user: 'tty', input, output, color: false });
+    await adapter.start(t.core);
+    input.write('/help\n/recommend a crime thriller\n:5 2\nmore\n:no 1\n!1\n');
+    input.end('quit\n');
+    await adapter.closed;
+    expect(shown).toContain('chatting as tty');
+    expect(shown).toContain('/recommend');
+    expect(shown).toMatch(/^ {1}1\. .+\n/m);
+    expect(shown).toMatch(/ 2\. /);
+    expect(shown).toMatch(/Rated \S.* ★★★★★ 5/);
+    expect(shown).toMatch(/More from the same list/);
+    expect(shown).toMatch(/Got it: no more/);
+    expect(shown).not.toMatch(/\u001b\[/);
+    const user = (await userRow('console:tty'))!;
+    const rows = await t.db.db.select().from(ratings).where(eq(ratings.userId, user.id));
+    expect(rows.map((r) => r.rating)).toEqual([5]);
+  });
+
   it('gives one rating for concurrent duplicate reaction deliveries', async () => {
     const { adapter, start } = consoleFor(t.core, 'dup');
     await start();
