@@ -27,6 +27,8 @@ export const FAKE_BOT = { userId: 'UBOTMOVIE', botId: 'BMOVIE', team: 'T0TEST' }
 export class FakeSlack {
   readonly calls: FakeCall[] = [];
   readonly unexpected: string[] = [];
+  /** What `apps.connections.open` hands out (a local WebSocket server in Socket Mode tests). */
+  socketUrl: string | undefined;
   private server: Server | undefined;
   private seq = 0;
   private readonly rateLimits = new Map<string, number[]>();
@@ -157,6 +159,8 @@ export class FakeSlack {
           },
         };
       }
+      case 'apps.connections.open':
+        return this.socketUrl ? { ok: true, url: this.socketUrl } : undefined;
       case 'users.info':
         return { ok: true, user: { id: body.user, is_admin: false, is_owner: false } };
       default:
