@@ -23,11 +23,21 @@ export function stem(word: string): string {
   return stemmed;
 }
 
-/** Genre phrases → MovieLens genres. Multi-word entries are matched as phrases, single words by stem too. */
+/** Genre phrases → MovieLens genres. Plurals are listed: words are matched as written. */
 const GENRE_TERMS: Readonly<Record<string, readonly string[]>> = {
   Action: ['action', 'action packed', 'explosions', 'martial arts', 'kung fu', 'shootout', 'shoot em up'],
   Adventure: ['adventure', 'adventures', 'adventurous', 'quest', 'swashbuckler'],
-  Animation: ['animated', 'animation', 'anime', 'cartoon', 'cartoons', 'pixar', 'claymation', 'stop motion'],
+  Animation: [
+    'animated',
+    'animation',
+    'animations',
+    'anime',
+    'cartoon',
+    'cartoons',
+    'pixar',
+    'claymation',
+    'stop motion',
+  ],
   Children: [
     'kids',
     'kid',
@@ -104,7 +114,7 @@ const GENRE_TERMS: Readonly<Record<string, readonly string[]>> = {
     'wwii',
     'world war',
   ],
-  Western: ['western', 'westerns', 'cowboy', 'cowboys', 'wild west'],
+  Western: ['western', 'westerns', 'cowboy', 'cowboys', 'wild west', 'spaghetti western'],
 };
 
 /** Phrases that name two genres at once. */
@@ -137,13 +147,11 @@ export interface GenrePhrase {
   genres: readonly string[];
 }
 
+// Genre words are matched as written (plurals are listed), not by stem: Porter maps "animals" to "anim" like
+// "animated", and "music" to "music" like "musicals".
 const phraseGenres = new Map<string, string[]>();
-const stemGenres = new Map<string, string[]>();
 function addTerm(term: string, genres: readonly string[]): void {
-  const merged = [...new Set([...(phraseGenres.get(term) ?? []), ...genres])];
-  phraseGenres.set(term, merged);
-  if (!term.includes(' '))
-    stemGenres.set(stem(term), [...new Set([...(stemGenres.get(stem(term)) ?? []), ...genres])]);
+  phraseGenres.set(term, [...new Set([...(phraseGenres.get(term) ?? []), ...genres])]);
 }
 for (const [genre, terms] of Object.entries(GENRE_TERMS)) for (const term of terms) addTerm(term, [genre]);
 for (const [term, genres] of Object.entries(COMBINED_TERMS)) addTerm(term, genres);
@@ -156,7 +164,7 @@ export const GENRE_WORDS: readonly string[] = [...phraseGenres.keys()].filter((t
 export function matchGenrePhrase(words: readonly string[], at: number): GenrePhrase | null {
   for (let length = Math.min(MAX_PHRASE_WORDS, words.length - at); length >= 1; length--) {
     const phrase = words.slice(at, at + length).join(' ');
-    const genres = phraseGenres.get(phrase) ?? (length === 1 ? stemGenres.get(stem(phrase)) : undefined);
+    const genres = phraseGenres.get(phrase);
     if (genres) return { words: length, genres };
   }
   return null;

@@ -52,7 +52,9 @@ export function createSpanReader(
     let exact: TitleSpan | null = null;
     for (const { start, length } of spans) {
       const span = words.slice(start, start + length);
-      if (length === 1 && (STOP_WORDS.has(span[0]!) || /^\d+$/.test(span[0]!))) continue;
+      // "Up", "It", "Her" are titles only where a title is expected and nothing follows ("films like Up").
+      const alone = [undefined, CLAUSE_BREAK, 'and', 'or'].includes(words[start + 1]);
+      if (length === 1 && ((STOP_WORDS.has(span[0]!) && !alone) || /^\d+$/.test(span[0]!))) continue;
       if (genreCovers(start, length)) continue;
       const matches = index.exact(span.join(' '));
       if (matches.length === 0) continue;

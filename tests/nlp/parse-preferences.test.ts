@@ -114,6 +114,10 @@ const CASES: [string, Expected][] = [
   ['fans of Se7en', { like: ['Seven (a.k.a. Se7en)'] }],
   ['I like comedies', { inc: ['Comedy'] }],
   ['like xyzzy', { kw: ['xyzzi'] }],
+  ['films like Up', { like: ['Up'] }],
+  ['like it or alien', { like: ['It', 'Alien'] }],
+  ['I would like it scary', { inc: ['Horror'] }],
+  ['documentary about music and animals', { inc: ['Documentary'], kw: ['music', 'anim'] }],
   // People
   ['by Christopher Nolan', { people: ['Christopher Nolan'] }],
   ['directed by nolan', { people: ['Christopher Nolan'] }],
