@@ -25,6 +25,8 @@ export interface DiscordAdapterDeps {
   clientOptions?: Partial<ClientOptions>;
   /** How long `start()` waits for the gateway's READY. */
   readyTimeoutMs?: number;
+  /** How long `stop()` waits for in-flight handlers. */
+  stopDrainMs?: number;
   /**
    * Called when the adapter has finished with one Discord event (every reply posted, reactions added),
    * with the interaction id or the reaction's delivery id. For tests and metrics.
@@ -41,6 +43,8 @@ export const DISCORD_INTENTS = [
 /** Partials let reactions on messages that are not cached (e.g. sent before a restart) still arrive. */
 export const DISCORD_PARTIALS = [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User];
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
+/** `stop()` waits this long for in-flight handlers before closing the connection anyway. */
+const DEFAULT_STOP_DRAIN_MS = 10_000;
 
 /** The Discord REST base for `DISCORD_API_URL` (a local fake in tests): discord.js wants it ending in `/api`. */
 export function restApiBase(apiUrl: string): string {
@@ -152,7 +156,17 @@ export function createDiscordAdapter(
     },
     async stop() {
       stopping = true;
-      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+      const deadline = Date.now() + (deps.stopDrainMs ?? DEFAULT_STOP_DRAIN_MS);
+      while (inflight.size > 0 && Date.now() < deadline) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise((resolve) => {
+          timer = setTimeout(resolve, deadline - Date.now());
+        });
+        await Promise.race([Promise.allSettled([...inflight]), timeout]);
+        clearTimeout(timer);
+      }
+      if (inflight.size > 0)
+        logger.warn({ pending: inflight.size }, 'stopping with Discord handlers still running');
       await client?.destroy();
       client = undefined;
     },

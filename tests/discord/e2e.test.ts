@@ -98,6 +98,43 @@ describe('Discord adapter against a fake Discord (real discord.js Client)', () =
     expect(keys).toHaveLength(3);
   });
 
+  it('acknowledges before the core works, and moves a private answer out of a public placeholder', async () => {
+    const interaction = commandInteraction('alice', 'recommend', [
+      { name: 'request', type: 3, value: 'slow' },
+    ]);
+    fake.dispatch('INTERACTION_CREATE', interaction);
+    const callback = await fake.waitForRequest((r) => r.path.includes(interaction.token), {
+      timeoutMs: WAIT_MS,
+    });
+    expect(callback.body).toMatchObject({ type: 5 });
+    expect((callback.body as { data?: { flags?: number } }).data?.flags ?? 0).toBe(0);
+    // The core is still busy: nothing but the acknowledgement has been sent.
+    await fake.waitFor(() => core.events.find((e) => e.id === interaction.id), WAIT_MS, 'core event');
+    expect(forToken(interaction.token)).toHaveLength(1);
+    core.release();
+    const followUp = await fake.waitForRequest((r) => r.path === `/webhooks/${APP_ID}/${interaction.token}`, {
+      timeoutMs: WAIT_MS,
+    });
+    expect(followUp.body).toMatchObject({ content: 'Sorry, something failed.', flags: 64 });
+    await fake.waitForRequest(
+      (r) =>
+        r.method === 'DELETE' && r.path === `/webhooks/${APP_ID}/${interaction.token}/messages/@original`,
+      { timeoutMs: WAIT_MS },
+    );
+  });
+
+  it('names DM users discord:dm:<user>', async () => {
+    const interaction = commandInteraction('ivy', 'profile', [], null);
+    fake.dispatch('INTERACTION_CREATE', interaction);
+    await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.includes(interaction.token), {
+      timeoutMs: WAIT_MS,
+    });
+    expect(core.events.find((e) => e.id === interaction.id)).toMatchObject({
+      actor: { userKey: `discord:dm:${userId('ivy')}`, tenant: 'dm' },
+      channel: { key: `discord:dm:${CHANNEL_ID}` },
+    });
+  });
+
   it('answers personal commands ephemerally from the first response', async () => {
     const interaction = commandInteraction('alice', 'profile');
     fake.dispatch('INTERACTION_CREATE', interaction);
@@ -242,6 +279,8 @@ describe('Discord adapter against a fake Discord (real discord.js Client)', () =
       'RESUME',
     );
     expect(resume.d.session_id).toMatch(/^[0-9a-f]{16}$/);
+    // Heartbeats were sent and acknowledged on the way.
+    expect(fake.gatewayReceived.some((m) => m.op === 1)).toBe(true);
     expect(fake.gatewayReceived.filter((m) => m.op === 2)).toHaveLength(identify);
     const interaction = commandInteraction('frank', 'profile');
     fake.dispatch('INTERACTION_CREATE', interaction);

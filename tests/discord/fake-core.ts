@@ -20,6 +20,15 @@ export class FakeCore implements BotCore {
   readonly purged: { platform: Platform; tenant: string }[] = [];
   readonly autocompleteQueries: string[] = [];
   private readonly seen = new Set<string>();
+  /** `/recommend slow` waits for {@link release}, like a cold model load, then fails privately. */
+  private gate: Promise<void> = new Promise(() => {});
+  release: () => void = () => {};
+
+  constructor() {
+    this.gate = new Promise((resolve) => {
+      this.release = resolve;
+    });
+  }
 
   readonly commands = [
     {
@@ -77,6 +86,10 @@ export class FakeCore implements BotCore {
     if (this.seen.has(event.id)) return [];
     this.seen.add(event.id);
     if (event.type === 'command') {
+      if (event.command === 'recommend' && event.text === 'slow') {
+        await this.gate;
+        return [{ text: 'Sorry, something failed.', ephemeral: true }];
+      }
       if (event.command === 'recommend') {
         const cards = Array.from({ length: 12 }, (_, i) => FakeCore.card(i + 1));
         return [
