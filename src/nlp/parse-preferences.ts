@@ -27,6 +27,8 @@ export const MAX_KEYWORDS = 20;
 export const MAX_UNMATCHED = 20;
 /** Year used for "recent" when the catalog has no years. */
 const FALLBACK_LATEST_YEAR = 2020;
+/** A request made only of words is read as a title when it matches one this well. */
+const WHOLE_TITLE_MIN_SCORE = 0.8;
 /** A name given without "by"/"with" must match a full name or surname exactly. */
 const BARE_PERSON_MIN_SCORE = 0.9;
 /** Misspelt genre words must be at least this long ("funy" is too close to too much). */
@@ -104,6 +106,17 @@ function genresAt(words: readonly RequestToken[], at: number, index: TitleIndex)
   const near = genreVocabulary.lookup(word)[0];
   const genres = near ? genresOfWord(near.word) : null;
   return genres ? { words: 1, genres } : null;
+}
+
+/** The movie the whole request names, when it is nothing but a title (typos allowed); else null. */
+function wholeTitle(words: readonly RequestToken[], index: TitleIndex) {
+  const text = words.filter((w) => w !== CLAUSE_BREAK).join(' ');
+  const resolution = index.resolve(text);
+  if (resolution.kind === 'found' && resolution.match.score >= WHOLE_TITLE_MIN_SCORE)
+    return resolution.match.entry;
+  if (resolution.kind === 'ambiguous' && resolution.options[0]!.score === 1)
+    return resolution.options[0]!.entry;
+  return null;
 }
 
 /**
@@ -252,6 +265,18 @@ export function parseRequest(text: string, index: TitleIndex): ParsedPreferences
     else pushUnique(result.unmatched, word, MAX_UNMATCHED);
   }
 
+  const onlyWords =
+    include.length + exclude.length + years.length + runtimes.length + similar.size + result.people.length ===
+    0;
+  if (onlyWords && result.keywords.length > 0) {
+    // A request that is just a title ("/recommend the godfather part 2") asks for films like it.
+    const title = wholeTitle(words, index);
+    if (title) {
+      addSimilar(title);
+      result.keywords = [];
+      result.unmatched = [];
+    }
+  }
   result.genres.exclude = exclude;
   result.genres.include = include.filter((g) => !exclude.includes(g));
   const yearBounds = combine(years);

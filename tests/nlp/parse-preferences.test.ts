@@ -145,6 +145,11 @@ const CASES: [string, Expected][] = [
   ['heist with a twist', { inc: ['Crime'], kw: ['twist'] }],
   ['top 10 robots', { kw: ['top', 'robot'], unmatched: ['10'] }],
   ['映画 comedy', { inc: ['Comedy'], unmatched: ['映画'] }],
+  // A request that is only a title
+  ['the godfather', { like: ['Godfather, The'] }],
+  ['Blade Runner', { like: ['Blade Runner'] }],
+  ['shawshenk redemption', { like: ['Shawshank Redemption, The'] }],
+  ['hamlet', { like: ['Hamlet:1996'] }],
   // Combined requests, /prefs sentences
   [
     'funny 90s sci-fi like Alien, no horror',
