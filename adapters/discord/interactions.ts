@@ -41,7 +41,8 @@ function actorOf(i: AnyInteraction) {
   const member = i.member && 'displayName' in i.member ? i.member.displayName : undefined;
   return discordActor(i.guildId, i.user.id, {
     displayName: member ?? i.user.globalName ?? i.user.username,
-    isAdmin: i.guildId ? (i.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false) : true,
+    // In DMs nobody administers the shared `dm` tenant, so admin-only commands stay closed there.
+    isAdmin: i.guildId ? (i.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false) : false,
   });
 }
 

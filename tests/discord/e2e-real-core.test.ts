@@ -5,7 +5,7 @@ import { createTestCore, type TestCore } from '../contract/fixture.ts';
 import { DB_KINDS } from '../helpers/db.ts';
 import { createDiscordHarness, type DiscordHarness } from './discord-harness.ts';
 import { APP_ID } from './fake-discord.ts';
-import { commandInteraction } from './gateway-payloads.ts';
+import { attachmentCommand, commandInteraction } from './gateway-payloads.ts';
 
 describe.each(DB_KINDS)('Discord adapter with the real core (%s)', (kind) => {
   let t: TestCore;
@@ -70,6 +70,15 @@ describe.each(DB_KINDS)('Discord adapter with the real core (%s)', (kind) => {
     expect(await ratingOf('di', 'Ronin')).toBe(4);
     await h.react('di', card!, '4️⃣', false);
     expect(await ratingOf('di', 'Ronin')).toBeNull();
+  });
+
+  it('/import fetches the attached export for the core and answers privately', async () => {
+    const csv = 'Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Zodiac,2002,https://boxd.it/x,4.5\n';
+    const attachment = h.fake.addAttachment('ratings.csv', csv);
+    const messages = await h.interact(attachmentCommand('fay', 'import', 'file', attachment));
+    expect(messages.map((m) => m.text).join('\n')).toMatch(/Imported 1 of 1/);
+    expect(messages.every((m) => m.ephemeral)).toBe(true);
+    expect(await ratingOf('fay', 'Zodiac')).toBe(4.5);
   });
 
   it('the star select on a single card rates the movie', async () => {

@@ -66,6 +66,7 @@ export class FakeDiscord {
   private readonly listeners = new Set<() => void>();
   private readonly originals = new Map<string, string>();
   private lastBodyArray: unknown[] | undefined;
+  private readonly attachments = new Map<string, string>();
   port = 0;
 
   private constructor() {
@@ -130,6 +131,20 @@ export class FakeDiscord {
       }, timeoutMs);
       if (!check()) this.listeners.add(check);
     });
+  }
+
+  /** Serves a file as Discord's CDN would; returns its URL and an attachment object for interaction payloads. */
+  addAttachment(name: string, content: string): Record<string, unknown> {
+    this.attachments.set(name, content);
+    const url = `http://127.0.0.1:${this.port}/attachments/${name}`;
+    return {
+      id: snowflake(),
+      filename: name,
+      size: Buffer.byteLength(content),
+      url,
+      proxy_url: url,
+      content_type: 'text/csv',
+    };
   }
 
   /** Re-checks pending waits after something outside the fake changed (e.g. the adapter finished). */
@@ -230,6 +245,13 @@ export class FakeDiscord {
       res.end(json === undefined ? undefined : JSON.stringify(json));
       this.notify();
     };
+    const file = method === 'GET' ? this.attachments.get(path.replace(/^\/attachments\//, '')) : undefined;
+    if (path.startsWith('/attachments/') && file !== undefined) {
+      this.requests.push(record);
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.end(file);
+      return;
+    }
     const limitAt = this.rateLimits.findIndex((r) => r.match(method, path));
     if (limitAt >= 0) {
       const rule = this.rateLimits.splice(limitAt, 1)[0]!;

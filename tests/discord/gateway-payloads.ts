@@ -73,6 +73,24 @@ export function commandInteraction(
   };
 }
 
+/** A slash command carrying one attachment option, with the attachment in `data.resolved` as Discord sends it. */
+export function attachmentCommand(
+  user: string,
+  name: string,
+  option: string,
+  attachment: Record<string, unknown>,
+) {
+  const base = commandInteraction(user, name, []);
+  return {
+    ...base,
+    data: {
+      ...base.data,
+      options: [{ name: option, type: 11, value: attachment.id }],
+      resolved: { attachments: { [String(attachment.id)]: attachment } },
+    },
+  };
+}
+
 /** INTERACTION_CREATE for a button (component_type 2) or string select (3) on a message the bot posted. */
 export function componentInteraction(user: string, message: Json, customId: string, values?: string[]) {
   return {
