@@ -165,7 +165,9 @@ export function createTmdbEnricher(deps: TmdbEnricherDeps): TmdbEnricher {
         if (!warnedUnauthorized) log.error({ movieId }, 'TMDB rejected the credentials (401); no enrichment');
         warnedUnauthorized = true;
       } else {
-        log.warn({ movieId, kind, err: error }, 'TMDB enrichment failed; showing the card without it');
+        // Expected API failures get one line; anything else (database, bugs) keeps its stack.
+        const detail = error instanceof TmdbRequestError ? { reason: error.message } : { err: error };
+        log.warn({ movieId, kind, ...detail }, 'TMDB enrichment failed; showing the card without it');
       }
       return { failure: kind };
     }
