@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { lockCatalogWrites } from './catalog-lock.ts';
 import { type MovieLensData, naturalTitle, readMovieLensDir } from './movielens-files.ts';
 import { aggregateTags, MAX_TAGS_PER_MOVIE } from './movielens-tags.ts';
 import { chunks, type Executor, packLists, queryRows } from './sql-rows.ts';
@@ -64,6 +65,7 @@ export async function importMovieLensData(
   const progress = options.onProgress ?? (() => {});
   const userIds = [...new Set(data.ratings.map((r) => r.userId))].sort((a, b) => a - b);
   const mergedMovies = await db.transaction(async (tx) => {
+    await lockCatalogWrites(tx);
     const merged = await upsertMovies(tx, data, progress);
     const userMap = await upsertUsers(tx, userIds, progress);
     await upsertRatings(tx, data, userMap, progress);

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import type { movies } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
+import { lockCatalogWrites } from './catalog-lock.ts';
 import { naturalTitle, parseMovieLensTitle } from './movielens-title.ts';
 import { packLists, queryRows } from './sql-rows.ts';
 
@@ -49,7 +50,6 @@ const CREATIVE_TYPES: Record<string, string[]> = {
 
 /** The data set ends around 2010; later years are two-digit years read in the wrong century (1946 → 2046). */
 const LAST_PLAUSIBLE_YEAR = 2012;
-const STARTER_LOCK_ID = 727_001_338;
 
 /** Reads vega-datasets' movies.json from the installed package (never its CDN-fetching default export). */
 export function readVegaMovies(): VegaMovie[] {
@@ -122,7 +122,7 @@ function positiveInt(value: unknown): number | null {
 export async function ensureStarterCatalog(db: Database, logger: Logger): Promise<number> {
   const started = performance.now();
   const imported = await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${STARTER_LOCK_ID})`);
+    await lockCatalogWrites(tx);
     const [row] = await queryRows<{ any: boolean }>(tx, sql`select exists (select 1 from movies) as any`);
     if (row?.any) return 0;
     const rows = starterMovies(readVegaMovies());

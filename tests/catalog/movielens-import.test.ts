@@ -1,8 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lockCatalogWrites } from '../../src/catalog/catalog-lock.ts';
 import { importMovieLens } from '../../src/catalog/movielens-import.ts';
 import { queryRows } from '../../src/catalog/sql-rows.ts';
+import { ensureStarterCatalog } from '../../src/catalog/starter.ts';
 import { movies } from '../../src/db/schema.ts';
+import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
 import { describeWithMovieLens, ML_LATEST_SMALL } from '../helpers/shared-data.ts';
 import { removeFixtureDirs, SMALL_DATASET, SMALL_RATINGS, writeMovieLensDir } from './fixtures.ts';
@@ -163,6 +166,34 @@ describe.each(DB_KINDS)('importMovieLens on %s', (kind) => {
     expect(again.mergedMovies).toBe(0);
     expect(await counts(t)).toMatchObject({ movies: 7, ratings: 6 });
   });
+
+  // PGlite has one connection, so there writers are serialised anyway; the server needs the lock.
+  it.skipIf(kind !== 'postgres')(
+    'makes a starting bot wait for a running import, then skip the starter catalog',
+    async () => {
+      const logger = createLogger('silent');
+      let starter: Promise<number> | undefined;
+      await t.db.transaction(async (tx) => {
+        await lockCatalogWrites(tx);
+        starter = ensureStarterCatalog(t.db, logger);
+        // The starter must queue behind this writer instead of seeing an (uncommitted) empty catalog.
+        for (let waited = 0; ; waited += 50) {
+          const [row] = await queryRows<{ waiting: number }>(
+            tx,
+            sql`select count(*)::int as waiting from pg_locks
+              where locktype = 'advisory' and not granted
+                and database = (select oid from pg_database where datname = current_database())`,
+          );
+          if (row!.waiting > 0) break;
+          if (waited > 20_000) throw new Error('ensureStarterCatalog did not wait for the catalog lock');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await tx.insert(movies).values({ title: 'Imported meanwhile', source: 'movielens', movielensId: 1 });
+      });
+      expect(await starter).toBe(0);
+      expect(await counts(t)).toMatchObject({ movies: 1 });
+    },
+  );
 
   it('stores nothing when the import fails part-way', async () => {
     await importMovieLens(t.db, writeMovieLensDir(SMALL_DATASET));
