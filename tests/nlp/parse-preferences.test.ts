@@ -129,6 +129,8 @@ const CASES: [string, Expected][] = [
   ['tom hanks comedies', { people: ['Tom Hanks'], inc: ['Comedy'] }],
   ['spielberg', { people: ['Steven Spielberg'] }],
   ['no nolan please', { unmatched: ['Christopher Nolan'] }],
+  ['without tom hanks', { unmatched: ['Tom Hanks'] }],
+  ['comedies, not by spielberg', { inc: ['Comedy'], unmatched: ['Steven Spielberg'] }],
   // Running time
   ['short', { maxRt: 90 }],
   ['under 2 hours', { maxRt: 120 }],
