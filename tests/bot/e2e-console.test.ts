@@ -15,7 +15,6 @@ function consoleFor(core: BotCore, user: string) {
   return { adapter, start: () => adapter.start(core) };
 }
 
-const titlesOf = (messages: ConsoleMessage[]) => messages.flatMap((m) => m.cards.map((c) => c.card.title));
 const movieIdsOf = (messages: ConsoleMessage[]) =>
   messages.flatMap((m) => m.cards.map((c) => c.card.movieId));
 
