@@ -8,7 +8,7 @@ export interface RatingBlendConfig {
   neighbourShrink: number;
 }
 
-export const DEFAULT_RATING_BLEND: RatingBlendConfig = { neighbourWeight: 0.5, neighbourShrink: 1 };
+export const DEFAULT_RATING_BLEND: RatingBlendConfig = { neighbourWeight: 1, neighbourShrink: 1 };
 
 /**
  * Predicted stars for one user: biased MF with the user folded in, corrected by how the user's
