@@ -10,12 +10,12 @@ import {
   type PartialUser,
   type User,
 } from 'discord.js';
-import type { BotCore, PlatformAdapter } from '../../src/bot/types.ts';
+import type { BotCore, PlatformAdapter, ReactionEvent } from '../../src/bot/types.ts';
 import type { Config } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { DeliveryContext } from './deliver.ts';
 import { onAutocomplete, onChatInput, onComponent } from './interactions.ts';
-import { ReactionDeliveryIds, reactionEvent } from './reactions.ts';
+import { isRawReaction, ReactionDeliveryIds, rawDmReactionEvent, reactionEvent } from './reactions.ts';
 
 export type DiscordAdapterConfig = NonNullable<Config['discord']>;
 
@@ -81,7 +81,23 @@ export function createDiscordAdapter(
 
   function attach(c: Client, core: BotCore) {
     const ctx: DeliveryContext = { core, logger };
-    c.on(Events.Raw, (packet: { t?: string; s?: number; d?: unknown }) => ids.observe(packet));
+    const handleReaction = (event: ReactionEvent) => {
+      // Outside an interaction there is no private reply, and a public message per tap would flood the
+      // channel: the reaction itself is the feedback, so the core's replies are only logged.
+      track(
+        core.handle(event).then((replies) => logger.debug({ replies: replies.length }, 'reaction handled')),
+        { kind: 'reaction', id: event.id },
+      );
+    };
+    c.on(Events.Raw, (packet: { t?: string; s?: number; d?: unknown }) => {
+      ids.observe(packet);
+      if (stopping || !isRawReaction(packet) || packet.d.user_id === c.user?.id) return;
+      // discord.js drops reactions in DM channels it has not cached; those are handled from the packet.
+      if (!packet.d.guild_id && !c.channels.cache.has(packet.d.channel_id)) {
+        const event = rawDmReactionEvent(packet, ids);
+        if (event) handleReaction(event);
+      }
+    });
     c.on(Events.InteractionCreate, (i: Interaction) => {
       if (stopping) return;
       const done = { kind: 'interaction' as const, id: i.id };
@@ -93,13 +109,7 @@ export function createDiscordAdapter(
       (added: boolean) => (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => {
         if (stopping || user.id === c.user?.id || user.bot) return;
         const event = reactionEvent(reaction, user, added, ids);
-        if (!event) return;
-        // Outside an interaction there is no private reply, and a public message per tap would flood the
-        // channel: the reaction itself is the feedback, so the core's replies are only logged.
-        track(
-          core.handle(event).then((replies) => logger.debug({ replies: replies.length }, 'reaction handled')),
-          { kind: 'reaction', id: event.id },
-        );
+        if (event) handleReaction(event);
       };
     c.on(Events.MessageReactionAdd, onReaction(true));
     c.on(Events.MessageReactionRemove, onReaction(false));

@@ -6,10 +6,20 @@ import { discordActor, discordChannel, discordMessageKey } from './identity.ts';
 /** Gateway packets remembered until their event is handled; bounded so a flood cannot grow memory. */
 const PENDING_MAX = 1000;
 
-interface RawReactionPacket {
-  t: string;
+export interface RawReactionPacket {
+  t: 'MESSAGE_REACTION_ADD' | 'MESSAGE_REACTION_REMOVE';
   s: number;
-  d: { message_id: string; user_id: string; emoji: { id: string | null; name: string | null } };
+  d: {
+    message_id: string;
+    channel_id: string;
+    user_id: string;
+    guild_id?: string;
+    emoji: { id: string | null; name: string | null };
+  };
+}
+
+export function isRawReaction(packet: { t?: string | null }): packet is RawReactionPacket {
+  return packet.t === 'MESSAGE_REACTION_ADD' || packet.t === 'MESSAGE_REACTION_REMOVE';
 }
 
 function reactionKey(
@@ -33,8 +43,8 @@ export class ReactionDeliveryIds {
   /** Feed every raw gateway dispatch (`Events.Raw`). */
   observe(packet: { t?: string | null; s?: number | null; d?: unknown }): void {
     if (packet.t === 'READY') this.session = (packet.d as { session_id: string }).session_id;
-    if (packet.t !== 'MESSAGE_REACTION_ADD' && packet.t !== 'MESSAGE_REACTION_REMOVE') return;
-    const p = packet as RawReactionPacket;
+    if (!isRawReaction(packet)) return;
+    const p = packet;
     const key = reactionKey(p.t, p.d.message_id, p.d.user_id, p.d.emoji);
     const list = this.pending.get(key) ?? [];
     list.push(`${this.session}:${p.s}`);
@@ -81,6 +91,29 @@ export function reactionEvent(
     channel: discordChannel(message.guildId, message.channelId),
     messageKey: discordMessageKey(message.channelId, message.id),
     emoji,
+    added,
+  };
+}
+
+/**
+ * A reaction in a DM channel discord.js has not cached (e.g. after a restart), straight from the gateway
+ * packet: discord.js cannot build a partial DM channel from a reaction (the packet carries no channel
+ * type), so it drops such reactions even with partials enabled.
+ */
+export function rawDmReactionEvent(
+  packet: RawReactionPacket,
+  ids: ReactionDeliveryIds,
+): ReactionEvent | undefined {
+  const { d } = packet;
+  if (d.guild_id || !d.emoji.name) return undefined;
+  const added = packet.t === 'MESSAGE_REACTION_ADD';
+  return {
+    type: 'reaction',
+    id: ids.take(added, d.message_id, d.user_id, d.emoji),
+    actor: discordActor(null, d.user_id),
+    channel: discordChannel(null, d.channel_id),
+    messageKey: discordMessageKey(d.channel_id, d.message_id),
+    emoji: d.emoji.name,
     added,
   };
 }

@@ -301,6 +301,25 @@ describe('Discord adapter against a fake Discord (real discord.js Client)', () =
     expect(await fake.waitFor(() => core.ratings.get(key)?.get(42), WAIT_MS, 'rating after restart')).toBe(5);
   });
 
+  it('receives reactions in a DM channel it has never seen (partial channel, message and user)', async () => {
+    const dmChannel = '300000000000000099';
+    const body = reactionPayload('judy', '600000000000000001', '3️⃣', true, dmChannel);
+    delete body.guild_id;
+    delete body.member;
+    fake.dispatch('MESSAGE_REACTION_ADD', body);
+    const event = await fake.waitFor(
+      () => core.events.find((e) => e.type === 'reaction' && e.channel.key === `discord:dm:${dmChannel}`),
+      WAIT_MS,
+      'DM reaction',
+    );
+    expect(event).toMatchObject({
+      actor: { userKey: `discord:dm:${userId('judy')}` },
+      messageKey: `discord:${dmChannel}:600000000000000001`,
+      emoji: '3️⃣',
+      added: true,
+    });
+  });
+
   it('purges a guild only when the bot was really removed, not during an outage', async () => {
     fake.dispatch('GUILD_DELETE', { id: GUILD_ID, unavailable: true });
     fake.dispatch('GUILD_CREATE', (await import('./fake-discord.ts')).guildPayload());
