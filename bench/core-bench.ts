@@ -3,8 +3,11 @@
  * recommendation latency, how fast a new rating shows in the next recommendation, and throughput
  * with concurrent simulated users.
  */
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
 import { importMovieLens } from '../src/catalog/movielens-import.ts';
 import type { Logger } from '../src/logger.ts';
+import { runChild } from './child.ts';
 import {
   actionEvent,
   buildCore,
@@ -16,12 +19,18 @@ import {
   type SimUser,
 } from './core-driver.ts';
 import { type BenchDbKind, createScratchDatabase, type ScratchDatabase } from './databases.ts';
-import { type LatencySummary, median, medianSummary, round, summarize } from './stats.ts';
+import { type LatencySummary, median, medianSummary, peakRssMb, round, summarize } from './stats.ts';
+
+function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
+}
 
 export interface CoreBenchOptions {
   kind: BenchDbKind;
   dir: string;
   logger: Logger;
+  /** Seconds this step may take; repeated import + training runs stop early to stay inside it. */
+  allowanceSeconds: number;
   /** Fresh imports (+ training) to take the median of; latency rounds use the last database. */
   runs: number;
   /** Recommendation requests per latency round. */
@@ -37,7 +46,13 @@ export interface CoreFigures {
   /** Reading ratings from the database, training the hybrid and storing it (RecommenderService). */
   trainFromDbSeconds: number;
   importPlusTrainSeconds: number;
-  runs: { importSeconds: number; trainFromDbSeconds: number }[];
+  runs: { importSeconds: number; trainFromDbSeconds: number; trainCpuSeconds: number }[];
+  /** CPU seconds of this process for training (wall time above includes waiting for a busy machine). */
+  trainCpuSeconds: number;
+  /** Mean CPU milliseconds this process spent per `/recommend` (database server time not included). */
+  recommendCpuMsPerRequest: number;
+  /** Peak resident set size of the process that imported, trained and served (a bot process's size). */
+  peakRssMb: number;
   /** `/recommend` through the core for users with MovieLens histories (median over rounds). */
   recommendMs: LatencySummary & { runs: number };
   /** Same for a brand-new user (no history: popularity + diversity path). */
@@ -64,8 +79,11 @@ function movieLensUser(id: number): SimUser {
 const MOVIELENS_USERS = 610;
 
 export async function benchCore(options: CoreBenchOptions): Promise<CoreFigures> {
-  const runs: { importSeconds: number; trainFromDbSeconds: number }[] = [];
+  const runs: CoreFigures['runs'] = [];
   let kept: { db: ScratchDatabase; cut: CoreUnderTest } | undefined;
+  const started = performance.now();
+  // Import + training is the slow part; the latency rounds after it take about as long again.
+  const importShare = options.allowanceSeconds * 0.6;
   for (let r = 0; r < options.runs; r++) {
     const db = await createScratchDatabase(options.kind, { maxConnections: 20 });
     let t0 = performance.now();
@@ -73,11 +91,24 @@ export async function benchCore(options: CoreBenchOptions): Promise<CoreFigures>
     const importSeconds = (performance.now() - t0) / 1000;
     const cut = buildCore(db.db, options.logger);
     t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await cut.service.current();
+    const trainCpuSeconds = cpuSeconds(process.cpuUsage(cpu0));
     const trainFromDbSeconds = (performance.now() - t0) / 1000;
-    runs.push({ importSeconds: round(importSeconds), trainFromDbSeconds: round(trainFromDbSeconds) });
-    if (r === options.runs - 1) kept = { db, cut };
-    else {
+    runs.push({
+      importSeconds: round(importSeconds),
+      trainFromDbSeconds: round(trainFromDbSeconds),
+      trainCpuSeconds: round(trainCpuSeconds),
+    });
+    const elapsed = (performance.now() - started) / 1000;
+    const last = r === options.runs - 1 || (elapsed / (r + 1)) * (r + 2) > importShare;
+    process.stderr.write(
+      `bench: ${options.kind} run ${r + 1}: import ${round(importSeconds)} s, train ${round(trainFromDbSeconds)} s\n`,
+    );
+    if (last) {
+      kept = { db, cut };
+      break;
+    } else {
       await cut.close();
       await db.destroy();
     }
@@ -89,6 +120,8 @@ export async function benchCore(options: CoreBenchOptions): Promise<CoreFigures>
     for (let i = 1; i <= 10; i++) await core.handle(commandEvent(movieLensUser(i), 'recommend'));
 
     const rounds: LatencySummary[] = [];
+    const cpuBefore = process.cpuUsage();
+    let measured = 0;
     for (let round = 0; round < Math.max(1, options.runs); round++) {
       const samples: number[] = [];
       for (let i = 0; i < options.requests; i++) {
@@ -97,8 +130,10 @@ export async function benchCore(options: CoreBenchOptions): Promise<CoreFigures>
         await core.handle(commandEvent(user, 'recommend'));
         samples.push(performance.now() - t);
       }
+      measured += samples.length;
       rounds.push(summarize(samples));
     }
+    const recommendCpuMsPerRequest = round((cpuSeconds(process.cpuUsage(cpuBefore)) * 1000) / measured);
     const fresh: number[] = [];
     for (let i = 0; i < Math.min(100, options.requests); i++) {
       const t = performance.now();
@@ -119,6 +154,9 @@ export async function benchCore(options: CoreBenchOptions): Promise<CoreFigures>
       importSeconds,
       trainFromDbSeconds,
       importPlusTrainSeconds: round(median(runs.map((r) => r.importSeconds + r.trainFromDbSeconds))),
+      trainCpuSeconds: round(median(runs.map((r) => r.trainCpuSeconds))),
+      recommendCpuMsPerRequest,
+      peakRssMb: peakRssMb(),
       runs,
       recommendMs: medianSummary(rounds),
       recommendNewUserMs: summarize(fresh),
@@ -204,4 +242,22 @@ export async function benchThroughput(
     requestsPerSecond: round(requests / elapsed, 1),
     latencyMs: summarize(latencies),
   };
+}
+
+const WORKER_PATH = fileURLToPath(import.meta.url);
+
+/** Runs {@link benchCore} in its own process (so its peak RSS is a bot process's), within `timeoutMs`. */
+export async function benchCoreIsolated(
+  options: Omit<CoreBenchOptions, 'logger'>,
+  timeoutMs: number,
+): Promise<CoreFigures | { kind: BenchDbKind; skipped: string }> {
+  const result = await runChild<CoreFigures>(WORKER_PATH, [JSON.stringify(options)], { timeoutMs });
+  return result.ok ? result.value : { kind: options.kind, skipped: result.reason };
+}
+
+// Worker entry: `node --import tsx bench/core-bench.ts '<options JSON>'` prints one JSON line.
+if (process.argv[1] === WORKER_PATH) {
+  const options = JSON.parse(process.argv[2]!) as Omit<CoreBenchOptions, 'logger'>;
+  const figures = await benchCore({ ...options, logger: pino({ level: 'warn' }, pino.destination(2)) });
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
 }

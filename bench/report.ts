@@ -27,25 +27,27 @@ export function formatReport(r: BenchReport): string {
         [
           'database',
           'import s',
-          'train s',
+          'train s (cpu s)',
           'import+train s',
-          'recommend',
+          'recommend (cpu ms/req)',
           'new user',
           'rating visible',
           'throughput',
+          'RSS MB',
         ],
         core.map((c) =>
           'skipped' in c
-            ? [c.kind, c.skipped, '', '', '', '', '', '']
+            ? [c.kind, c.skipped, '', '', '', '', '', '', '']
             : [
                 c.kind,
                 String(c.importSeconds),
-                String(c.trainFromDbSeconds),
+                `${c.trainFromDbSeconds} (${c.trainCpuSeconds})`,
                 String(c.importPlusTrainSeconds),
-                lat(c.recommendMs),
+                `${lat(c.recommendMs)} (${c.recommendCpuMsPerRequest})`,
                 lat(c.recommendNewUserMs),
                 `${lat(c.ratingVisibleMs)} (${c.ratingVisibleMs.visible}/${c.ratingVisibleMs.trials})`,
                 `${c.throughput.requestsPerSecond} req/s, ${c.throughput.users} users, ${c.throughput.errors} errors, p99 ${c.throughput.latencyMs.p99} ms`,
+                String(c.peakRssMb),
               ],
         ),
       ),
@@ -54,7 +56,12 @@ export function formatReport(r: BenchReport): string {
   if (r.small.training !== undefined)
     parts.push('', `training per model: ${JSON.stringify(r.small.training)}`);
   if (r.small.nlp !== undefined) parts.push('', `autocomplete + parse: ${JSON.stringify(r.small.nlp)}`);
-  if (!r.small.skipped) parts.push('', `peak RSS (ml-latest-small part): ${r.small.peakRssMb} MB`);
+  if (!r.small.skipped) {
+    parts.push(
+      '',
+      `peak RSS of the orchestrating process (engine + NLP benches run in it): ${r.small.peakRssMb} MB`,
+    );
+  }
   if (r.scale.length) {
     parts.push(
       '',

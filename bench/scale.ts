@@ -3,10 +3,10 @@
  * at growing sizes and times training and recommendation. Each size runs in its own child process,
  * so its peak RSS is its own and a size that runs out of memory does not take the benchmark down.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { trainRecommender } from '../src/recommend/train.ts';
 import type { ItemMeta, RatingRecord, UserState } from '../src/recommend/types.ts';
+import { runChild } from './child.ts';
 import { type LatencySummary, peakRssMb, round, summarize } from './stats.ts';
 import { describeRatings, generateRatings, type SyntheticRatings } from './synthetic.ts';
 
@@ -102,52 +102,17 @@ export function runScalePoint(targetRatings: number, seed: number, sampleUsers: 
   };
 }
 
-/** Runs one scale point in a child process with a large heap; resolves with its result or why it failed. */
-export function runScalePointIsolated(
+/** Runs one scale point in a child process with a large heap; resolves with its result or why it did not finish. */
+export async function runScalePointIsolated(
   targetRatings: number,
   options: { seed: number; sampleUsers: number; timeoutMs: number },
 ): Promise<ScalePointOutcome> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        `--max-old-space-size=${CHILD_HEAP_MB}`,
-        '--import',
-        'tsx',
-        WORKER_PATH,
-        String(targetRatings),
-        String(options.seed),
-        String(options.sampleUsers),
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) {
-        try {
-          resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ScalePointResult);
-          return;
-        } catch {}
-      }
-      const why =
-        signal === 'SIGKILL'
-          ? `over the ${Math.round(options.timeoutMs / 1000)} s budget`
-          : `exit ${code ?? signal}`;
-      resolve({
-        targetRatings,
-        skipped: `${why}: ${err.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`,
-      });
-    });
-  });
+  const result = await runChild<ScalePointResult>(
+    WORKER_PATH,
+    [String(targetRatings), String(options.seed), String(options.sampleUsers)],
+    { timeoutMs: options.timeoutMs, heapMb: CHILD_HEAP_MB },
+  );
+  return result.ok ? result.value : { targetRatings, skipped: result.reason };
 }
 
 // Worker entry: `node --import tsx bench/scale.ts <ratings> <seed> <sampleUsers>` prints one JSON line.
