@@ -40,8 +40,8 @@ async function waitForHealth(url: string, child: ChildProcess, stderr: () => str
  * The issue's acceptance check, on the real `movierec start` process: configured only through
  * SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET / SLACK_API_URL (the fake Web API), timed from outside.
  */
-describe.runIf(DB_KINDS.includes('postgres'))('movierec start with Slack configured (acceptance)', () => {
-  let db: TestDatabase;
+describe('movierec start with Slack configured (acceptance)', () => {
+  let db: TestDatabase | undefined;
   let fake: FakeSlack;
   let child: ChildProcess;
   let home: string;
@@ -49,14 +49,15 @@ describe.runIf(DB_KINDS.includes('postgres'))('movierec start with Slack configu
   let stderr = '';
 
   beforeAll(async () => {
-    db = await createTestDatabase('postgres');
+    // The Postgres server when there is one, else the embedded PGlite under a temporary home.
+    db = DB_KINDS.includes('postgres') ? await createTestDatabase('postgres') : undefined;
     fake = await new FakeSlack().start();
     home = await mkdtemp(path.join(tmpdir(), 'movierec-slack-'));
     const port = await freePort();
     child = spawn(process.execPath, [BIN, 'start'], {
       env: {
         PATH: process.env.PATH,
-        DATABASE_URL: db.url,
+        ...(db?.url ? { DATABASE_URL: db.url } : {}),
         MOVIEREC_HOME: home,
         SLACK_BOT_TOKEN: 'xoxb-test',
         SLACK_SIGNING_SECRET: SECRET,
@@ -109,7 +110,14 @@ describe.runIf(DB_KINDS.includes('postgres'))('movierec start with Slack configu
     expect(posted[0]!.titles.length).toBeGreaterThanOrEqual(1);
     expect(posted[0]!.text).toMatch(/Comedy/);
     expect(fake.unexpected).toEqual([]);
-    console.info(`slack acceptance: ack ${ackMs.toFixed(0)} ms, first list after the ack`);
+
+    // Once warm (bot identity cached, model trained), measured the same way.
+    const again = performance.now();
+    const second = await postSigned(eventsUrl, command('heist thriller'), FORM, { secret: SECRET });
+    const warmAckMs = performance.now() - again;
+    expect(second.status).toBe(200);
+    expect(warmAckMs).toBeLessThan(SLACK_ACK_DEADLINE_MS);
+    console.info(`slack acceptance: first ack ${ackMs.toFixed(0)} ms, warm ack ${warmAckMs.toFixed(0)} ms`);
   });
 
   it('a wrongly signed one gets 401', async () => {
