@@ -38,7 +38,8 @@ function field(name: string, values: readonly (string | null | undefined)[], inl
 function formatRuntime(minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = Math.round(minutes % 60);
-  return h > 0 ? `${h} h ${m} min` : `${m} min`;
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
 
 /** "Title (1999)", the year kept whole when the title has to be shortened. */

@@ -114,9 +114,10 @@ export function menuRow(
     seen.add(value);
     options.push({ label: label(text, SELECT_OPTION_LABEL_MAX), value });
   };
+  // One-tap verbs (seen, watchlist, not interested) first; the longer rating scale after them.
+  for (const a of actions) if (!a.options) add(a.label, menuOptionValue(a.id));
   for (const a of actions) {
-    if (!a.options) add(a.label, menuOptionValue(a.id));
-    else for (const o of a.options) add(`${a.label}: ${o.label}`, menuOptionValue(a.id, o.value));
+    for (const o of a.options ?? []) add(`${a.label}: ${o.label}`, menuOptionValue(a.id, o.value));
   }
   if (options.length === 0) return undefined;
   return row([

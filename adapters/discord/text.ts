@@ -71,10 +71,11 @@ export function splitText(text: string, max: number): string[] {
   return chunks.filter((c, i) => c.trim() !== '' || i === 0);
 }
 
-/** "★★★½☆ 3.5" for a 0.5–5 star value. */
+/** "★★★½☆ 3.6": stars drawn to the nearest half, the number as given (0–5). */
 export function formatStars(stars: number): string {
-  const value = Math.min(5, Math.max(0, Math.round(stars * 2) / 2));
+  const exact = Math.min(5, Math.max(0, stars));
+  const value = Math.round(exact * 2) / 2;
   const full = Math.floor(value);
   const half = value - full >= 0.5;
-  return `${'★'.repeat(full)}${half ? '½' : ''}${'☆'.repeat(5 - full - (half ? 1 : 0))} ${value.toFixed(1)}`;
+  return `${'★'.repeat(full)}${half ? '½' : ''}${'☆'.repeat(5 - full - (half ? 1 : 0))} ${exact.toFixed(1)}`;
 }
