@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeComponent } from '../../adapters/discord/custom-id.ts';
+import {
+  buttonCustomId,
+  decodeComponent,
+  menuCustomId,
+  menuOptionValue,
+  selectCustomId,
+} from '../../adapters/discord/custom-id.ts';
 import { type DiscordMessagePayload, RATING_REACTIONS, renderReply } from '../../adapters/discord/render.ts';
 import { truncate } from '../../adapters/discord/text.ts';
 import { ACTION_ID_MAX, type Action, type MovieCard, type Reply } from '../../src/bot/types.ts';
@@ -232,5 +238,29 @@ describe('truncate', () => {
         },
       ),
     );
+  });
+});
+
+describe('custom ids', () => {
+  it('bring every action id and value back unchanged, and fit in 100 characters', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: ACTION_ID_MAX }),
+        fc.option(fc.string({ minLength: 1, maxLength: 5 }), { nil: undefined }),
+        (id, value) => {
+          const button = buttonCustomId(id)!;
+          expect(button.length).toBeLessThanOrEqual(100);
+          expect(decodeComponent(button)).toEqual({ actionId: id });
+          const select = selectCustomId(id)!;
+          expect(decodeComponent(select, [value ?? 'v'])).toEqual({ actionId: id, value: value ?? 'v' });
+          const encoded = menuOptionValue(id, value)!;
+          expect(encoded.length).toBeLessThanOrEqual(100);
+          expect(decodeComponent(menuCustomId(3), [encoded])).toEqual(
+            value === undefined ? { actionId: id } : { actionId: id, value },
+          );
+        },
+      ),
+    );
+    expect(decodeComponent('someone-elses-button')).toBeUndefined();
   });
 });
