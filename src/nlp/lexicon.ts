@@ -155,6 +155,7 @@ function addTerm(term: string, genres: readonly string[]): void {
 }
 for (const [genre, terms] of Object.entries(GENRE_TERMS)) for (const term of terms) addTerm(term, [genre]);
 for (const [term, genres] of Object.entries(COMBINED_TERMS)) addTerm(term, genres);
+const PHRASE_STARTS = new Set([...phraseGenres.keys()].map((t) => t.split(' ')[0]!));
 const MAX_PHRASE_WORDS = Math.max(...[...phraseGenres.keys()].map((t) => t.split(' ').length));
 
 /** Single genre words, for typo matching ("comdey", "thriler"). */
@@ -162,6 +163,7 @@ export const GENRE_WORDS: readonly string[] = [...phraseGenres.keys()].filter((t
 
 /** The longest genre phrase starting at `words[at]`, if any. */
 export function matchGenrePhrase(words: readonly string[], at: number): GenrePhrase | null {
+  if (!PHRASE_STARTS.has(words[at] ?? '')) return null;
   for (let length = Math.min(MAX_PHRASE_WORDS, words.length - at); length >= 1; length--) {
     const phrase = words.slice(at, at + length).join(' ');
     const genres = phraseGenres.get(phrase);

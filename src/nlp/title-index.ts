@@ -30,6 +30,8 @@ const MAX_POSTING_FOR_CANDIDATES = 1500;
 const RARE_WORD_POSTINGS = 200;
 /** Upper bound on candidates scored per query, so a query of common words stays cheap. */
 const MAX_CANDIDATES = 4000;
+/** Title words beyond this are not matched word by word (a bit set holds them); no real title is longer. */
+const MAX_SCORED_TITLE_WORDS = 30;
 /** Query words beyond this are ignored; no title is that long. */
 const MAX_QUERY_WORDS = 12;
 /** Credit for a misspelt word, per edit. */
@@ -215,19 +217,21 @@ export function createTitleIndex(entries: readonly TitleEntry[]): TitleIndex {
   function scoreKey(expanded: Map<string, number>[], key: IndexedKey): Ranked {
     let queryCredit = 0;
     let matchedWords = 0;
-    const used = new Set<number>();
+    // Title words already matched, as a bit set: this runs for every candidate, so no allocation.
+    let used = 0;
+    const width = Math.min(key.words.length, MAX_SCORED_TITLE_WORDS);
     for (const credits of expanded) {
       let best = 0;
       let bestAt = -1;
-      for (let at = 0; at < key.words.length; at++) {
-        const credit = used.has(at) ? 0 : (credits.get(key.words[at]!) ?? 0);
+      for (let at = 0; at < width; at++) {
+        const credit = used & (1 << at) ? 0 : (credits.get(key.words[at]!) ?? 0);
         if (credit > best) {
           best = credit;
           bestAt = at;
         }
       }
       if (bestAt >= 0) {
-        used.add(bestAt);
+        used |= 1 << bestAt;
         matchedWords++;
       }
       queryCredit += best;
@@ -244,7 +248,7 @@ export function createTitleIndex(entries: readonly TitleEntry[]): TitleIndex {
       entry: entries[key.entry]!,
       score,
       allQueryWords,
-      wholeTitle: allQueryWords && used.size === key.words.length,
+      wholeTitle: allQueryWords && matchedWords === key.words.length,
     };
   }
 
