@@ -18,11 +18,12 @@ export async function run(cmd: Command): Promise<void> {
     config?: string;
   }>();
   const models = opts.models ? opts.models.split(',').map((m) => m.trim()) : [...EVAL_MODELS];
-  const unknown = models.filter((m) => !(EVAL_MODELS as readonly string[]).includes(m));
+  const known: readonly string[] = [...EVAL_MODELS, ...REFERENCE_MODELS];
+  const unknown = models.filter((m) => !known.includes(m));
   if (unknown.length > 0) {
     throw new UserError(
       'eval-unknown-model',
-      `Unknown model(s): ${unknown.join(', ')}. Known: ${EVAL_MODELS.join(', ')}`,
+      `Unknown model(s): ${unknown.join(', ')}. Known: ${known.join(', ')}`,
     );
   }
   const p = opts.protocol.toUpperCase();

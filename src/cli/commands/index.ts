@@ -22,11 +22,15 @@ export const COMMANDS: CliCommandSpec[] = [
   },
   {
     name: 'discord',
-    description: 'Discord setup: "discord deploy [--guild ID]" registers the slash commands and prints the invite URL',
+    description:
+      'Discord setup: "discord deploy [--guild ID]" registers the slash commands and prints the invite URL',
     configure: (cmd) =>
       cmd
         .argument('<action>', 'what to do: deploy')
-        .option('--guild <id>', 'register in one server only (instant; global registration can take an hour)'),
+        .option(
+          '--guild <id>',
+          'register in one server only (instant; global registration can take an hour)',
+        ),
     load: () => import('./discord.ts'),
   },
   {
@@ -92,17 +96,22 @@ export const COMMANDS: CliCommandSpec[] = [
   },
   {
     name: 'train',
-    description: 'retrain the recommender on the database and store it (running bots pick it up within seconds)',
+    description:
+      'retrain the recommender on the database and store it (running bots pick it up within seconds)',
     load: () => import('./train.ts'),
   },
   {
     name: 'eval',
-    description: 'offline evaluation (EVAL.md protocols T and R) of every model and the hybrid on a MovieLens directory',
+    description:
+      'offline evaluation (EVAL.md protocols T and R) of every model and the hybrid on a MovieLens directory',
     configure: (cmd) =>
       cmd
         .requiredOption('--data <dir>', 'directory in the MovieLens ml-latest-small layout')
         .option('--json', 'one JSON object per model on stdout')
-        .option('--models <list>', 'comma-separated subset: popularity,item-knn,user-knn,content,ease,mf,baseline,hybrid')
+        .option(
+          '--models <list>',
+          'comma-separated subset: popularity,item-knn,user-knn,content,ease,mf,baseline,hybrid (+ reference-popular,reference-ease on request)',
+        )
         .option('--protocol <p>', 'T (top-N ranking), R (rating prediction) or both', 'both')
         .option('--validation', 'evaluate on a validation split carved from the training data (for tuning)')
         .option('--config <json>', 'hybrid config overrides as JSON (for tuning with --validation)'),
