@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   customType,
   index,
@@ -220,4 +221,54 @@ export const tmdbCache = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('tmdb_cache_expires_idx').on(t.expiresAt)],
+);
+
+/** Group strategies a movie-night poll can rank with (see src/group/aggregate.ts). */
+export const POLL_STRATEGIES = ['average', 'least-misery', 'borda'] as const;
+
+/**
+ * A movie-night poll: the group's top picks put to a vote in one channel. All poll state lives here, so a
+ * restart mid-poll loses nothing.
+ */
+export const polls = pgTable(
+  'polls',
+  {
+    /** Short and unguessable; it travels inside vote button ids. */
+    id: text('id').primaryKey(),
+    /** `<platform>:<tenant>`: only users of this tenant may vote. */
+    tenant: text('tenant').notNull(),
+    /** `<platform>:<tenant>:<channel>` the poll was posted in. */
+    channel: text('channel').notNull(),
+    createdBy: integer('created_by')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The members the picks were computed for (the caller included). */
+    memberIds: integer('member_ids').array().notNull(),
+    /** The picks, best group pick first. */
+    movieIds: integer('movie_ids').array().notNull(),
+    strategy: text('strategy', { enum: POLL_STRATEGIES }).notNull(),
+    closesAt: timestamp('closes_at', { withTimezone: true }).notNull(),
+    closed: boolean('closed').notNull().default(false),
+    winner: integer('winner').references(() => movies.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('polls_tenant_open_idx').on(t.tenant, t.closed, t.createdAt)],
+);
+
+/** One vote per (poll, user); voting again replaces the vote. */
+export const pollVotes = pgTable(
+  'poll_votes',
+  {
+    pollId: text('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    movieId: integer('movie_id')
+      .notNull()
+      .references(() => movies.id, { onDelete: 'cascade' }),
+    votedAt: timestamp('voted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.userId] })],
 );
