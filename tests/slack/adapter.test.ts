@@ -233,6 +233,18 @@ describe('Slack adapter over the real bolt HTTP receiver (scripted core)', () =>
     ]);
   });
 
+  it('asks Slack whether the user is an admin only for admin-only commands', async () => {
+    core.script = () => [{ text: 'ok', ephemeral: true }];
+    await postSigned(rig.eventsUrl, command('', 'stats'), FORM, sign);
+    await postSigned(rig.eventsUrl, command('', 'help'), FORM, sign);
+    await rig.adapter.idle();
+    expect(rig.fake.callsOf('users.info').map((c) => c.body.user)).toEqual(['UALICE']);
+    const byName = (name: string) => (core.events as CommandEvent[]).find((e) => e.command === name);
+    const [stats, help] = [byName('stats'), byName('help')];
+    expect(stats!.actor.isAdmin).toBe(false);
+    expect(help!.actor.isAdmin).toBeUndefined();
+  });
+
   it('stop() waits for acknowledged work to finish', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

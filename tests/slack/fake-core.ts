@@ -7,14 +7,15 @@ export class FakeCore implements BotCore {
   readonly purged: { platform: string; tenant: string }[] = [];
   /** Replies per event; defaults to a one-card public list. */
   script: (event: BotEvent) => Promise<Reply[]> | Reply[] = () => [sampleReply()];
-  readonly commands: CommandSpecInfo[] = ['recommend', 'profile', 'watchlist', 'rate', 'help'].map(
-    (name) => ({
+  readonly commands: CommandSpecInfo[] = [
+    ...['recommend', 'profile', 'watchlist', 'rate', 'help'].map((name) => ({
       name,
       description: name,
       usage: '',
       options: [],
-    }),
-  );
+    })),
+    { name: 'stats', description: 'stats', usage: '', options: [], adminOnly: true },
+  ];
 
   async handle(event: BotEvent): Promise<Reply[]> {
     this.events.push(event);
