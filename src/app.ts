@@ -6,6 +6,7 @@ import type { BotCore, PlatformAdapter } from './bot/types.ts';
 import { ensureStarterCatalog } from './catalog/starter.ts';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
+import { pruneExpired } from './db/store/maintenance.ts';
 import type { Logger } from './logger.ts';
 import type { Operations } from './ops/index.ts';
 import { createRecommenderService, type RecommenderService } from './recommend/service.ts';
@@ -23,6 +24,9 @@ export interface App {
   /** Releases the recommender and the database (idempotent). */
   close(): Promise<void>;
 }
+
+/** How often a running bot deletes expired sessions, old delivery claims and very old cards. */
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface CreateAppOptions {
   /** Wrap the core with request ids and metrics (src/ops); off for one-shot `ask`. */
@@ -144,9 +148,17 @@ export async function startAdapters(
   const slackHttp = config.slack !== undefined && !config.slack.appToken;
   const opsServer =
     app.ops && (config.discord || config.slack) && !slackHttp ? await app.ops.listen(config.port) : undefined;
+  const prune = () =>
+    pruneExpired(app.database.db)
+      .then((removed) => logger.debug({ removed }, 'expired state pruned'))
+      .catch((error) => logger.warn({ err: error }, 'pruning expired state failed'));
+  void prune();
+  const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
+  pruneTimer.unref();
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      clearInterval(pruneTimer);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       for (const adapter of started.reverse()) {

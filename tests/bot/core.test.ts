@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogSource } from '../../src/bot/catalog-view.ts';
@@ -153,6 +155,28 @@ describe('bot core behaviour', () => {
     );
     expect(reply!.text).toMatch(/Imported 2 of 3/);
     expect((await ratingOf('u9', 'Heat')).count).toBe(2);
+  });
+
+  it('imports an export the platform only linked', async () => {
+    const csv = 'Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Sicario,1996,u,5\n';
+    const server = setupServer(http.get('https://cdn.example/ratings.csv', () => HttpResponse.text(csv)));
+    server.listen({ onUnhandledRequest: 'error' });
+    try {
+      const [reply] = await core.handle(
+        command('u11', 'import', '', {
+          attachments: [{ name: 'ratings.csv', url: 'https://cdn.example/ratings.csv', size: csv.length }],
+        } as Partial<BotEvent>),
+      );
+      expect(reply!.text).toMatch(/Imported 1 of 1/);
+      const [plain] = await core.handle(
+        command('u11', 'import', '', {
+          attachments: [{ name: 'r.csv', url: 'http://cdn.example/r.csv' }],
+        } as Partial<BotEvent>),
+      );
+      expect(plain!.data).toMatchObject({ error: 'bad-attachment' });
+    } finally {
+      server.close();
+    }
   });
 
   it('rates by star-count reactions and marks the watchlist with 🔖', async () => {

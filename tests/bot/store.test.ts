@@ -17,6 +17,7 @@ import {
   listMarks,
   listUserRatings,
   parseUserKey,
+  pruneExpired,
   purgeTenant,
   removeMark,
   removeRatingReaction,
@@ -198,6 +199,20 @@ describe.each(DB_KINDS)('repositories on %s', (kind) => {
     expect(await countUserRows(t.db, kept.id, kept.externalId)).toEqual(keptBefore);
     expect(keptBefore.ratings).toBe(2);
     expect(await forgetUser(t.db, gone.externalId)).toBe(false);
+  });
+
+  it('prunes expired sessions and old delivery claims', async () => {
+    const u = await getOrCreateUser(t.db, 'console:pruned');
+    const live = await createSession(t.db, u.id, 'recommend', {}, 60 * 60_000);
+    await createSession(t.db, u.id, 'confirm-forget', {}, 1_000);
+    await claimEvent(t.db, eventKey(u.externalId, 'old'), 'console:local');
+    const later = new Date(Date.now() + 2 * 24 * 60 * 60_000);
+    const removed = await pruneExpired(t.db, new Date(Date.now() + 10_000));
+    expect(removed.sessions).toBeGreaterThanOrEqual(1);
+    expect(await getSession(t.db, live.id, u.id)).toBeDefined();
+    expect(await claimEvent(t.db, eventKey(u.externalId, 'old'), 'console:local')).toBe(false);
+    await pruneExpired(t.db, later);
+    expect(await claimEvent(t.db, eventKey(u.externalId, 'old'), 'console:local')).toBe(true);
   });
 
   it('purges a tenant', async () => {

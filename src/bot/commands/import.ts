@@ -41,22 +41,46 @@ export default defineCommand({
 });
 
 async function readExport(
-  attachments: { name: string; content?: string; size?: number }[] | undefined,
+  attachments: { name: string; content?: string; url?: string; size?: number }[] | undefined,
   text: string,
   allowPath: boolean,
 ): Promise<string> {
-  const file = attachments?.find((a) => a.content !== undefined);
+  const file = attachments?.find((a) => a.content !== undefined) ?? attachments?.find((a) => a.url);
   if (file?.content !== undefined) {
     if (file.content.length > MAX_IMPORT_BYTES)
       throw new UserError('file-too-big', 'That file is too big to import.');
     return file.content;
   }
+  if (file?.url) return fetchAttachment(file.url, file.size);
   // Reading server paths is a console-only convenience: on chat platforms it would expose the host's files.
   if (allowPath && text) {
     const stat = await fs.stat(text).catch(() => null);
-    if (!stat?.isFile()) throw new UserError('no-file', `No file at ${text}.`);
+    if (!stat?.isFile()) throw new UserError('no-file', `No file at ${sanitizeEcho(text)}.`);
     if (stat.size > MAX_IMPORT_BYTES) throw new UserError('file-too-big', 'That file is too big to import.');
     return fs.readFile(text, 'utf8');
   }
   throw new UserError('no-file', 'Attach your ratings.csv export (Letterboxd or IMDb) to `/import`.');
+}
+
+const FETCH_TIMEOUT_MS = 15_000;
+
+/** Downloads an attachment the platform only linked (https only, bounded in size and time). */
+async function fetchAttachment(url: string, size: number | undefined): Promise<string> {
+  if (!url.startsWith('https://'))
+    throw new UserError('bad-attachment', 'I can only read attachments served over https.');
+  if (size !== undefined && size > MAX_IMPORT_BYTES)
+    throw new UserError('file-too-big', 'That file is too big to import.');
+  const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }).catch(
+    (error: unknown) => {
+      throw new UserError('attachment-unreachable', "I couldn't download that file; please try again.", {
+        cause: error,
+      });
+    },
+  );
+  if (!response.ok)
+    throw new UserError('attachment-unreachable', "I couldn't download that file; please try again.");
+  const body = await response.arrayBuffer();
+  if (body.byteLength > MAX_IMPORT_BYTES)
+    throw new UserError('file-too-big', 'That file is too big to import.');
+  return new TextDecoder().decode(body);
 }
