@@ -253,12 +253,10 @@ function renderAction(action: Action): ActionElement | undefined {
   };
 }
 
-/** Plain fallback text: the reply text and the titles shown, escaped and capped. */
+/** Fallback text for notifications: the reply text as mrkdwn and the titles shown, escaped and capped. */
 export function fallbackText(reply: Reply): string {
-  const parts = [reply.text.replace(/\*\*|__|~~/g, '')];
-  const titles = (reply.cards ?? []).map((c) => (c.year ? `${c.title} (${c.year})` : c.title));
-  if (titles.length) parts.push(titles.join(', '));
-  const text = escapeSlack(parts.filter(Boolean).join('\n')).trim();
+  const titles = (reply.cards ?? []).map((c) => escapeSlack(c.year ? `${c.title} (${c.year})` : c.title));
+  const text = [toMrkdwn(reply.text).trim(), titles.join(', ')].filter(Boolean).join('\n');
   return truncateMrkdwn(text || 'movierec', FALLBACK_TEXT_MAX);
 }
 
