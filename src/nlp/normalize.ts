@@ -56,6 +56,11 @@ const ROMAN_NUMERALS: Readonly<Record<string, string>> = {
   xiii: '13',
 };
 
+/** Titles of up to this many words are also indexed written as one word. */
+const MAX_COMPACT_WORDS = 3;
+const SINGLE_LETTER_NUMERALS: Readonly<Record<string, string>> = { i: '1', v: '5', x: '10' };
+const SEQUEL_WORDS: ReadonlySet<string> = new Set(['episode', 'part', 'chapter', 'volume', 'vol', 'book']);
+
 const PARENTHESISED_YEAR = /\s*\((\d{4})\)\s*$/;
 const COMBINING_MARKS = /\p{M}+/gu;
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
@@ -72,8 +77,12 @@ export function moveTrailingArticle(title: string): string {
 /**
  * Lower-case words without accents or punctuation, roman sequel numerals as digits:
  * "Léon: The Professional" → ["leon", "the", "professional"]; "Toy Story II" → ["toy", "story", "2"].
+ * A final "I"/"V"/"X" counts as a numeral unless `finalNumeral` is false (a prefix being typed: "the v…").
  */
-export function normalizeWords(text: string): string[] {
+export function normalizeWords(
+  text: string,
+  options: { finalNumeral?: boolean } = { finalNumeral: true },
+): string[] {
   const plain = text
     .slice(0, MAX_TITLE_INPUT_CHARS)
     .normalize('NFKD')
@@ -82,7 +91,15 @@ export function normalizeWords(text: string): string[] {
     .replace(APOSTROPHES, '')
     .replace(/&/g, ' and ');
   const words = plain.split(NOT_WORD).filter((w) => w !== '');
-  return words.map((w, i) => (i > 0 ? (ROMAN_NUMERALS[w] ?? w) : w));
+  return words.map((w, i) => {
+    if (i === 0) return w;
+    const numeral = ROMAN_NUMERALS[w];
+    if (numeral) return numeral;
+    // "Episode V", "Part I", "Rocky V": single letters only after a sequel word or at the very end.
+    const single = SINGLE_LETTER_NUMERALS[w];
+    const atEnd = i === words.length - 1 && options.finalNumeral;
+    return single && (atEnd || SEQUEL_WORDS.has(words[i - 1]!)) ? single : w;
+  });
 }
 
 /**
@@ -131,6 +148,8 @@ export function titleKeys(title: string): string[] {
     const words = normalizeWords(moveTrailingArticle(segment));
     if (words.length === 0) continue;
     keys.add(words.join(' '));
+    // "spiderman", "walle", "xmen": short titles are often typed as one word.
+    if (words.length >= 2 && words.length <= MAX_COMPACT_WORDS) keys.add(words.join(''));
     const first = words[0]!;
     const strippable = ENGLISH_ARTICLES.has(first) || (movedArticle && ALL_ARTICLES.has(first));
     if (strippable && words.length > 1) keys.add(words.slice(1).join(' '));

@@ -318,7 +318,7 @@ export function createTitleIndex(entries: readonly TitleEntry[]): TitleIndex {
     },
     autocomplete(prefix, limit) {
       if (typeof prefix !== 'string' || limit <= 0) return [];
-      const hits = autocomplete.complete(normalizeWords(prefix).join(' '), limit);
+      const hits = autocomplete.complete(normalizeWords(prefix, { finalNumeral: false }).join(' '), limit);
       if (hits.length > 0 || prefix.trim().length < 3) return hits;
       // Nothing starts that way: probably a typo, so fall back to the fuzzy word search.
       return this.search(prefix, limit);

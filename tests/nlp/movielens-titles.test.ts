@@ -54,6 +54,11 @@ describeWithMovieLens('title lookup and parsing on ml-latest-small', () => {
     ['se7en', 'Seven (a.k.a. Se7en) (1995)'],
     ['amelie', "Amelie (Fabuleux destin d'Amélie Poulain, Le) (2001)"],
     ['alien 3', 'Alien³ (a.k.a. Alien 3) (1992)'],
+    ['spiderman', 'Spider-Man (2002)'],
+    ['walle', 'WALL·E (2008)'],
+    ['star wars episode 5', 'Star Wars: Episode V - The Empire Strikes Back (1980)'],
+    ['godfather part ii', 'Godfather: Part II, The (1974)'],
+    ['jurasic park', 'Jurassic Park (1993)'],
   ])('resolves %s', (query, expected) => {
     expect(found(index.resolve(query))).toBe(expected);
   });

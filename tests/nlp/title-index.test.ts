@@ -33,8 +33,24 @@ describe('normalizeTitle', () => {
 
   it('indexes alternate titles and article-less forms, but keeps "Die" in "Die Hard"', () => {
     expect(titleKeys('Seven (a.k.a. Se7en)')).toEqual(['seven', 'se7en']);
-    expect(titleKeys('Boot, Das (Boat, The)')).toEqual(['das boot', 'boot', 'the boat', 'boat']);
-    expect(titleKeys('Die Hard')).toEqual(['die hard']);
+    expect(titleKeys('Boot, Das (Boat, The)')).toEqual([
+      'das boot',
+      'dasboot',
+      'boot',
+      'the boat',
+      'theboat',
+      'boat',
+    ]);
+    expect(titleKeys('Die Hard')).toEqual(['die hard', 'diehard']);
+  });
+
+  it('reads single-letter numerals after a sequel word or at the end, not elsewhere', () => {
+    expect(normalizeTitle('Star Wars: Episode V - The Empire Strikes Back')).toBe(
+      'star wars episode 5 the empire strikes back',
+    );
+    expect(normalizeTitle('Rocky V')).toBe('rocky 5');
+    expect(normalizeTitle('V for Vendetta')).toBe('v for vendetta');
+    expect(normalizeTitle('I, Robot')).toBe('i robot');
   });
 });
 
@@ -68,6 +84,8 @@ describe('createTitleIndex', () => {
     ['good the bad and the ugly', 'Good, the Bad and the Ugly, The (Buono, il brutto, il cattivo, Il)'],
     ['E.T.', 'E.T. the Extra-Terrestrial'],
     ['hamlet 1990', 'Hamlet'],
+    ['diehard', 'Die Hard'],
+    ['star wars episode 5', 'Star Wars: Episode V - The Empire Strikes Back'],
   ])('resolves %s', (query, title) => {
     const r = index.resolve(query);
     expect(r.kind).toBe('found');
