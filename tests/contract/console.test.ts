@@ -1,4 +1,5 @@
+import { DB_KINDS } from '../helpers/db.ts';
 import { adapterContract } from './adapter-contract.ts';
 import { createConsoleHarness } from './console-harness.ts';
 
-adapterContract('console', createConsoleHarness);
+adapterContract('console', createConsoleHarness, { dbKinds: DB_KINDS });
