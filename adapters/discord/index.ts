@@ -12,6 +12,7 @@ import {
 } from 'discord.js';
 import type { BotCore, PlatformAdapter, ReactionEvent } from '../../src/bot/types.ts';
 import type { Config } from '../../src/config.ts';
+import { UserError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { DeliveryContext } from './deliver.ts';
 import { onAutocomplete, onChatInput, onComponent } from './interactions.ts';
@@ -50,6 +51,26 @@ const DEFAULT_STOP_DRAIN_MS = 10_000;
 export function restApiBase(apiUrl: string): string {
   const trimmed = apiUrl.replace(/\/+$/, '');
   return trimmed.endsWith('/api') ? trimmed : `${trimmed}/api`;
+}
+
+/** Turns the usual start-up failures into messages that say what to fix. */
+function loginError(error: unknown): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === 'TokenInvalid' || (error as { status?: number }).status === 401) {
+    return new UserError(
+      'discord-token-invalid',
+      'Discord rejected DISCORD_TOKEN: copy the bot token again from the Developer Portal.',
+      { cause: error },
+    );
+  }
+  if (code === 'DisallowedIntents') {
+    return new UserError(
+      'discord-intents',
+      'Discord refused the gateway intents requested; movierec needs no privileged intents, so check the application settings.',
+      { cause: error },
+    );
+  }
+  return error;
 }
 
 /**
@@ -144,24 +165,28 @@ export function createDiscordAdapter(
         rest,
       });
       attach(client, core);
+      let timer: NodeJS.Timeout | undefined;
       const ready = new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error('Discord gateway did not become ready in time')),
+        timer = setTimeout(
+          () =>
+            reject(new UserError('discord-not-ready', 'The Discord gateway did not become ready in time.')),
           deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
         );
         client!.once(Events.ClientReady, (c) => {
-          clearTimeout(timer);
           logger.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'Discord bot ready');
           resolve();
         });
       });
       try {
-        await client.login(config.token);
-        await ready;
+        // Whichever fails first (a bad token, an unreachable API, no READY) ends the start.
+        await Promise.all([client.login(config.token), ready]);
       } catch (error) {
         await client.destroy();
         client = undefined;
-        throw error;
+        throw loginError(error);
+      } finally {
+        clearTimeout(timer);
+        ready.catch(() => {});
       }
     },
     async stop() {

@@ -334,3 +334,25 @@ describe('Discord adapter against a fake Discord (real discord.js Client)', () =
     expect(core.purged).toEqual([{ platform: 'discord', tenant: GUILD_ID }]);
   });
 });
+
+describe('Discord adapter start-up failures', () => {
+  it('a rejected token fails start() with a clear user error, and leaves no timer behind', async () => {
+    const fake = await FakeDiscord.start();
+    try {
+      const adapter = createDiscordAdapter(
+        { token: 'wrong-token', appId: APP_ID, apiUrl: fake.apiUrl },
+        { logger: createLogger('silent'), readyTimeoutMs: 300 },
+      );
+      const unhandled: unknown[] = [];
+      const onUnhandled = (e: unknown) => unhandled.push(e);
+      process.on('unhandledRejection', onUnhandled);
+      await expect(adapter.start(new FakeCore())).rejects.toMatchObject({ code: 'discord-token-invalid' });
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      process.off('unhandledRejection', onUnhandled);
+      expect(unhandled).toEqual([]);
+      await adapter.stop();
+    } finally {
+      await fake.close();
+    }
+  });
+});

@@ -252,6 +252,9 @@ export class FakeDiscord {
       res.end(file);
       return;
     }
+    const auth = req.headers.authorization;
+    if (auth !== undefined && auth !== `Bot ${TOKEN}`)
+      return reply(401, { message: '401: Unauthorized', code: 0 });
     const limitAt = this.rateLimits.findIndex((r) => r.match(method, path));
     if (limitAt >= 0) {
       const rule = this.rateLimits.splice(limitAt, 1)[0]!;
