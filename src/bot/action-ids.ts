@@ -1,7 +1,17 @@
 import { ACTION_ID_MAX } from './types.ts';
 
 /** Button / select verbs the core understands. */
-export type ActionVerb = 'seen' | 'no' | 'watch' | 'unwatch' | 'rate' | 'more' | 'pick' | 'forget' | 'cancel';
+export type ActionVerb =
+  | 'seen'
+  | 'no'
+  | 'watch'
+  | 'unwatch'
+  | 'rate'
+  | 'more'
+  | 'pick'
+  | 'forget'
+  | 'cancel'
+  | 'vote';
 
 const PREFIX = 'mr';
 

@@ -70,6 +70,9 @@ export async function handleAction(ctx: ActionContext): Promise<Reply[]> {
       if (!session) return [EXPIRED];
       return [await forgetNow(ctx.deps, ctx.user.externalId)];
     }
+    case 'vote':
+      // Movie-night poll buttons carry `<poll id>:<pick number>`; `/vote` does the rest.
+      return ctx.run('vote', `${args[0] ?? ''} ${args[1] ?? ''}`);
     case 'cancel': {
       await deleteSession(ctx.deps.db, args[0] ?? '');
       return [{ text: 'Cancelled. Nothing was changed.', ephemeral: true }];

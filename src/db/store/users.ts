@@ -62,3 +62,8 @@ export async function setUserPrefs(
 ): Promise<void> {
   await db.update(users).set({ prefs }).where(eq(users.id, userId));
 }
+
+/** Stores (or clears, with null) the user's ISO 3166-1 alpha-2 region for where-to-watch. */
+export async function setUserRegion(db: Executor, userId: number, region: string | null): Promise<void> {
+  await db.update(users).set({ region }).where(eq(users.id, userId));
+}

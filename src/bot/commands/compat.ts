@@ -1,0 +1,135 @@
+import { listUserRatings } from '../../db/store/ratings.ts';
+import { findUser, type UserRow } from '../../db/store/users.ts';
+import { UserError } from '../../errors.ts';
+import { compareRatings, MIN_CO_RATED, matchPercent, pearson } from '../../group/compat.ts';
+import { classify, type Scope } from '../../group/members.ts';
+import type { Recommender, UserState } from '../../recommend/types.ts';
+import type { CatalogView } from '../catalog-view.ts';
+import { defineCommand } from '../context.ts';
+import { displayTitle } from '../render.ts';
+import { sanitizeEcho } from '../text.ts';
+import { loadUserState } from '../user-state.ts';
+
+/** Movies the model-based similarity compares predictions on: the most-rated ones, known to both. */
+const LATENT_SAMPLE = 200;
+
+export default defineCommand({
+  name: 'compat',
+  description: 'How well your taste matches someone else’s: score, shared favourites, biggest disagreement',
+  usage: '<user>',
+  options: [{ name: 'user', description: 'Who to compare with', type: 'user', required: true }],
+  aliases: ['match'],
+  async run(ctx) {
+    const scope: Scope = { platform: ctx.event.actor.platform, tenant: ctx.event.actor.tenant };
+    const other = await resolveOther(ctx.deps.db, ctx.text, scope);
+    if (other.id === ctx.user.id) {
+      throw new UserError('compat-self', 'You match yourself perfectly. Try someone else: `/compat @Ana`.');
+    }
+    const [mine, theirs, rec, myState, theirState] = await Promise.all([
+      listUserRatings(ctx.deps.db, ctx.user.id),
+      listUserRatings(ctx.deps.db, other.id),
+      ctx.recommender(),
+      ctx.userState(),
+      loadUserState(ctx.deps.db, other),
+    ]);
+    const name = nameOf(other);
+    const result = compareRatings(
+      new Map(mine.map((r) => [r.movieId, r.rating])),
+      new Map(theirs.map((r) => [r.movieId, r.rating])),
+    );
+    const latent =
+      myState.ratings.length > 0 && theirState.ratings.length > 0
+        ? latentSimilarity(rec, ctx.view, myState, theirState)
+        : null;
+    const score = matchPercent(result.pearson, latent, result.coRated);
+    const title = (id: number) => displayTitle(ctx.view.movie(id) ?? { title: `#${id}` });
+    const lines: string[] = [];
+    if (score === null) {
+      lines.push(
+        `I can't tell yet how your taste matches ${name}'s: ${result.coRated === 0 ? 'you have no movies rated in common' : `you have only ${result.coRated} movie${result.coRated === 1 ? '' : 's'} rated in common`}. Rate a few more (\`/onboard\`) and ask again.`,
+      );
+    } else {
+      lines.push(`**You and ${name}: ${score}% taste match**`);
+      lines.push(
+        result.pearson === null
+          ? `_Mostly from what I predict for you both: only ${result.coRated} movie${result.coRated === 1 ? '' : 's'} rated in common (${MIN_CO_RATED} needed for a direct comparison)._`
+          : `From ${result.coRated} movies you both rated (agreement ${result.pearson.toFixed(2)})${latent === null ? '' : ' and what I predict for you both'}.`,
+      );
+    }
+    if (result.favourites.length) {
+      lines.push(`Shared favourites: ${result.favourites.map((f) => title(f.movieId)).join(', ')}`);
+    }
+    if (result.disagreement) {
+      const d = result.disagreement;
+      lines.push(`Biggest disagreement: ${title(d.movieId)} (you ${d.a}★, ${name} ${d.b}★)`);
+    }
+    return {
+      text: lines.join('\n'),
+      ephemeral: true,
+      data: {
+        other: other.externalId,
+        score,
+        coRated: result.coRated,
+        pearson: result.pearson,
+        shrunk: result.shrunk,
+        latent,
+        favourites: result.favourites,
+        disagreement: result.disagreement,
+      },
+    };
+  },
+});
+
+/**
+ * Model-based similarity: the correlation of the stars the model predicts for the two users on the
+ * most-rated movies. The predictor folds each user into the latent-factor model, so this compares their
+ * latent tastes through the public `predict` interface, even with no movie rated in common.
+ */
+function latentSimilarity(rec: Recommender, view: CatalogView, a: UserState, b: UserState): number | null {
+  const sample = [...view.catalog.list]
+    .filter((m) => m.ratingCount > 0)
+    .sort((x, y) => y.ratingCount - x.ratingCount || x.id - y.id)
+    .slice(0, LATENT_SAMPLE);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const m of sample) {
+    const pa = rec.predict(a, m.id);
+    const pb = rec.predict(b, m.id);
+    if (pa === null || pb === null) continue;
+    xs.push(pa);
+    ys.push(pb);
+  }
+  return xs.length >= MIN_CO_RATED ? pearson(xs, ys) : null;
+}
+
+async function resolveOther(
+  db: Parameters<typeof findUser>[0],
+  text: string,
+  scope: Scope,
+): Promise<UserRow> {
+  const token = text.trim().split(/\s+/)[0] ?? '';
+  if (!token) throw new UserError('compat-who', 'Compare with whom? Try `/compat @Ana`.');
+  const t = classify(token, scope);
+  if (t.kind === 'foreign')
+    throw new UserError('other-tenant', 'I can only compare you with people from here.');
+  const key =
+    t.kind === 'member'
+      ? t.key
+      : scope.platform === 'console' && t.kind === 'word'
+        ? `console:${t.text}`
+        : null;
+  const user = key ? await findUser(db, key) : undefined;
+  if (!user) {
+    throw new UserError(
+      'unknown-user',
+      `I don't know "${sanitizeEcho(token, 40)}" here yet: they need to rate a few movies first.`,
+    );
+  }
+  return user;
+}
+
+function nameOf(user: UserRow): string {
+  if (user.displayName) return sanitizeEcho(user.displayName, 40);
+  const [platform, , id] = user.externalId.split(':');
+  return platform === 'console' ? user.externalId.slice('console:'.length) : `<@${id}>`;
+}

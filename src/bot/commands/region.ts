@@ -1,0 +1,56 @@
+import countries from 'i18n-iso-countries';
+import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
+import { setUserRegion } from '../../db/store/users.ts';
+import { UserError } from '../../errors.ts';
+import { DEFAULT_REGION } from '../../tmdb/index.ts';
+import { defineCommand } from '../context.ts';
+import { sanitizeEcho } from '../text.ts';
+
+countries.registerLocale(en);
+
+const ALPHA2 = /^[A-Za-z]{2}$/;
+
+/** The English name of an ISO 3166-1 alpha-2 code, or null when it is not an assigned code. */
+export function regionName(code: string): string | null {
+  if (!ALPHA2.test(code) || !countries.isValid(code)) return null;
+  return countries.getName(code.toUpperCase(), 'en') ?? null;
+}
+
+export default defineCommand({
+  name: 'region',
+  description: 'Your country, for where-to-watch on cards (two letters, e.g. DE, US, GB); `clear` resets',
+  usage: '[country code | clear]',
+  options: [{ name: 'code', description: 'ISO country code, e.g. DE', type: 'string' }],
+  aliases: ['country'],
+  async run(ctx) {
+    const code = ctx.text.trim();
+    if (!code) {
+      const current = ctx.user.region;
+      return {
+        text: current
+          ? `Your region is ${current} (${regionName(current) ?? current}).`
+          : `No region set, so where-to-watch uses ${DEFAULT_REGION}. Set yours with \`/region DE\`.`,
+        ephemeral: true,
+        data: { region: current },
+      };
+    }
+    if (/^(clear|reset|none)$/i.test(code)) {
+      await setUserRegion(ctx.deps.db, ctx.user.id, null);
+      return {
+        text: `Region cleared; where-to-watch uses ${DEFAULT_REGION}.`,
+        ephemeral: true,
+        data: { region: null },
+      };
+    }
+    const name = regionName(code);
+    if (!name) {
+      throw new UserError(
+        'bad-region',
+        `"${sanitizeEcho(code, 20)}" is not a country code I know. Use two letters, e.g. \`/region DE\` or \`/region GB\`.`,
+      );
+    }
+    const region = code.toUpperCase();
+    await setUserRegion(ctx.deps.db, ctx.user.id, region);
+    return { text: `Region set to ${region} (${name}).`, ephemeral: true, data: { region } };
+  },
+});
