@@ -114,7 +114,8 @@ export function runEval(dataset: Dataset, options: EvalOptions): EvalLine[] {
       const l = line(model);
       l.rmse = result.rmse;
       l.mae = result.mae;
-      if (!options.protocols.includes('T')) l.trainSeconds = result.trainSeconds;
+      // Models ranked in protocol T keep T's training time (one full training).
+      if (l.ndcg10 === undefined) l.trainSeconds = result.trainSeconds;
     }
   }
   return ALL_MODELS.filter((m) => lines.has(m)).map((m) => lines.get(m)!);
@@ -127,8 +128,8 @@ function protocolT(
   let split = temporalSplit(dataset.ratings);
   if (options.validation) split = temporalSplit(split.train);
   options.log(`protocol T: ${split.train.length} training ratings, ${split.users.length} evaluated users`);
-  const started = performance.now();
   const references = referenceRankers(dataset, split.train, options);
+  const started = performance.now();
   const state = trainHybridState(
     { items: dataset.items, ratings: split.train },
     {
@@ -247,8 +248,9 @@ function protocolR(
       const s = sums.get(model) ?? { rmse: 0, mae: 0, trainSeconds: 0 };
       sums.set(model, { rmse: s.rmse + e.rmse, mae: s.mae + e.mae, trainSeconds: s.trainSeconds + seconds });
     }
+    const hybridNote = wantHybrid ? ` hybrid rmse=${ratingErrors(test, predH).rmse.toFixed(4)}` : '';
     options.log(
-      `protocol R fold ${f + 1}/${folds.length}: mf rmse=${ratingErrors(test, predM).rmse.toFixed(4)}`,
+      `protocol R fold ${f + 1}/${folds.length}: mf rmse=${ratingErrors(test, predM).rmse.toFixed(4)}${hybridNote}`,
     );
   }
   for (const [model, s] of sums) {
