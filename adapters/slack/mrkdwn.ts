@@ -51,14 +51,25 @@ export function link(url: string | null | undefined, label: string): string {
   return `<${safeUrl}|${safeLabel}>`;
 }
 
+/**
+ * A single-user mention exactly as the core writes it (`<@U123ABC>`, e.g. movie-night members). The core
+ * strips mentions from any user text it echoes, so these are its own; broadcasts (`<!here>`), user
+ * groups and channel links are never let through.
+ */
+const USER_MENTION_RE = /<@([UW][A-Z0-9]{2,30})>/g;
+
 /** Converts the core's light markdown to Slack mrkdwn, escaping everything that is not markup. */
 export function toMrkdwn(light: string): string {
   const links: string[] = [];
-  let text = light.replace(PLACEHOLDER_RE, '');
-  text = text.replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, (_m, label: string, url: string) => {
-    links.push(link(url, label));
+  const keep = (markup: string) => {
+    links.push(markup);
     return `${PLACEHOLDER_OPEN}${links.length - 1}${PLACEHOLDER_CLOSE}`;
-  });
+  };
+  let text = light.replace(PLACEHOLDER_RE, '');
+  text = text.replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, (_m, label: string, url: string) =>
+    keep(link(url, label)),
+  );
+  text = text.replace(USER_MENTION_RE, (_m, id: string) => keep(`<@${id}>`));
   text = escapeSlack(text);
   text = text
     .split('\n')

@@ -110,10 +110,13 @@ function checkText(obj: Json, max: number, where: string, bad: (w: string, m: st
   if (/@(channel|here|everyone)\b/i.test(text)) bad(where, 'bare broadcast mention');
   if (obj.type === 'mrkdwn') {
     if (obj.verbatim !== true) bad(where, 'mrkdwn without verbatim');
-    // Every `<` must open a web link we made; `<!…>`, `<@…>`, `<#…>` would be mentions.
+    // Every `<` must open a web link we made or the core's plain user mention; `<!…>` (broadcasts,
+    // user groups) and `<#…>` never get through.
     for (const m of text.matchAll(/</g)) {
       const rest = text.slice(m.index);
-      if (!/^<https?:\/\/[^<>|\s]+\|[^<>]*>/.test(rest)) bad(where, `unsafe "<" in ${rest.slice(0, 30)}`);
+      if (!/^(<https?:\/\/[^<>|\s]+\|[^<>]*>|<@[UW][A-Z0-9]{2,30}>)/.test(rest)) {
+        bad(where, `unsafe "<" in ${rest.slice(0, 30)}`);
+      }
     }
     if (/&(?!amp;|lt;|gt;)/.test(text)) bad(where, 'unescaped &');
   }

@@ -206,6 +206,15 @@ describe('toMrkdwn', () => {
     );
   });
 
+  it("keeps the core's plain user mentions but no broadcast, group or labelled mention", () => {
+    expect(toMrkdwn('Movie night for <@U0ALICE> and <@W0BOB>')).toBe(
+      'Movie night for <@U0ALICE> and <@W0BOB>',
+    );
+    expect(toMrkdwn('<!here> <!subteam^S1> <@U1|x> <#C1>')).toBe(
+      '&lt;!here&gt; &lt;!subteam^S1&gt; &lt;@U1|x&gt; &lt;#C1&gt;',
+    );
+  });
+
   it('escapeSlack neutralises broadcasts', () => {
     expect(escapeSlack('hi @channel and @Everyone')).toBe('hi @\u200Bchannel and @\u200BEveryone');
   });
