@@ -77,6 +77,9 @@ function movieLensUser(id: number): SimUser {
   return { userKey: `movielens:${id}`, platform: 'console', tenant: 'local' };
 }
 const MOVIELENS_USERS = 610;
+/** Fewest latency samples per round / visibility trials, however busy the machine. */
+const MIN_SAMPLES = 30;
+const MIN_TRIALS = 10;
 
 export async function benchCore(options: CoreBenchOptions): Promise<CoreFigures> {
   const runs: CoreFigures['runs'] = [];
@@ -119,12 +122,19 @@ export async function benchCore(options: CoreBenchOptions): Promise<CoreFigures>
     // Warm up: first requests load the catalog view and title index.
     for (let i = 1; i <= 10; i++) await core.handle(commandEvent(movieLensUser(i), 'recommend'));
 
+    // What is left of the allowance is shared out, so a busy machine shortens the phases, not the run.
+    const left = Math.max(30, options.allowanceSeconds - (performance.now() - started) / 1000);
+    const until = (share: number) => performance.now() + left * share * 1000;
     const rounds: LatencySummary[] = [];
     const cpuBefore = process.cpuUsage();
     let measured = 0;
+    const roundsEnd = until(0.45);
     for (let round = 0; round < Math.max(1, options.runs); round++) {
+      if (round > 0 && performance.now() > roundsEnd) break;
       const samples: number[] = [];
+      const roundEnd = performance.now() + (roundsEnd - performance.now()) / (options.runs - round);
       for (let i = 0; i < options.requests; i++) {
+        if (i >= MIN_SAMPLES && performance.now() > roundEnd) break;
         const user = movieLensUser(1 + ((i * 37 + round * 101) % MOVIELENS_USERS));
         const t = performance.now();
         await core.handle(commandEvent(user, 'recommend'));
@@ -135,12 +145,14 @@ export async function benchCore(options: CoreBenchOptions): Promise<CoreFigures>
     }
     const recommendCpuMsPerRequest = round((cpuSeconds(process.cpuUsage(cpuBefore)) * 1000) / measured);
     const fresh: number[] = [];
+    const freshEnd = until(0.1);
     for (let i = 0; i < Math.min(100, options.requests); i++) {
+      if (i >= MIN_SAMPLES && performance.now() > freshEnd) break;
       const t = performance.now();
       await core.handle(commandEvent(consoleUser(`bench-new-${options.kind}-${i}`), 'recommend'));
       fresh.push(performance.now() - t);
     }
-    const visibility = await benchVisibility(core, options.visibilityTrials, options.kind);
+    const visibility = await benchVisibility(core, options.visibilityTrials, options.kind, until(0.15));
     const throughput = await benchThroughput(
       core,
       options.concurrentUsers,
@@ -170,10 +182,13 @@ export async function benchCore(options: CoreBenchOptions): Promise<CoreFigures>
 }
 
 /** Rates the top pick of a fresh recommendation and times until the next one reflects it. */
-async function benchVisibility(core: CoreUnderTest['core'], trials: number, kind: string) {
+async function benchVisibility(core: CoreUnderTest['core'], wanted: number, kind: string, end: number) {
   const samples: number[] = [];
   let visible = 0;
-  for (let i = 0; i < trials; i++) {
+  let trials = 0;
+  for (let i = 0; i < wanted; i++) {
+    if (i >= MIN_TRIALS && performance.now() > end) break;
+    trials++;
     const user =
       i % 2 ? movieLensUser(1 + ((i * 53) % MOVIELENS_USERS)) : consoleUser(`bench-vis-${kind}-${i}`);
     const shown = await core.handle(commandEvent(user, 'recommend'));
