@@ -10,7 +10,7 @@ import type { Logger } from '../../src/logger.ts';
 import { type DeliveryTarget, deliverReplies } from './deliver.ts';
 import { fetchLinkedFile } from './files.ts';
 import { publishHome } from './home.ts';
-import { reactionName, slackActor, slackChannel, slackMessageKey } from './identity.ts';
+import { reactionName, slackActor, slackChannel, slackMessageKey, slackUserKey } from './identity.ts';
 
 export interface ListenerContext {
   core: () => BotCore;
@@ -22,6 +22,11 @@ export interface ListenerContext {
   /** Host of SLACK_API_URL when set (a proxy or test fake), also trusted for file downloads. */
   apiHost?: string;
 }
+
+/** Commands that may use "everyone here": the adapter lists the channel's members for them. */
+const GROUP_COMMANDS = new Set(['movienight']);
+/** Members listed for a group command; the core caps the group far below this anyway. */
+const MEMBERS_LISTED_MAX = 200;
 
 const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a moment.';
 const IMPORT_HOW =
@@ -44,6 +49,10 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
         const spec = core.commands.find((c) => c.name === command);
         const isAdmin = spec?.adminOnly ? await userIsAdmin(client, body.user_id, ctx.logger) : undefined;
         const channel = slackChannel(body.team_id, body.channel_id);
+        if (GROUP_COMMANDS.has(command)) {
+          const members = await channelMembers(client, body.channel_id, context.botUserId, ctx.logger);
+          if (members) channel.memberKeys = members.map((u) => slackUserKey(body.team_id, u));
+        }
         const target: DeliveryTarget = {
           core,
           client,
@@ -193,6 +202,25 @@ async function purge(ctx: ListenerContext, team: string, reason: string): Promis
     ctx.logger.info({ team, users, reason }, 'purged Slack workspace data');
   } catch (error) {
     ctx.logger.error({ err: error, team, reason }, 'could not purge Slack workspace data');
+  }
+}
+
+/**
+ * The channel's human members (one page), or undefined when Slack will not say (missing
+ * `channels:read`/`groups:read`, a DM): the core then falls back to recent raters.
+ */
+async function channelMembers(
+  client: webApi.WebClient,
+  channel: string,
+  botUserId: string | undefined,
+  logger: Logger,
+): Promise<string[] | undefined> {
+  try {
+    const res = await client.conversations.members({ channel, limit: MEMBERS_LISTED_MAX });
+    return (res.members ?? []).filter((m) => m !== botUserId);
+  } catch (error) {
+    logger.info({ err: error, channel }, 'conversations.members failed; no member list for this command');
+    return undefined;
   }
 }
 

@@ -245,6 +245,21 @@ describe('Slack adapter over the real bolt HTTP receiver (scripted core)', () =>
     expect(help!.actor.isAdmin).toBeUndefined();
   });
 
+  it("gives /movienight the channel's members (without the bot) and other commands none", async () => {
+    rig.fake.channelMembers = ['UALICE', FAKE_BOT.userId, 'UBOB'];
+    core.script = () => [{ text: 'ok', ephemeral: true }];
+    await postSigned(rig.eventsUrl, command('here', 'movienight'), FORM, sign);
+    await postSigned(rig.eventsUrl, command('', 'recommend'), FORM, sign);
+    await rig.adapter.idle();
+    const byName = (name: string) => (core.events as CommandEvent[]).find((e) => e.command === name)!;
+    expect(byName('movienight').channel.memberKeys).toEqual([
+      `slack:${TEST_TEAM}:UALICE`,
+      `slack:${TEST_TEAM}:UBOB`,
+    ]);
+    expect(byName('recommend').channel.memberKeys).toBeUndefined();
+    expect(rig.fake.callsOf('conversations.members')).toHaveLength(1);
+  });
+
   it('stop() waits for acknowledged work to finish', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

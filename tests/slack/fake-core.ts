@@ -8,7 +8,7 @@ export class FakeCore implements BotCore {
   /** Replies per event; defaults to a one-card public list. */
   script: (event: BotEvent) => Promise<Reply[]> | Reply[] = () => [sampleReply()];
   readonly commands: CommandSpecInfo[] = [
-    ...['recommend', 'profile', 'watchlist', 'rate', 'help'].map((name) => ({
+    ...['recommend', 'profile', 'watchlist', 'rate', 'help', 'movienight'].map((name) => ({
       name,
       description: name,
       usage: '',

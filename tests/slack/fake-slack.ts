@@ -29,6 +29,8 @@ export class FakeSlack {
   readonly unexpected: string[] = [];
   /** What `apps.connections.open` hands out (a local WebSocket server in Socket Mode tests). */
   socketUrl: string | undefined;
+  /** What `conversations.members` lists. */
+  channelMembers: string[] = [];
   private server: Server | undefined;
   private seq = 0;
   private readonly rateLimits = new Map<string, number[]>();
@@ -159,6 +161,8 @@ export class FakeSlack {
           },
         };
       }
+      case 'conversations.members':
+        return { ok: true, members: this.channelMembers, response_metadata: { next_cursor: '' } };
       case 'apps.connections.open':
         return this.socketUrl ? { ok: true, url: this.socketUrl } : undefined;
       case 'users.info':
