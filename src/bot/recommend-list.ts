@@ -37,6 +37,7 @@ const MIX_PATTERN = ['P', 'P', 'B', 'P', 'X'] as const;
 /** Ratings at or above this count as "liked" for because-you-liked picks. */
 const LIKED_MIN = 4;
 const BECAUSE_SEEDS = 3;
+const BECAUSE_PER_SEED = 8;
 
 interface ListEntry {
   id: number;
@@ -136,14 +137,19 @@ function mixedList(
     .sort((a, b) => b.rating - a.rating || b.timestamp - a.timestamp)
     .slice(0, BECAUSE_SEEDS);
   const because: ListEntry[] = [];
-  for (let round = 0; round < 8; round++) {
-    for (const seed of liked) {
-      const movie = ctx.view.movie(seed.item);
-      if (!movie) continue;
-      const sims = rec.similar(seed.item, { ...withOptions(ctx, { n: 8, filter }), user: state });
-      const pick = sims[round];
-      if (pick) because.push(entry(ctx, pick, `Because you liked ${displayTitle(movie)}`));
-    }
+  // One similar-list per liked seed, then round-robin, so the "because" picks rotate between seeds.
+  const perSeed = liked.flatMap((seed) => {
+    const movie = ctx.view.movie(seed.item);
+    if (!movie) return [];
+    const label = `Because you liked ${displayTitle(movie)}`;
+    return [
+      rec
+        .similar(seed.item, { ...withOptions(ctx, { n: BECAUSE_PER_SEED, filter }), user: state })
+        .map((r) => entry(ctx, r, label)),
+    ];
+  });
+  for (let round = 0; round < BECAUSE_PER_SEED; round++) {
+    for (const sims of perSeed) if (sims[round]) because.push(sims[round]!);
   }
   const anonymous: UserState = { ...state, ratings: [] };
   const popular = rec

@@ -11,6 +11,9 @@ import { marks, movies, ratings, users } from '../../src/db/schema.ts';
 import { createTestCore, FIXTURE_MOVIES, type TestCore } from '../contract/fixture.ts';
 import { createTestDatabase, DB_KINDS } from '../helpers/db.ts';
 
+/** Creating a test database and training the fixture model takes minutes on a loaded 2-core machine. */
+const SETUP_TIMEOUT_MS = 300_000;
+
 const channel: ChannelRef = { key: 'discord:G1:C1', platform: 'discord', tenant: 'G1' };
 const actor = (name: string): Actor => ({ userKey: `discord:G1:${name}`, platform: 'discord', tenant: 'G1' });
 let seq = 0;
@@ -40,7 +43,7 @@ describe('bot core behaviour', () => {
   beforeAll(async () => {
     t = await createTestCore('pglite');
     core = t.core;
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await t?.close();
   });

@@ -8,6 +8,9 @@ import { createTestCore, type TestCore } from '../contract/fixture.ts';
 import { DB_KINDS } from '../helpers/db.ts';
 import { countUserRows } from './user-rows.ts';
 
+/** Creating a test database and training the fixture model takes minutes on a loaded 2-core machine. */
+const SETUP_TIMEOUT_MS = 300_000;
+
 function consoleFor(core: BotCore, user: string) {
   const out = new PassThrough();
   const adapter = createConsoleAdapter({ user, output: out, color: false });
@@ -22,7 +25,7 @@ describe.each(DB_KINDS)('a whole console session through the core (%s)', (kind) 
   let t: TestCore;
   beforeAll(async () => {
     t = await createTestCore(kind);
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await t?.close();
   });

@@ -5,6 +5,9 @@ import type { DbKind } from '../helpers/db.ts';
 import { createTestCore, type TestCore } from './fixture.ts';
 import type { AdapterHarness, AdapterHarnessFactory, RenderedMessage } from './harness.ts';
 
+/** Creating a test database and training the fixture model takes minutes on a loaded 2-core machine. */
+const SETUP_TIMEOUT_MS = 300_000;
+
 /** The core's per-movie action ids (`mr:<verb>:<movieId>`), found inside whatever the platform wraps them in. */
 function movieActions(message: RenderedMessage, verb: string): { actionId: string; movieId: number }[] {
   return message.actionIds.flatMap((actionId) => {
@@ -40,7 +43,7 @@ export function adapterContract(
     beforeAll(async () => {
       t = await createTestCore(kind);
       h = await factory(t.core);
-    });
+    }, SETUP_TIMEOUT_MS);
     afterAll(async () => {
       await h?.close();
       await t?.close();
