@@ -1,17 +1,22 @@
 import { deserialize, serialize } from 'node:v8';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { type HybridState, MODEL_FORMAT } from './hybrid-state.ts';
 
-/** Gzip level: fast enough for models of tens of MB, still roughly halves typed-array payloads. */
-const GZIP_LEVEL = 1;
+/** The first bytes of a gzip stream: models stored by earlier versions were compressed. */
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
-/** Serialises a trained model (typed arrays are copied as raw bytes by the V8 serializer). */
+/**
+ * Serialises a trained model with the V8 serializer, which copies typed arrays as raw bytes. Not
+ * compressed: the payload is mostly float weights that gzip barely shrinks, and loading must be fast
+ * (the CLI starts a fresh process per command).
+ */
 export function serializeModel(state: HybridState): Uint8Array {
-  return gzipSync(serialize(state), { level: GZIP_LEVEL });
+  return serialize(state);
 }
 
 /** Restores a model stored by {@link serializeModel}; returns null for another format version. */
 export function deserializeModel(bytes: Uint8Array): HybridState | null {
-  const state = deserialize(gunzipSync(bytes)) as HybridState;
+  const raw = bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1] ? gunzipSync(bytes) : bytes;
+  const state = deserialize(raw) as HybridState;
   return state?.format === MODEL_FORMAT ? state : null;
 }
