@@ -90,7 +90,7 @@ export const COMMANDS: CliCommandSpec[] = [
         .option('--quick', 'one run of each step and a shorter scale-up (a few minutes)')
         .option('--scale <scale>', 'small (ml-latest-small only) or 25m (also the generated scale-up)', '25m')
         .option('--data <dir>', 'directory holding ml-latest-small/ (default ../shared/data)')
-        .option('--budget <seconds>', 'time budget; scale-up points that would not fit are skipped', '780')
+        .option('--budget <seconds>', 'time budget; scale-up points that would not fit are skipped', '800')
         .option('--seed <n>', 'seed of the generated scale-up data', '42'),
     load: () => import('./bench.ts'),
   },
