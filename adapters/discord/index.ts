@@ -150,6 +150,7 @@ export function createDiscordAdapter(
     c.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
     c.on(Events.Error, (error) => logger.error({ err: error }, 'discord.js error'));
     c.on(Events.Warn, (message) => logger.warn({ message }, 'discord.js warning'));
+    c.on(Events.Debug, (message) => logger.trace({ message }, 'discord.js debug'));
   }
 
   return {
