@@ -2,11 +2,16 @@ import { PassThrough } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleMessage, createConsoleAdapter } from '../../adapters/console/index.ts';
+import { decodeComponent } from '../../adapters/discord/custom-id.ts';
+import { renderReply as renderDiscord } from '../../adapters/discord/render.ts';
+import { renderReply as renderSlack } from '../../adapters/slack/render.ts';
 import type { BotCore, BotEvent, Reply } from '../../src/bot/types.ts';
 import { marks, polls, pollVotes, users } from '../../src/db/schema.ts';
 import { DEFAULT_MISERY_THRESHOLD } from '../../src/group/aggregate.ts';
 import { createTestCore, type TestCore } from '../contract/fixture.ts';
+import { validateMessagePayload } from '../discord/validate-payload.ts';
 import { DB_KINDS } from '../helpers/db.ts';
+import { blockKitViolations } from '../slack/block-limits.ts';
 
 interface PollMovie {
   movieId: number;
@@ -239,6 +244,31 @@ describe.each(DB_KINDS)('movie night end to end through the real core (%s)', (ki
       'discord:g1:100000000000001003',
     ]);
     expect(poll!.text).toContain('Borda');
+    // The poll renders within Discord's and Slack's limits, and its vote buttons come back unchanged.
+    const voteIds = poll!.actions!.map((a) => a.id);
+    const parts = renderDiscord(poll!);
+    for (const part of parts) expect(validateMessagePayload(part.payload as never)).toEqual([]);
+    const pressable = parts.flatMap((p) =>
+      p.payload.components.flatMap((row) =>
+        row.components.map((c) => decodeComponent((c as { custom_id: string }).custom_id)?.actionId),
+      ),
+    );
+    for (const id of voteIds) expect(pressable).toContain(id);
+    const slack = renderSlack(poll!);
+    expect(blockKitViolations(slack.blocks, 50)).toEqual([]);
+    expect(JSON.stringify(slack.blocks)).toContain(voteIds[0]);
+    const press = (user: string, guild: string, id: string) =>
+      t.core.handle({
+        type: 'action',
+        id: `press-${user}-${Math.random()}`,
+        actor: { userKey: `discord:${guild}:${user}`, platform: 'discord', tenant: guild },
+        channel: { key: `discord:${guild}:chan`, platform: 'discord', tenant: guild },
+        actionId: id,
+      });
+    const [voted] = await press('100000000000001002', 'g1', voteIds[1]!);
+    expect(voted!.text).toMatch(/Your vote for .* is in\. 1 of 3/);
+    const [stranger] = await press('100000000000001002', 'g2', voteIds[1]!);
+    expect(stranger!.data?.error).toBe('no-poll');
     const [foreign] = await t.core.handle(
       event('100000000000001001', 'g1', 'movienight', 'discord:g2:100000000000001002'),
     );
