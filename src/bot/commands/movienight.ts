@@ -202,14 +202,26 @@ function groupCandidates(
   });
   const anonymous: UserState = { ratings: [], notInterested: [], seen: [], watchlist: [] };
   for (const r of rec.recommend(anonymous, { n: POPULAR_CANDIDATES, filter, steer })) add(r.item);
-  return [...loved.entries()].map(([movieId, lovedBecause]) => ({
+  const ids = [...loved.keys()];
+  const perMember = states.map((s) => predictAll(rec, s, ids));
+  return ids.map((movieId, k) => ({
     movieId,
-    lovedBecause,
-    predictions: states.map((s) => {
-      const p = rec.predict(s, movieId) ?? ctx.view.movie(movieId)?.ratingMean ?? DEFAULT_MISERY_THRESHOLD;
+    lovedBecause: loved.get(movieId)!,
+    predictions: perMember.map((preds) => {
+      const p = preds[k] ?? ctx.view.movie(movieId)?.ratingMean ?? DEFAULT_MISERY_THRESHOLD;
       return Math.min(5, Math.max(0.5, p));
     }),
   }));
+}
+
+/**
+ * Predicted stars for many movies. The hybrid engine offers `predictMany`, which folds the user into the
+ * model once instead of once per movie; other recommenders get `predict` per movie.
+ */
+function predictAll(rec: Recommender, user: UserState, ids: readonly number[]): (number | null)[] {
+  const many = (rec as { predictMany?: (u: UserState, ids: readonly number[]) => (number | null)[] })
+    .predictMany;
+  return many ? many.call(rec, user, ids) : ids.map((id) => rec.predict(user, id));
 }
 
 async function startPoll(
