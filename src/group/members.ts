@@ -20,7 +20,7 @@ export interface MovieNightArgs {
 }
 
 /** Discord `<@123>` / `<@!123>`. */
-const DISCORD_MENTION = /^<@!?(\d{5,25})>$/;
+const DISCORD_MENTION = /^<@!?(\d{1,25})>$/;
 /** Slack `<@U123>` / `<@U123|name>`. */
 const SLACK_MENTION = /^<@([UW][A-Z0-9]{2,30})(?:\|[^>]*)?>$/;
 const USER_KEY = /^(discord|slack|console):[^\s:]+(?::[^\s:]+)?$/;
