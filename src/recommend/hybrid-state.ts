@@ -9,7 +9,7 @@ import type { ItemMeta } from './types.ts';
 import type { UserKnnState } from './user-knn.ts';
 
 /** Bumped whenever the stored layout changes; older stored models are retrained. */
-export const MODEL_FORMAT = 2;
+export const MODEL_FORMAT = 3;
 
 /** Everything a trained hybrid needs, as plain data and typed arrays (serialisable with `v8`). */
 export interface HybridState {

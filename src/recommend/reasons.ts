@@ -1,4 +1,5 @@
 import { sharedFeatures } from './content.ts';
+import { easeWeight } from './ease.ts';
 import { contribution } from './hybrid-score.ts';
 import type { HybridState, ScoreParts } from './hybrid-state.ts';
 import type { Reason, Recommendation, Steering } from './types.ts';
@@ -91,7 +92,7 @@ function strongestLink(
     const w = weights ? weights[h]! : 1;
     let link = 0;
     const cj = ci >= 0 ? ease.column[j]! : -1;
-    if (cj >= 0) link = ease.weights[cj * n + ci]!;
+    if (cj >= 0) link = easeWeight(ease, cj, ci);
     else {
       for (let k = ptr[j]!; k < ptr[j + 1]!; k++) {
         if (nbr[k] === i) {

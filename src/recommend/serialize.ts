@@ -14,9 +14,14 @@ export function serializeModel(state: HybridState): Uint8Array {
   return serialize(state);
 }
 
-/** Restores a model stored by {@link serializeModel}; returns null for another format version. */
+/** Restores a model stored by {@link serializeModel}; null for another format version or unreadable bytes. */
 export function deserializeModel(bytes: Uint8Array): HybridState | null {
-  const raw = bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1] ? gunzipSync(bytes) : bytes;
-  const state = deserialize(raw) as HybridState;
-  return state?.format === MODEL_FORMAT ? state : null;
+  try {
+    const raw = bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1] ? gunzipSync(bytes) : bytes;
+    const state = deserialize(raw) as HybridState;
+    return state?.format === MODEL_FORMAT ? state : null;
+  } catch {
+    // Unreadable bytes (truncated, foreign) mean "no usable model": the caller retrains.
+    return null;
+  }
 }

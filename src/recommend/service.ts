@@ -1,3 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { models, movies, ratings } from '../db/schema.ts';
@@ -13,6 +17,13 @@ import type { Dataset, ItemMeta, Recommender } from './types.ts';
 export const MODEL_POLL_INTERVAL_MS = 5_000;
 /** Stored models kept per name; older ones are deleted after a new one is stored. */
 const MODELS_KEPT = 3;
+/**
+ * Local copies of stored models, by their unique key. A model row never changes, so a copy is valid
+ * forever; it spares each fresh CLI process fetching megabytes of bytea (slow on PGlite and Postgres).
+ */
+export const DEFAULT_MODEL_CACHE_DIR = path.join(os.tmpdir(), 'movierec-model-cache');
+/** Cached copies kept on disk. */
+const CACHE_FILES_KEPT = 5;
 
 export interface RecommenderService {
   /** The newest stored model (loaded once, refreshed when a newer one appears); trains one if none fits. */
@@ -29,6 +40,8 @@ export interface RecommenderServiceOptions {
   logger: Logger;
   config?: DeepPartial<HybridConfig>;
   pollIntervalMs?: number;
+  /** Where local copies of stored models go; `null` disables the cache. */
+  cacheDir?: string | null;
 }
 
 /** Identifies the catalog a model was trained on; any difference means the model is stale. */
@@ -47,6 +60,7 @@ interface Loaded {
 export function createRecommenderService(options: RecommenderServiceOptions): RecommenderService {
   const { db, logger } = options;
   const pollMs = options.pollIntervalMs ?? MODEL_POLL_INTERVAL_MS;
+  const cacheDir = options.cacheDir === undefined ? DEFAULT_MODEL_CACHE_DIR : options.cacheDir;
   let loaded: Loaded | undefined;
   let lastCheck = 0;
   let forceCheck = false;
@@ -63,6 +77,7 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
         const bytes = serializeModel(state);
         const meta = {
           format: MODEL_FORMAT,
+          key: randomUUID(),
           catalog: fingerprint,
           ratings: state.ratingCount,
           users: state.userCount,
@@ -74,6 +89,7 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
           .values({ name: HYBRID_MODEL_NAME, meta, data: bytes })
           .returning({ id: models.id });
         await pruneOldModels(db, row!.id);
+        writeCache(cacheDir, meta.key, bytes, logger);
         logger.info(
           { model: HYBRID_MODEL_NAME, ms: Math.round(performance.now() - started), ...meta },
           'model trained',
@@ -109,8 +125,14 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
       return;
     }
     if (loaded?.id === newest.id) return;
-    const [row] = await db.select({ data: models.data }).from(models).where(eq(models.id, newest.id));
-    const state = row ? deserializeModel(row.data) : null;
+    const key = typeof newest.meta['key'] === 'string' ? newest.meta['key'] : null;
+    let bytes = key ? readCache(cacheDir, key) : null;
+    if (!bytes) {
+      const [row] = await db.select({ data: models.data }).from(models).where(eq(models.id, newest.id));
+      bytes = row?.data ?? null;
+      if (bytes && key) writeCache(cacheDir, key, bytes, logger);
+    }
+    const state = bytes ? deserializeModel(bytes) : null;
     if (!state) {
       if (!loaded) await trainAndStore();
       return;
@@ -203,4 +225,39 @@ async function pruneOldModels(db: Database, newestId: number): Promise<void> {
     .limit(MODELS_KEPT);
   const oldest = keep[keep.length - 1]?.id ?? newestId;
   await db.delete(models).where(and(eq(models.name, HYBRID_MODEL_NAME), lt(models.id, oldest)));
+}
+
+function cacheFile(dir: string, key: string): string | null {
+  return /^[0-9a-f-]{36}$/.test(key) ? path.join(dir, `${key}.v8`) : null;
+}
+
+function readCache(dir: string | null, key: string): Uint8Array | null {
+  const file = dir ? cacheFile(dir, key) : null;
+  if (!file) return null;
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** Best effort: a cache that cannot be written only costs speed. */
+function writeCache(dir: string | null, key: string, bytes: Uint8Array, logger: Logger): void {
+  const file = dir ? cacheFile(dir, key) : null;
+  if (!dir || !file) return;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, bytes);
+    fs.renameSync(tmp, file);
+    const old = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.v8'))
+      .map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t)
+      .slice(CACHE_FILES_KEPT);
+    for (const { f } of old) fs.rmSync(path.join(dir, f), { force: true });
+  } catch (error) {
+    logger.debug({ err: error }, 'model cache not written');
+  }
 }

@@ -36,6 +36,9 @@ export function trainHybridState(dataset: Dataset, options: TrainOptions = {}): 
   const noEase: EaseState = {
     items: new Int32Array(0),
     column: new Int32Array(data.items.length).fill(-1),
+    dense: false,
+    rowPtr: new Int32Array(1),
+    cols: new Int32Array(0),
     weights: new Float32Array(0),
     ratingSlope: config.ease.ratingSlope,
     lambda: config.ease.lambda,

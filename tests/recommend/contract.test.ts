@@ -20,6 +20,14 @@ const MODELS: [string, (d: Dataset) => Recommender][] = [
       ] as [string, (d: Dataset) => Recommender],
   ),
   ['hybrid', (d: Dataset) => trainRecommender(d, { config: SMALL_EASE, trainedAt: FIXED_TIME })],
+  [
+    'ease (sparse rows)',
+    (d: Dataset) =>
+      trainRecommender(d, {
+        config: { ...onlyComponent('ease'), ease: { maxItems: 200, minRatings: 2, keepPerRow: 10 } },
+        trainedAt: FIXED_TIME,
+      }),
+  ],
 ];
 
 function expectWellFormed(list: Recommendation[], n: number): void {

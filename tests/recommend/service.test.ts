@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { count } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +84,25 @@ describe.each(DB_KINDS)('recommender service on %s', (kind) => {
     expect(after!.n).toBe(1);
     await a.close();
     await b.close();
+  });
+
+  it('loads a stored model from the local cache without fetching its bytes again', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'movierec-cache-test-'));
+    const a = createRecommenderService({ db: handle.db, logger, cacheDir });
+    await a.retrain();
+    const version = (await a.current()).version;
+    const [before] = await handle.db.select({ n: count() }).from(models);
+    // Spoil the stored bytes: only the cached copy can produce the same model now.
+    await handle.db.update(models).set({ data: new Uint8Array([1, 2, 3]) });
+    const b = createRecommenderService({ db: handle.db, logger, cacheDir });
+    expect((await b.current()).version).toBe(version);
+    const [after] = await handle.db.select({ n: count() }).from(models);
+    expect(after!.n).toBe(before!.n);
+    // Without the cache the spoilt model is unusable, so the service trains a new one.
+    const c = createRecommenderService({ db: handle.db, logger, cacheDir: null });
+    expect((await c.current()).version).not.toBe(version);
+    await Promise.all([a.close(), b.close(), c.close()]);
+    fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
   it('picks up a newer model stored by another process, and retrains when the catalog changes', async () => {

@@ -299,6 +299,7 @@ function referenceRankers(
       minRatings: 5,
       maxItems: Number.MAX_SAFE_INTEGER,
       ratingSlope: 0,
+      keepPerRow: Number.POSITIVE_INFINITY,
     });
     const seconds = (performance.now() - t) / 1000;
     options.log(`  trained reference EASE (${ease.items.length} items) in ${seconds.toFixed(1)} s`);
