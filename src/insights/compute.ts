@@ -67,7 +67,7 @@ export async function computeStats(db: Database, options: ComputeStatsOptions = 
         group by m.id order by count(*) desc, m.id limit ${top}`,
   );
   const prior = mean ?? 0;
-  const bayes = sql`((${sql.raw(String(BAYES_PRIOR_RATINGS))} * ${prior}::float8 + sum(r.rating)) / (${sql.raw(String(BAYES_PRIOR_RATINGS))} + count(*)))::float8`;
+  const bayes = sql`((${BAYES_PRIOR_RATINGS}::float8 * ${prior}::float8 + sum(r.rating)) / (${BAYES_PRIOR_RATINGS}::float8 + count(*)))::float8`;
   const bestRatedQuery = rows<FilmRow & { bayesian: number }>(
     db,
     sql`select ${filmColumns}, ${bayes} as bayesian from ${scoped} join movies m on m.id = r.movie_id
