@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import postgres from 'postgres';
 import { type DatabaseHandle, openDatabase, redactUrl } from '../src/db/client.ts';
 
@@ -39,9 +42,18 @@ export async function createScratchDatabase(
   options: { serverUrl?: string; maxConnections?: number } = {},
 ): Promise<ScratchDatabase> {
   if (kind === 'pglite') {
-    const handle = await openDatabase({ memory: true });
+    // A data directory on disk, as the bot uses it (an in-memory PGlite keeps every file in the heap).
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'movierec-bench-'));
+    const handle = await openDatabase({ home });
     await handle.migrate();
-    return { ...handle, url: undefined, destroy: () => handle.close() };
+    return {
+      ...handle,
+      url: undefined,
+      async destroy() {
+        await handle.close().catch(() => {});
+        fs.rmSync(home, { recursive: true, force: true });
+      },
+    };
   }
   const serverUrl = options.serverUrl ?? benchServerUrl();
   const name = `movierec_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
