@@ -1,7 +1,7 @@
 import type { CatalogMovie } from '../catalog/catalog.ts';
 import { UserError } from '../errors.ts';
 import type { CatalogView } from './catalog-view.ts';
-import { titleWithYear } from './render.ts';
+import { displayTitle, titleWithYear } from './render.ts';
 import { sanitizeEcho } from './text.ts';
 
 /** Raised when a title matches several movies equally well: the core asks which one. */
@@ -31,6 +31,14 @@ export function resolveMovie(view: CatalogView, query: string): CatalogMovie {
     if (!movie) throw new UserError('unknown-movie-id', `There is no movie #${byId[1]} in the catalog.`);
     return movie;
   }
+  // "Heat" means Heat and "The Heat" means The Heat: one title spelled exactly as typed (article included)
+  // wins over matches the index treats as equal because it ignores articles.
+  const typed = q.toLowerCase().replace(/\s+/g, ' ');
+  const literal = view.index
+    .exact(q)
+    .map((m) => view.movie(m.entry.id))
+    .filter((m): m is CatalogMovie => m !== undefined && displayTitle(m).toLowerCase() === typed);
+  if (literal.length === 1) return literal[0]!;
   const result = view.index.resolve(q);
   if (result.kind === 'found') return view.movie(result.match.entry.id)!;
   if (result.kind === 'ambiguous') {

@@ -97,6 +97,13 @@ describe('bot core behaviour', () => {
     expect(text(await core.handle(press('u3', choice.id)))).toMatch(/expired/);
   });
 
+  it('takes a title spelled exactly as typed over one that differs by an article', async () => {
+    const [heat] = await core.handle(command('u3b', 'movie', 'Heat'));
+    expect(heat!.cards!.map((c) => [c.title, c.year])).toEqual([['Heat', 1981]]);
+    const [theHeat] = await core.handle(command('u3b', 'movie', 'The Heat'));
+    expect(theHeat!.cards!.map((c) => [c.title, c.year])).toEqual([['The Heat', 2013]]);
+  });
+
   it('never echoes mass mentions', async () => {
     const replies = await core.handle(command('u4', 'search', '@everyone <@123> zzqx'));
     expect(text(replies)).not.toMatch(/@everyone|<@123>/);

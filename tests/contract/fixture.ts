@@ -7,7 +7,7 @@ import type { Logger } from '../../src/logger.ts';
 import { createRecommenderService, type RecommenderService } from '../../src/recommend/service.ts';
 import { createTestDatabase, type DbKind, type TestDatabase } from '../helpers/db.ts';
 
-/** A small synthetic catalog: three taste clusters, plus two films titled "Solaris" for ambiguity. */
+/** A small synthetic catalog: three taste clusters, two films titled "Solaris" and a "Heat" / "The Heat" pair. */
 export const FIXTURE_MOVIES: { title: string; year: number; genres: string[]; directors: string[] }[] = [
   ...[
     'Alien',
@@ -66,6 +66,8 @@ export const FIXTURE_MOVIES: { title: string; year: number; genres: string[]; di
     genres: ['Crime', 'Thriller'],
     directors: [`Director T${i % 4}`],
   })),
+  // Outside every cluster: "Heat" must still mean Heat, not The Heat.
+  { title: 'Heat, The', year: 2013, genres: ['Comedy', 'Crime'], directors: ['Director X'] },
 ];
 
 /** Raters per taste cluster; each rates most films of its cluster high and a few others low. */
