@@ -24,6 +24,8 @@ const MODELS_KEPT = 3;
 export const DEFAULT_MODEL_CACHE_DIR = path.join(os.tmpdir(), 'movierec-model-cache');
 /** Cached copies kept on disk. */
 const CACHE_FILES_KEPT = 5;
+/** Models below this size are read from the database directly (keeps test models out of the cache). */
+const DEFAULT_CACHE_MIN_BYTES = 1_000_000;
 
 export interface RecommenderService {
   /** The newest stored model (loaded once, refreshed when a newer one appears); trains one if none fits. */
@@ -42,6 +44,8 @@ export interface RecommenderServiceOptions {
   pollIntervalMs?: number;
   /** Where local copies of stored models go; `null` disables the cache. */
   cacheDir?: string | null;
+  /** Smaller models are not cached: they load quickly from the database anyway. */
+  cacheMinBytes?: number;
 }
 
 /** Identifies the catalog a model was trained on; any difference means the model is stale. */
@@ -61,6 +65,8 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
   const { db, logger } = options;
   const pollMs = options.pollIntervalMs ?? MODEL_POLL_INTERVAL_MS;
   const cacheDir = options.cacheDir === undefined ? DEFAULT_MODEL_CACHE_DIR : options.cacheDir;
+  const cacheMinBytes = options.cacheMinBytes ?? DEFAULT_CACHE_MIN_BYTES;
+  const cacheable = (size: number) => (size >= cacheMinBytes ? cacheDir : null);
   let loaded: Loaded | undefined;
   let lastCheck = 0;
   let forceCheck = false;
@@ -89,7 +95,7 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
           .values({ name: HYBRID_MODEL_NAME, meta, data: toBytea(bytes) })
           .returning({ id: models.id });
         await pruneOldModels(db, row!.id);
-        writeCache(cacheDir, meta.key, bytes, logger);
+        writeCache(cacheable(bytes.length), meta.key, bytes, logger);
         logger.info(
           { model: HYBRID_MODEL_NAME, ms: Math.round(performance.now() - started), ...meta },
           'model trained',
@@ -126,14 +132,15 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
     }
     if (loaded?.id === newest.id) return;
     const key = typeof newest.meta['key'] === 'string' ? newest.meta['key'] : null;
-    let bytes = key ? readCache(cacheDir, key) : null;
+    const size = typeof newest.meta['bytes'] === 'number' ? newest.meta['bytes'] : 0;
+    let bytes = key ? readCache(cacheable(size), key) : null;
     if (!bytes) {
       const [row] = await db
         .select({ data: sql<string>`encode(${models.data}, 'base64')` })
         .from(models)
         .where(eq(models.id, newest.id));
       bytes = row ? Buffer.from(row.data, 'base64') : null;
-      if (bytes && key) writeCache(cacheDir, key, bytes, logger);
+      if (bytes && key) writeCache(cacheable(bytes.length), key, bytes, logger);
     }
     const state = bytes ? deserializeModel(bytes) : null;
     if (!state) {

@@ -88,13 +88,13 @@ describe.each(DB_KINDS)('recommender service on %s', (kind) => {
 
   it('loads a stored model from the local cache without fetching its bytes again', async () => {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'movierec-cache-test-'));
-    const a = createRecommenderService({ db: handle.db, logger, cacheDir });
+    const a = createRecommenderService({ db: handle.db, logger, cacheDir, cacheMinBytes: 0 });
     await a.retrain();
     const version = (await a.current()).version;
     const [before] = await handle.db.select({ n: count() }).from(models);
     // Spoil the stored bytes: only the cached copy can produce the same model now.
     await handle.db.update(models).set({ data: new Uint8Array([1, 2, 3]) });
-    const b = createRecommenderService({ db: handle.db, logger, cacheDir });
+    const b = createRecommenderService({ db: handle.db, logger, cacheDir, cacheMinBytes: 0 });
     expect((await b.current()).version).toBe(version);
     const [after] = await handle.db.select({ n: count() }).from(models);
     expect(after!.n).toBe(before!.n);
