@@ -91,6 +91,9 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
         `I don't know \`/${sanitizeEcho(event.command, 30)}\`. Try \`/help\`.`,
       );
     }
+    if (spec.adminOnly && event.actor.platform !== 'console' && !event.actor.isAdmin) {
+      throw new UserError('admin-only', `Only admins of this workspace can use \`/${spec.name}\`.`);
+    }
     const text = commandText(
       event,
       spec.options.map((o) => o.name),

@@ -67,6 +67,7 @@ describe('bot core behaviour', () => {
       [command('u1', 'movie', ''), 'missing-title', /Which movie/],
       [command('u1', 'frobnicate', ''), 'unknown-command', /\/help/],
       [command('u1', 'recommend', 'x'.repeat(10_000)), 'too-long', /10,000 characters/],
+      [command('u1', 'stats', ''), 'admin-only', /Only admins/],
     ];
     for (const [event, code, message] of cases) {
       const [reply] = await core.handle(event);
