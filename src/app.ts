@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ConsoleAdapterOptions } from '../adapters/console/index.ts';
 import { type CatalogSource, createCatalogSource } from './bot/catalog-view.ts';
+import type { BotCoreDeps } from './bot/context.ts';
 import { createBotCore } from './bot/core.ts';
 import type { BotCore, PlatformAdapter } from './bot/types.ts';
 import { ensureStarterCatalog } from './catalog/starter.ts';
@@ -52,7 +53,14 @@ export async function createApp(
   }
   const catalog = createCatalogSource(database.db);
   const recommender = createRecommenderService({ db: database.db, logger });
+  let enrichCards: BotCoreDeps['enrichCards'];
+  if (config.tmdb) {
+    const tmdb = await import('./tmdb/index.ts');
+    const enricher = tmdb.createTmdbEnricher({ db: database.db, config, logger });
+    enrichCards = (cards, region) => tmdb.enrichCards(enricher, cards, { region });
+  }
   let core = createBotCore({
+    enrichCards,
     db: database.db,
     logger,
     catalog,

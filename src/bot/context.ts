@@ -4,7 +4,7 @@ import type { UserRow } from '../db/store/users.ts';
 import type { Logger } from '../logger.ts';
 import type { Recommender, UserState } from '../recommend/types.ts';
 import type { CatalogSource, CatalogView } from './catalog-view.ts';
-import type { ActionEvent, CommandEvent, CommandSpecInfo, Reply } from './types.ts';
+import type { ActionEvent, CommandEvent, CommandSpecInfo, MovieCard, Reply } from './types.ts';
 
 /** The recommender as the core needs it (the engine's RecommenderService fits). */
 export interface RecommenderSource {
@@ -20,6 +20,11 @@ export interface BotCoreDeps {
   recommender: RecommenderSource;
   /** Requests per user per minute before a friendly "slow down" (config.rateLimitPerMinute). */
   rateLimitPerMinute?: number;
+  /**
+   * Fills in what cards lack (poster, trailer, overview, where to watch in `region`) within a time
+   * budget; never throws. Absent when no enrichment source (TMDB) is configured.
+   */
+  enrichCards?: (cards: MovieCard[], region: string | null) => Promise<MovieCard[]>;
   /** Clock, for tests. */
   now?: () => Date;
 }

@@ -51,14 +51,27 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     if (event.type === 'reaction') return handleReaction(deps.db, view, user, event, tenant);
     if (!(await claimEvent(deps.db, eventKey(user.externalId, event.id), tenant))) return [];
     const base = baseContext(user, view, at);
-    if (event.type === 'action') {
-      return handleAction({
-        ...base,
-        event,
-        run: (command, text) => runCommand({ ...commandEventFrom(event), command, text }, user, view, at, 1),
-      });
-    }
-    return runCommand(event, user, view, at, 0);
+    const replies =
+      event.type === 'action'
+        ? await handleAction({
+            ...base,
+            event,
+            run: (command, text) =>
+              runCommand({ ...commandEventFrom(event), command, text }, user, view, at, 1),
+          })
+        : await runCommand(event, user, view, at, 0);
+    return enrich(replies, user);
+  }
+
+  /** Posters, trailers and where-to-watch from the enricher (TMDB), when one is configured. */
+  async function enrich(replies: Reply[], user: UserRow): Promise<Reply[]> {
+    const enrichCards = deps.enrichCards;
+    if (!enrichCards) return replies;
+    return Promise.all(
+      replies.map(async (reply) =>
+        reply.cards?.length ? { ...reply, cards: await enrichCards(reply.cards, user.region) } : reply,
+      ),
+    );
   }
 
   function baseContext(user: UserRow, view: CatalogView, at: Date) {
