@@ -41,7 +41,7 @@ export async function loadCatalog(db: Database): Promise<Catalog> {
 }
 
 /** The recommender's view of a movie. */
-export function toItemMeta(m: CatalogMovie): ItemMeta {
+export function toItemMeta(m: typeof movies.$inferSelect): ItemMeta {
   return {
     id: m.id,
     title: m.title,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { toItemMeta } from '../catalog/catalog.ts';
 import type { Database } from '../db/client.ts';
 import { models, movies, ratings } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
@@ -199,19 +200,7 @@ function sameFingerprint(a: CatalogFingerprint | undefined, b: CatalogFingerprin
 /** Every movie and rating in the database, as the recommender's training input. */
 export async function readDataset(db: Database): Promise<Dataset> {
   const movieRows = await db.select().from(movies).orderBy(movies.id);
-  const items: ItemMeta[] = movieRows.map((m) => ({
-    id: m.id,
-    title: m.title,
-    year: m.year,
-    genres: m.genres,
-    tags: m.tags,
-    directors: m.directors,
-    cast: m.cast,
-    runtime: m.runtime,
-    overview: m.overview,
-    imdbRating: m.imdbRating,
-    imdbVotes: m.imdbVotes,
-  }));
+  const items: ItemMeta[] = movieRows.map(toItemMeta);
   const ratingRows = await db
     .select({ user: ratings.userId, item: ratings.movieId, rating: ratings.rating, ratedAt: ratings.ratedAt })
     .from(ratings);
