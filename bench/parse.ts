@@ -3,12 +3,14 @@
  * autocomplete latency over every prefix a user types, and title resolution (exact and misspelt).
  * Run alone: `npx tsx bench/parse.ts [dataDir]`.
  */
+
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readMovieLensDir } from '../src/catalog/movielens-files.ts';
 import { parsePreferences } from '../src/nlp/parse-preferences.ts';
 import { createTitleIndex } from '../src/nlp/title-index.ts';
+import { mulberry32 } from '../src/random.ts';
 
 const DEFAULT_DATA = path.resolve(
   fileURLToPath(new URL('../../shared/data/ml-latest-small', import.meta.url)),
@@ -76,17 +78,6 @@ const FRAGMENTS = [
   '<@123>',
 ];
 
-/** Small deterministic PRNG (mulberry32) so every run times the same requests. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function stats(samplesMs: number[], prefix: string): Record<string, number> {
   const sorted = [...samplesMs].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
@@ -133,7 +124,7 @@ export async function run(args: { dataDir?: string; quick?: boolean } = {}): Pro
     indexBuildMs: Math.round(performance.now() - buildStart),
   };
 
-  const next = random(42);
+  const next = mulberry32(42);
   const generated = Array.from({ length: 300 }, () =>
     Array.from(
       { length: 2 + Math.floor(next() * 10) },

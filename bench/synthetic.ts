@@ -1,3 +1,4 @@
+import { mulberry32 } from '../src/random.ts';
 /**
  * A deterministic, seeded generator of rating data with the SHAPE of MovieLens 25M (162,541 users,
  * 62,423 movies, 25,000,095 ratings): Zipf-like movie popularity, a heavy-tailed number of ratings
@@ -57,18 +58,6 @@ export interface SyntheticRatings {
   itemGenres: string[][];
 }
 
-/** mulberry32: tiny, fast, good enough for data generation, fully determined by the seed. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
@@ -87,7 +76,7 @@ export function shapeFor(ratings: number): { users: number; items: number; ratin
 /** Generates about `targetRatings` ratings (exactly reported in the result) from `seed`. */
 export function generateRatings(targetRatings: number, seed = 42): SyntheticRatings {
   const shape = shapeFor(targetRatings);
-  const rand = createRandom(seed);
+  const rand = mulberry32(seed);
   const { users, items } = shape;
   const maxPerUser = Math.floor(items * 0.5);
 

@@ -1,5 +1,5 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { mulberry32 } from './eval/protocol-r.ts';
+import { mulberry32 } from '../random.ts';
 import type { PreparedData } from './prepare.ts';
 
 export interface MfConfig {

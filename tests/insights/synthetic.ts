@@ -1,5 +1,6 @@
 import type { Database } from '../../src/db/client.ts';
 import { movies, ratings, recommendationLog, users } from '../../src/db/schema.ts';
+import { mulberry32 } from '../../src/random.ts';
 
 /** A small community with known content, and the reference numbers computed from it in plain JS. */
 export interface SyntheticCommunity {
@@ -11,21 +12,9 @@ export interface SyntheticCommunity {
 const GENRES = ['Action', 'Comedy', 'Drama', 'Horror', 'Sci-Fi', '(no genres listed)'];
 const DAY_MS = 24 * 3600 * 1000;
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failing case can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Fills an empty database with users in two tenants, movies and random ratings over ~40 days. */
 export async function seedCommunity(db: Database, seed: number): Promise<SyntheticCommunity> {
-  const rnd = seededRandom(seed);
+  const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const userRows = await db
     .insert(users)

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../src/recommend/eval/protocol-r.ts';
+import { mulberry32 } from '../../src/random.ts';
 import type { Dataset, ItemMeta, RatingRecord, UserState } from '../../src/recommend/types.ts';
 
 export const GENRE_CLUSTERS = [

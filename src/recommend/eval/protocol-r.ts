@@ -1,19 +1,8 @@
+import { mulberry32 } from '../../random.ts';
 import type { RatingRecord } from '../types.ts';
 
 export const FOLDS = 5;
 export const SHUFFLE_SEED = 42;
-
-/** A small, seedable PRNG (mulberry32): the fold assignment must not depend on the platform. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Protocol R's folds: rating indices shuffled with a fixed seed (Fisher–Yates) and cut into 5
