@@ -252,7 +252,11 @@ export const polls = pgTable(
     winner: integer('winner').references(() => movies.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('polls_tenant_open_idx').on(t.tenant, t.closed, t.createdAt)],
+  (t) => [
+    index('polls_tenant_open_idx').on(t.tenant, t.closed, t.createdAt),
+    // The poll closer's "open and due" scan: only open polls are indexed, so it stays small.
+    index('polls_open_closes_at_idx').on(t.closesAt).where(sql`${t.closed} = false`),
+  ],
 );
 
 /** One vote per (poll, user); voting again replaces the vote. */

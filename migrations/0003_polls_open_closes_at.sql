@@ -1,0 +1,1 @@
+CREATE INDEX "polls_open_closes_at_idx" ON "polls" USING btree ("closes_at") WHERE "polls"."closed" = false;
