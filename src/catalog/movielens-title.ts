@@ -1,3 +1,5 @@
+import { moveTrailingArticle } from '../nlp/normalize.ts';
+
 /** A MovieLens title split into its name and release year. */
 export interface ParsedTitle {
   /** The title as MovieLens spells it, without the year: `Matrix, The`. */
@@ -27,32 +29,6 @@ export function parseMovieLensTitle(raw: string): ParsedTitle {
   return { title, year };
 }
 
-/** Articles MovieLens moves to the end of a title ("Matrix, The", "Boot, Das", "Auberge espagnole, L'"). */
-const TRAILING_ARTICLES = [
-  'The',
-  'A',
-  'An',
-  'Les',
-  'La',
-  'Le',
-  "L'",
-  'Il',
-  'I',
-  'Lo',
-  'Gli',
-  'El',
-  'Los',
-  'Las',
-  'Das',
-  'Der',
-  'Die',
-  'Det',
-  'Den',
-  'De',
-  'Un',
-  'Une',
-];
-const ARTICLE_SEGMENT = new RegExp(`^(.+?), (${TRAILING_ARTICLES.join('|')})$`);
 
 /**
  * Turns a MovieLens-style title into the natural form people type and read: `Matrix, The` → `The Matrix`,
@@ -64,10 +40,8 @@ export function naturalTitle(title: string): string {
   return parts
     .map((part, i) => {
       const inner = i === 0 ? part : part.slice(1, -1);
-      const match = ARTICLE_SEGMENT.exec(inner);
-      if (!match) return part;
-      const [, rest, article] = match;
-      const flipped = article!.endsWith("'") ? `${article}${rest}` : `${article} ${rest}`;
+      const flipped = moveTrailingArticle(inner);
+      if (flipped === inner) return part;
       return i === 0 ? flipped : `(${flipped})`;
     })
     .join(' ');

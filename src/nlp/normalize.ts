@@ -7,10 +7,10 @@
 export const MAX_TITLE_INPUT_CHARS = 300;
 
 /**
- * Articles MovieLens moves behind a comma ("Matrix, The", "Boot, Das", "Auberge espagnole, L'").
- * "I" is left out: "Me, Myself & I" is not an Italian article.
+ * Articles MovieLens moves behind a comma ("Matrix, The", "Boot, Das", "Auberge espagnole, L'", "Vitelloni, I").
+ * Only a whole segment ending in ", <article>" counts, so "Me, Myself & I" and "I, Robot" stay as they are.
  */
-const TRAILING_ARTICLES = [
+export const TRAILING_ARTICLES: readonly string[] = [
   'The',
   'A',
   'An',
@@ -19,6 +19,7 @@ const TRAILING_ARTICLES = [
   'Le',
   "L'",
   'Il',
+  'I',
   'Lo',
   'Gli',
   'El',

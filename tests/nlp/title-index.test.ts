@@ -20,6 +20,7 @@ describe('normalizeTitle', () => {
     ["Singin' in the Rain", 'singin in the rain'],
     ["Auberge espagnole, L'", "L'Auberge espagnole"],
     ['Fast & Furious', 'fast and furious'],
+    ['Vitelloni, I', 'I Vitelloni'],
   ])('%s ≡ %s', (a, b) => {
     expect(normalizeTitle(a)).toBe(normalizeTitle(b));
   });
