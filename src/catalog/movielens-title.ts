@@ -29,7 +29,6 @@ export function parseMovieLensTitle(raw: string): ParsedTitle {
   return { title, year };
 }
 
-
 /**
  * Turns a MovieLens-style title into the natural form people type and read: `Matrix, The` → `The Matrix`,
  * `City of Lost Children, The (Cité des enfants perdus, La)` → `The City of Lost Children (La Cité des

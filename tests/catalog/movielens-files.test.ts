@@ -65,7 +65,10 @@ describe('naturalTitle', () => {
     ['Toy Story', 'Toy Story'],
     ['Seven (a.k.a. Se7en)', 'Seven (a.k.a. Se7en)'],
     ['Crouching Tiger, Hidden Dragon', 'Crouching Tiger, Hidden Dragon'],
-    ['Vitelloni, I (a.k.a. The Young and the Passionate)', 'I Vitelloni (a.k.a. The Young and the Passionate)'],
+    [
+      'Vitelloni, I (a.k.a. The Young and the Passionate)',
+      'I Vitelloni (a.k.a. The Young and the Passionate)',
+    ],
     ['Black Sabbath (Tre volti della paura, I)', 'Black Sabbath (I Tre volti della paura)'],
     ['Me, Myself & I', 'Me, Myself & I'],
     ['I, Robot', 'I, Robot'],
