@@ -209,6 +209,23 @@ export const models = pgTable(
 );
 
 /**
+ * A stored model's bytes in consecutive slices of at most 1 MB (`models.data` is then empty). One
+ * statement per slice keeps PGlite's WebAssembly heap, which never shrinks, from growing by several
+ * times the model's size as one huge value would make it.
+ */
+export const modelChunks = pgTable(
+  'model_chunks',
+  {
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.seq] })],
+);
+
+/**
  * TMDB answers kept for a while so cards do not wait on the API: `movie:<tmdbId>` holds the normalised
  * details, `search:<title>:<year>` the id a title search settled on. `data` is null for "not found".
  */
