@@ -182,6 +182,13 @@ export interface PlatformAdapter {
   start(core: BotCore): Promise<void>;
   /** Stops receiving, finishes in-flight work, releases connections. */
   stop(): Promise<void>;
+  /**
+   * Posts a message the bot starts on its own (no event to answer), e.g. a movie-night poll's winner,
+   * to a channel of this platform, and tells the core which message shows it. Never rejects: platform
+   * refusals (channel gone, no permission, rate limits past their retries) are logged and resolve
+   * false. Ephemeral replies are not posted (there is nobody to show them to privately).
+   */
+  postToChannel?(channel: ChannelRef, reply: Reply): Promise<boolean>;
 }
 
 /** Rating emoji mapping shared by every platform (documented in README). */

@@ -12,6 +12,8 @@ export interface PollTally {
   winner: number;
   /** No one voted, so the group's top pick wins by default. */
   byDefault: boolean;
+  /** Every movie sharing the most votes, in poll order, when more than one did (the winner is the first). */
+  tied: number[];
 }
 
 /**
@@ -26,7 +28,13 @@ export function tallyPoll(movieIds: readonly number[], votes: readonly PollVote[
   }));
   let best = counts[0]!;
   for (const c of counts) if (c.votes > best.votes) best = c;
-  return { counts, winner: best.movieId, byDefault: best.votes === 0 };
+  const top = best.votes > 0 ? counts.filter((c) => c.votes === best.votes) : [];
+  return {
+    counts,
+    winner: best.movieId,
+    byDefault: best.votes === 0,
+    tied: top.length > 1 ? top.map((c) => c.movieId) : [],
+  };
 }
 
 /** True when every member has voted (members who left the tenant are not waited for by the caller). */

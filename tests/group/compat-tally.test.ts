@@ -91,7 +91,7 @@ describe('taste match', () => {
 
 describe('poll tally', () => {
   it('counts one vote per user, breaks ties by group rank, and wins by default with no votes', () => {
-    expect(tallyPoll([7, 8, 9], [])).toMatchObject({ winner: 7, byDefault: true });
+    expect(tallyPoll([7, 8, 9], [])).toMatchObject({ winner: 7, byDefault: true, tied: [] });
     const t = tallyPoll(
       [7, 8, 9],
       [
@@ -99,7 +99,7 @@ describe('poll tally', () => {
         { userId: 2, movieId: 8 },
       ],
     );
-    expect(t).toMatchObject({ winner: 8, byDefault: false });
+    expect(t).toMatchObject({ winner: 8, byDefault: false, tied: [8, 9] });
     expect(t.counts).toEqual([
       { movieId: 7, votes: 0 },
       { movieId: 8, votes: 1 },
@@ -113,8 +113,8 @@ describe('poll tally', () => {
           { userId: 2, movieId: 8 },
           { userId: 3, movieId: 7 },
         ],
-      ).winner,
-    ).toBe(8);
+      ),
+    ).toMatchObject({ winner: 8, tied: [] });
   });
 
   it('knows when everyone has voted', () => {

@@ -1,3 +1,4 @@
+import type { Database } from '../../db/client.ts';
 import { inTransaction } from '../../db/store/executor.ts';
 import { tenantKey } from '../../db/store/forget.ts';
 import { addMark } from '../../db/store/marks.ts';
@@ -7,10 +8,13 @@ import {
   getPoll,
   latestOpenPoll,
   listVotes,
+  lockOpenPoll,
   type PollRow,
 } from '../../db/store/polls.ts';
 import { UserError } from '../../errors.ts';
-import { allMembersVoted, tallyPoll } from '../../group/poll-tally.ts';
+import { joinNames } from '../../group/aggregate.ts';
+import { allMembersVoted, type PollTally, tallyPoll } from '../../group/poll-tally.ts';
+import type { CatalogView } from '../catalog-view.ts';
 import { type CommandContext, defineCommand } from '../context.ts';
 import { displayTitle, movieCard, titleWithYear } from '../render.ts';
 import type { Reply } from '../types.ts';
@@ -45,7 +49,7 @@ export default defineCommand({
           : 'There is no open movie-night poll here. Start one with `/movienight`.',
       );
     }
-    if (poll.closed) return announcement(ctx, poll, 'closed', true);
+    if (poll.closed) return alreadyClosed(ctx, poll);
     if (!(Number.isInteger(n) && n >= 1 && n <= poll.movieIds.length)) {
       throw new UserError(
         'bad-vote',
@@ -63,7 +67,7 @@ export default defineCommand({
     const { closed, previous } = await inTransaction(ctx.deps.db, (tx) =>
       castVote(tx, poll.id, ctx.user.id, movieId),
     );
-    if (closed) return announcement(ctx, { ...poll, closed: true }, 'closed', true);
+    if (closed) return alreadyClosed(ctx, (await getPoll(ctx.deps.db, poll.id, poll.tenant)) ?? poll);
     const votes = await listVotes(ctx.deps.db, poll.id);
     const title = titleWithYear(ctx.view.movie(movieId) ?? { title: `#${movieId}`, year: null });
     const changed =
@@ -83,58 +87,92 @@ export default defineCommand({
 
 type Ctx = Pick<CommandContext, 'deps' | 'view'>;
 
-/**
- * Closes a poll: the most-voted pick wins (ties go to the better group pick, no votes to the top pick),
- * it is marked seen for everyone who voted, and the winner is announced once — a close that lost the
- * race to another request reports the winner already chosen.
- */
-export async function closeAndAnnounce(ctx: Ctx, poll: PollRow, reason: CloseReason): Promise<Reply[]> {
-  const votes = await listVotes(ctx.deps.db, poll.id);
-  const tally = tallyPoll(poll.movieIds, votes);
-  if (!(await closePoll(ctx.deps.db, poll.id, tally.winner))) {
-    const fresh = await getPoll(ctx.deps.db, poll.id, poll.tenant);
-    return [announcement(ctx, fresh ?? poll, 'closed', true)];
-  }
-  for (const v of votes) await addMark(ctx.deps.db, v.userId, tally.winner, 'seen');
-  const reply = announcement(
-    ctx,
-    { ...poll, closed: true, winner: tally.winner },
-    reason,
-    false,
-    votes.length,
-  );
-  return [{ ...reply, data: { ...reply.data, counts: tally.counts, byDefault: tally.byDefault } }];
+/** A poll this request closed: the stored row (closed, with its winner), the count, how many voted. */
+export interface SettledPoll {
+  poll: PollRow;
+  tally: PollTally;
+  voters: number;
 }
 
-function announcement(
-  ctx: Ctx,
-  poll: PollRow,
-  reason: CloseReason,
-  already: boolean,
-  voterCount?: number,
-): Reply {
+/**
+ * Closes an open poll exactly once, in one transaction: locks its row (a vote being cast and any other
+ * closer, in this process or another, wait for it), counts the votes, stores the winner — most votes;
+ * a tie goes to the better group pick, no votes to the top pick — and marks it seen for everyone who
+ * voted. Undefined when the poll was already closed.
+ */
+export function settlePoll(db: Database, pollId: string): Promise<SettledPoll | undefined> {
+  return inTransaction(db, async (tx) => {
+    const poll = await lockOpenPoll(tx, pollId);
+    if (!poll) return undefined;
+    const votes = await listVotes(tx, poll.id);
+    const tally = tallyPoll(poll.movieIds, votes);
+    await closePoll(tx, poll.id, tally.winner);
+    for (const v of votes) await addMark(tx, v.userId, tally.winner, 'seen');
+    return { poll: { ...poll, closed: true, winner: tally.winner }, tally, voters: votes.length };
+  });
+}
+
+/**
+ * Closes a poll and announces the winner once — a close that lost the race to another request (or to
+ * the poll closer) reports the winner already chosen, privately.
+ */
+export async function closeAndAnnounce(ctx: Ctx, poll: PollRow, reason: CloseReason): Promise<Reply[]> {
+  const settled = await settlePoll(ctx.deps.db, poll.id);
+  if (!settled) {
+    const fresh = await getPoll(ctx.deps.db, poll.id, poll.tenant);
+    return [alreadyClosed(ctx, fresh ?? poll)];
+  }
+  return [winnerAnnouncement(ctx.view, settled, reason)];
+}
+
+/** The public message naming a settled poll's winner, saying how it won (votes, a tie, nobody voted). */
+export function winnerAnnouncement(view: CatalogView, settled: SettledPoll, reason: CloseReason): Reply {
+  const { poll, tally, voters } = settled;
+  const why =
+    reason === 'all-voted' ? 'Everyone has voted' : reason === 'time-up' ? "Time's up" : 'Voting closed';
+  const data = {
+    pollId: poll.id,
+    winner: tally.winner,
+    reason,
+    voters,
+    counts: tally.counts,
+    byDefault: tally.byDefault,
+    tied: tally.tied,
+  };
+  const movie = view.movie(tally.winner);
+  if (!movie) return { text: `🍿 ${why}! The movie-night poll has closed.`, data };
+  const title = `**${titleWithYear(movie)}**`;
+  const name = (id: number) => {
+    const m = view.movie(id);
+    return m ? `**${titleWithYear(m)}**` : `#${id}`;
+  };
+  const top = tally.counts.find((c) => c.movieId === tally.winner)?.votes ?? 0;
+  const votes = (n: number) => `${n} vote${n === 1 ? '' : 's'}`;
+  const outcome = tally.byDefault
+    ? `Nobody voted, so the group's top pick wins: movie night is ${title}.`
+    : tally.tied.length > 1
+      ? `It's a tie between ${joinNames(tally.tied.map(name))} (${votes(top)} each); the one that suited the group best wins: movie night is ${title}.`
+      : `Movie night is ${title} with ${votes(top)} of ${voters}.`;
+  const tail =
+    voters === 0
+      ? `Rate it afterwards with \`/rate ${displayTitle(movie)} <stars>\` or a reaction here.`
+      : `Marked as seen for the ${voters === 1 ? 'one of you' : `${voters} of you`} who voted; rate it afterwards with \`/rate ${displayTitle(movie)} <stars>\` or a reaction here.`;
+  return {
+    text: `🍿 ${why}! ${outcome} ${tail}`,
+    cards: [movieCard(view, movie, { reason: 'Movie night winner', label: 'Winner' })],
+    rateByReaction: true,
+    data,
+  };
+}
+
+/** What someone sees who votes in, or closes, a poll that has already closed. */
+function alreadyClosed(ctx: Ctx, poll: PollRow): Reply {
   const movie = poll.winner === null ? undefined : ctx.view.movie(poll.winner);
   if (!movie)
     return { text: 'That movie-night poll has closed.', ephemeral: true, data: { pollId: poll.id } };
-  const title = titleWithYear(movie);
-  if (already) {
-    return {
-      text: `That movie-night poll has closed: **${title}** won.`,
-      ephemeral: true,
-      data: { pollId: poll.id, winner: movie.id, alreadyClosed: true },
-    };
-  }
-  const why =
-    reason === 'all-voted' ? 'Everyone has voted' : reason === 'time-up' ? "Time's up" : 'Voting closed';
-  const voters = voterCount ?? 0;
-  const tail =
-    voters === 0
-      ? 'Nobody voted, so the group’s top pick wins.'
-      : `Marked as seen for the ${voters} of you who voted; rate it afterwards with \`/rate ${displayTitle(movie)} <stars>\` or a reaction here.`;
   return {
-    text: `🍿 ${why}! Movie night is **${title}**. ${tail}`,
-    cards: [movieCard(ctx.view, movie, { reason: 'Movie night winner', label: 'Winner' })],
-    rateByReaction: true,
-    data: { pollId: poll.id, winner: movie.id, reason, voters },
+    text: `That movie-night poll has closed: **${titleWithYear(movie)}** won.`,
+    ephemeral: true,
+    data: { pollId: poll.id, winner: movie.id, alreadyClosed: true },
   };
 }

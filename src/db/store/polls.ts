@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { type POLL_STRATEGIES, polls, pollVotes, ratings, users } from '../schema.ts';
 import type { Executor } from './executor.ts';
 import { newSessionId } from './sessions.ts';
@@ -57,6 +57,46 @@ export async function latestOpenPoll(
     )
     .orderBy(desc(polls.createdAt), desc(polls.id))
     .limit(1);
+  return row;
+}
+
+/**
+ * Open polls closing at or before `until`, soonest first, posted in a channel of one of `platforms`
+ * (`<platform>:…` channel keys). One scan of the partial index `polls_open_closes_at_idx`.
+ */
+export async function openPollsClosingBy(
+  db: Executor,
+  until: Date,
+  platforms: readonly string[],
+  limit: number,
+): Promise<PollRow[]> {
+  if (platforms.length === 0) return [];
+  return db
+    .select()
+    .from(polls)
+    .where(
+      and(
+        // A literal, not a parameter, so the planner can match the partial index's predicate.
+        sql`${polls.closed} = false`,
+        lte(polls.closesAt, until),
+        inArray(sql`split_part(${polls.channel}, ':', 1)`, [...platforms]),
+      ),
+    )
+    .orderBy(asc(polls.closesAt), asc(polls.id))
+    .limit(limit);
+}
+
+/**
+ * The poll `id` if it is still open, with its row locked until the transaction ends: a vote being cast
+ * ({@link castVote} locks the same row) or a second closer, in this process or another, waits, and then
+ * finds it closed.
+ */
+export async function lockOpenPoll(tx: Executor, id: string): Promise<PollRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(polls)
+    .where(and(eq(polls.id, id), eq(polls.closed, false)))
+    .for('update');
   return row;
 }
 
