@@ -44,6 +44,9 @@ export interface ConsoleAdapter extends PlatformAdapter {
   react(messageKey: string, emoji: string, added: boolean, deliveryId?: string): Promise<ConsoleMessage[]>;
   /** Resolves when the user quits or input ends. */
   readonly closed: Promise<void>;
+  postToChannel(channel: ChannelRef, reply: Reply): Promise<boolean>;
+  /** Shows a reply the bot starts itself, as `postToChannel` does; resolves with what was shown (tests). */
+  show(reply: Reply, channel: ChannelRef): Promise<ConsoleMessage[]>;
 }
 
 const HISTORY_SIZE = 500;
@@ -80,7 +83,11 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions = {}): Conso
 
   async function deliver(event: BotEvent): Promise<ConsoleMessage[]> {
     if (!core) throw new Error('console adapter not started');
-    const replies = await core.handle(event);
+    return show(core, await core.handle(event), channel);
+  }
+
+  /** Prints replies, numbering their cards, and registers them with the core so `:5 2` and buttons work. */
+  async function show(bot: BotCore, replies: Reply[], where: ChannelRef): Promise<ConsoleMessage[]> {
     const out: ConsoleMessage[] = [];
     let n = 1;
     const anyCards = replies.some((r) => r.cards?.length);
@@ -93,11 +100,11 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions = {}): Conso
         card,
       }));
       if (msgCards.length > 0) {
-        await core.messagePosted(reply, key, channel);
+        await bot.messagePosted(reply, key, where);
         // Each card of a list is its own reaction target, so `:5 2` rates exactly that movie.
         if (msgCards.length > 1) {
           for (const c of msgCards)
-            await core.messagePosted({ text: '', cards: [c.card], rateByReaction: true }, c.key, channel);
+            await bot.messagePosted({ text: '', cards: [c.card], rateByReaction: true }, c.key, where);
         }
       }
       write(renderReply(reply, n, paint));
@@ -202,6 +209,21 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions = {}): Conso
       rl.on('close', () => {
         void queue.then(() => resolveClosed());
       });
+    },
+    async show(reply, target) {
+      // One terminal shows every console channel (a poll started by another console user included).
+      if (!core || reply.ephemeral || target.platform !== 'console') return [];
+      const shown = await show(core, [reply], target);
+      rl?.prompt(true);
+      return shown;
+    },
+    async postToChannel(target, reply) {
+      try {
+        return (await this.show(reply, target)).length > 0;
+      } catch (error) {
+        write(paint('red', `error: ${(error as Error).message}`));
+        return false;
+      }
     },
     async stop() {
       rl?.close();

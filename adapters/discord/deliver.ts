@@ -1,8 +1,11 @@
 import {
   type AttachmentPayload,
+  type Client,
+  DiscordAPIError,
   type InteractionEditReplyOptions,
   type InteractionReplyOptions,
   type Message,
+  type MessageCreateOptions,
   MessageFlags,
   type RepliableInteraction,
 } from 'discord.js';
@@ -36,7 +39,8 @@ function editOptions(part: RenderedPart): InteractionEditReplyOptions {
   };
 }
 
-function followUpOptions(part: RenderedPart): InteractionReplyOptions {
+/** A new message's fields, shared by interaction follow-ups and plain channel messages. */
+function newMessage(part: RenderedPart) {
   const p = part.payload;
   return {
     ...(p.content !== undefined && { content: p.content }),
@@ -44,8 +48,15 @@ function followUpOptions(part: RenderedPart): InteractionReplyOptions {
     components: p.components,
     allowedMentions: { parse: [] },
     files: files(part),
-    ...(part.ephemeral && { flags: MessageFlags.Ephemeral }),
   };
+}
+
+function followUpOptions(part: RenderedPart): InteractionReplyOptions {
+  return { ...newMessage(part), ...(part.ephemeral && { flags: MessageFlags.Ephemeral }) };
+}
+
+function channelOptions(part: RenderedPart): MessageCreateOptions {
+  return newMessage(part);
 }
 
 /** Adds the rating reactions one by one (Discord rate-limits reactions per channel; REST queues them). */
@@ -94,4 +105,41 @@ export async function deliverReplies(
     }
   }
   if (placeholder) await interaction.deleteReply();
+}
+
+/**
+ * Posts a reply the bot starts itself (a poll's winner) to a channel, outside any interaction:
+ * `channel.send` over REST, which waits out a 429 for the `retry_after` Discord names and retries. A
+ * channel that is gone, not a text channel, or where the bot may not post is logged and gives false.
+ */
+export async function postToChannel(
+  ctx: DeliveryContext,
+  client: Client,
+  channel: ChannelRef,
+  reply: Reply,
+): Promise<boolean> {
+  if (reply.ephemeral) return false;
+  const channelId = channel.key.split(':')[2];
+  if (!channelId) {
+    ctx.logger.warn({ channel: channel.key }, 'not a Discord channel key');
+    return false;
+  }
+  try {
+    const target = await client.channels.fetch(channelId);
+    if (!target?.isSendable()) {
+      ctx.logger.warn({ channel: channel.key }, 'cannot post in that Discord channel');
+      return false;
+    }
+    for (const part of renderReply(reply)) {
+      if (part.ephemeral) continue;
+      const message = await target.send(channelOptions(part));
+      await posted(ctx, message, part, channel);
+    }
+    return true;
+  } catch (error) {
+    // 10003 Unknown Channel, 50001 Missing Access, 50013 Missing Permissions, or Discord unreachable.
+    const code = error instanceof DiscordAPIError ? error.code : undefined;
+    ctx.logger.warn({ err: error, channel: channel.key, code }, 'could not post to the Discord channel');
+    return false;
+  }
 }

@@ -10,11 +10,11 @@ import {
   type PartialUser,
   type User,
 } from 'discord.js';
-import type { BotCore, PlatformAdapter, ReactionEvent } from '../../src/bot/types.ts';
+import type { BotCore, ChannelRef, PlatformAdapter, ReactionEvent, Reply } from '../../src/bot/types.ts';
 import type { Config } from '../../src/config.ts';
 import { UserError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
-import type { DeliveryContext } from './deliver.ts';
+import { type DeliveryContext, postToChannel } from './deliver.ts';
 import { onAutocomplete, onChatInput, onComponent } from './interactions.ts';
 import { isRawReaction, ReactionDeliveryIds, rawDmReactionEvent, reactionEvent } from './reactions.ts';
 
@@ -32,7 +32,7 @@ export interface DiscordAdapterDeps {
    * Called when the adapter has finished with one Discord event (every reply posted, reactions added),
    * with the interaction id or the reaction's delivery id. For tests and metrics.
    */
-  onHandled?: (event: { kind: 'interaction' | 'reaction' | 'guild'; id: string }) => void;
+  onHandled?: (event: { kind: 'interaction' | 'reaction' | 'guild' | 'post'; id: string }) => void;
 }
 
 /** Only what the bot uses: no privileged intents (no message content, no member list). */
@@ -85,11 +85,12 @@ export function createDiscordAdapter(
   const inflight = new Set<Promise<unknown>>();
   const ids = new ReactionDeliveryIds();
   let client: Client | undefined;
+  let delivery: DeliveryContext | undefined;
   let stopping = false;
 
   const track = (
     work: Promise<unknown>,
-    done: { kind: 'interaction' | 'reaction' | 'guild'; id: string },
+    done: { kind: 'interaction' | 'reaction' | 'guild' | 'post'; id: string },
   ) => {
     const p = work
       .catch((error) => logger.error({ err: error, ...done }, 'Discord handler failed'))
@@ -102,6 +103,7 @@ export function createDiscordAdapter(
 
   function attach(c: Client, core: BotCore) {
     const ctx: DeliveryContext = { core, logger };
+    delivery = ctx;
     const handleReaction = (event: ReactionEvent) => {
       // Outside an interaction there is no private reply, and a public message per tap would flood the
       // channel: the reaction itself is the feedback, so the core's replies are only logged.
@@ -189,6 +191,16 @@ export function createDiscordAdapter(
         clearTimeout(timer);
         ready.catch(() => {});
       }
+    },
+    async postToChannel(channel: ChannelRef, reply: Reply) {
+      if (!client || !delivery || stopping) {
+        logger.warn({ channel: channel.key }, 'Discord adapter not running; message not posted');
+        return false;
+      }
+      const work = postToChannel(delivery, client, channel, reply);
+      // Tracked like an event, so stop() waits for a post in flight.
+      track(work, { kind: 'post', id: channel.key });
+      return work;
     },
     async stop() {
       stopping = true;

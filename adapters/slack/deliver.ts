@@ -63,7 +63,30 @@ async function deliverOne(target: DeliveryTarget, reply: Reply): Promise<void> {
   }
 }
 
-async function postPublic(target: DeliveryTarget, reply: Reply, message: ReturnType<typeof renderReply>) {
+/** What posting a public message needs: no user, no response_url. */
+type ChannelTarget = Pick<DeliveryTarget, 'core' | 'client' | 'logger' | 'channel' | 'channelId'>;
+
+/**
+ * Posts a reply the bot starts itself (a poll's winner) with `chat.postMessage`, which waits out a 429
+ * for Slack's Retry-After (the client's retry policy). A channel that is gone, archived or closed to
+ * the bot is logged and gives false.
+ */
+export async function postToChannel(target: ChannelTarget, reply: Reply): Promise<boolean> {
+  if (reply.ephemeral) return false;
+  try {
+    await postPublic(target, reply, renderReply(reply));
+    return true;
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    target.logger.warn(
+      { err: error, channel: target.channel.key, code },
+      'could not post to the Slack channel',
+    );
+    return false;
+  }
+}
+
+async function postPublic(target: ChannelTarget, reply: Reply, message: ReturnType<typeof renderReply>) {
   const posted = await target.client.chat.postMessage({
     channel: target.channelId,
     ...message,
@@ -77,7 +100,7 @@ async function postPublic(target: DeliveryTarget, reply: Reply, message: ReturnT
   if (reply.image) await uploadImage(target, channelId, posted.ts, reply.image);
 }
 
-async function addRatingReactions(target: DeliveryTarget, channel: string, ts: string): Promise<void> {
+async function addRatingReactions(target: ChannelTarget, channel: string, ts: string): Promise<void> {
   for (const name of SLACK_RATING_REACTIONS) {
     try {
       await target.client.reactions.add({ channel, timestamp: ts, name });
@@ -90,7 +113,7 @@ async function addRatingReactions(target: DeliveryTarget, channel: string, ts: s
 }
 
 async function uploadImage(
-  target: DeliveryTarget,
+  target: ChannelTarget,
   channel: string,
   ts: string,
   image: NonNullable<Reply['image']>,

@@ -2,13 +2,15 @@
  * The Slack adapter: a bolt App over HTTP (`/slack/events`, signature-checked) or Socket Mode when an
  * app token is configured. The only module tree that imports `@slack/bolt`.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Authorize, HTTPReceiver, webApi } from '@slack/bolt';
-import type { BotCore, PlatformAdapter } from '../../src/bot/types.ts';
+import type { BotCore, ChannelRef, PlatformAdapter, Reply } from '../../src/bot/types.ts';
 import type { Config } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
+import { HEALTH_PATH, METRICS_PATH, type OpsRequestHandler } from '../../src/ops/http.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { postToChannel } from './deliver.ts';
 import { registerListeners } from './handlers.ts';
 
 export type SlackAdapterConfig = NonNullable<Config['slack']>;
@@ -21,6 +23,11 @@ export interface SlackAdapterDeps {
   host?: string;
   /** Web API retry policy (tests shorten it); Slack's 429 + Retry-After is always honoured. */
   retryConfig?: webApi.RetryOptions;
+  /**
+   * `/healthz` and `/metrics` (src/ops), served on the HTTP receiver's port: in HTTP mode the receiver
+   * owns `PORT`. Without it `/healthz` answers a bare ok.
+   */
+  opsHandler?: OpsRequestHandler;
 }
 
 /** A running Slack adapter; `port` and `idle()` serve tests and health checks. */
@@ -47,6 +54,8 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
   const inflight = new Set<Promise<unknown>>();
   let core: BotCore | undefined;
   let app: App | undefined;
+  /** The bot-token client for messages the bot starts itself (poll results). */
+  let poster: webApi.WebClient | undefined;
   let server: Server | undefined;
   let stopping = false;
 
@@ -67,6 +76,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
       ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     };
     const identity = lazyBotIdentity(config.botToken, clientOptions, log);
+    poster = new webApi.WebClient(config.botToken, { ...clientOptions, logger: log });
     const common = { authorize: identity, logger: log, clientOptions };
     if (config.appToken) {
       return new App({ ...common, socketMode: true, appToken: config.appToken });
@@ -77,18 +87,29 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
       port: deps.port,
       logger: log,
       unhandledRequestTimeoutMillis: UNHANDLED_REQUEST_TIMEOUT_MS,
-      customRoutes: [
-        {
-          path: '/healthz',
-          method: ['GET'],
-          handler: (_req, res) => {
-            res.writeHead(stopping ? 503 : 200, { 'content-type': 'text/plain' });
-            res.end(stopping ? 'stopping' : 'ok');
-          },
-        },
-      ],
+      customRoutes: opsRoutes(deps.opsHandler),
     });
     return new App({ ...common, receiver });
+  }
+
+  /** `/healthz` (503 while stopping) and, with the ops handler, `/metrics` and the full health report. */
+  function opsRoutes(handler: OpsRequestHandler | undefined) {
+    const route = (path: string) => ({
+      path,
+      method: ['GET', 'HEAD'],
+      handler: (req: IncomingMessage, res: ServerResponse) => {
+        if (!handler || (stopping && path === HEALTH_PATH)) {
+          res.writeHead(stopping ? 503 : 200, { 'content-type': 'text/plain' });
+          res.end(stopping ? 'stopping' : 'ok');
+          return;
+        }
+        handler(req, res).catch((error) => {
+          logger.error({ err: error, path }, 'ops endpoint failed');
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      },
+    });
+    return handler ? [route(HEALTH_PATH), route(METRICS_PATH)] : [route(HEALTH_PATH)];
   }
 
   const listeningPort = () => {
@@ -124,6 +145,18 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
         server = (await app.start({ port: deps.port, host: deps.host })) as Server;
         logger.info({ port: listeningPort(), path: SLACK_EVENTS_PATH }, 'Slack adapter listening (HTTP)');
       }
+    },
+
+    async postToChannel(channel: ChannelRef, reply: Reply) {
+      const c = core;
+      const channelId = channel.key.split(':')[2];
+      if (!c || !poster || stopping || channel.platform !== 'slack' || !channelId) {
+        logger.warn({ channel: channel.key }, 'Slack adapter not running; message not posted');
+        return false;
+      }
+      const work = postToChannel({ core: c, client: poster, logger, channel, channelId }, reply);
+      track(work);
+      return work;
     },
 
     async stop() {

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MovieCard } from '../../src/bot/types.ts';
 import { movies, ratings, users } from '../../src/db/schema.ts';
 import type { DbKind } from '../helpers/db.ts';
 import { createTestCore, type TestCore } from './fixture.ts';
@@ -125,6 +126,43 @@ export function adapterContract(
       expect(text).toContain('Zzyzx Qwvvt');
       expect(text).not.toMatch(/error|exception|stack/i);
       expect(replies.every((m) => m.titles.length === 0)).toBe(true);
+    });
+
+    it('postToChannel posts a message the bot starts itself; its card rates by reaction', async () => {
+      const [heat] = await t.db.db
+        .select({ id: movies.id, year: movies.year })
+        .from(movies)
+        .where(eq(movies.title, 'Heat'));
+      const card: MovieCard = {
+        movieId: heat!.id,
+        title: 'Heat',
+        year: heat!.year,
+        genres: ['Crime'],
+        directors: [],
+        cast: [],
+        runtime: null,
+        predictedStars: null,
+        userRating: null,
+        reason: 'Movie night winner',
+        actions: [],
+      };
+      const { ok, messages } = await h.post('gi', {
+        text: "🍿 Time's up! Movie night is **Heat**.",
+        cards: [card],
+        rateByReaction: true,
+      });
+      expect(ok).toBe(true);
+      const shown = singleCard(messages);
+      expect(shown.ephemeral).toBe(false);
+      expect(shown.text).toContain('Movie night is');
+      expect(shown.titles).toEqual(['Heat']);
+      await h.react('gi', shown, '4️⃣', true);
+      expect(await ratingOf('gi', 'Heat')).toBe(4);
+      // A private reply has nobody to be shown to: nothing is posted.
+      expect(await h.post('gi', { text: 'only for you', ephemeral: true })).toEqual({
+        ok: false,
+        messages: [],
+      });
     });
 
     it('/help lists the commands', async () => {

@@ -59,6 +59,12 @@ export async function createConsoleHarness(
       if (!message.key) throw new Error('message has no key to react to');
       return (await adapter.react(message.key, emoji, added, options?.deliveryId)).map(renderedFromConsole);
     },
+    async post(user, reply) {
+      const { adapter } = await get(user);
+      const channel = { key: `console:local:${user}`, platform: 'console' as const, tenant: 'local' };
+      const shown = await adapter.show(reply, channel);
+      return { ok: shown.length > 0, messages: shown.map(renderedFromConsole) };
+    },
     output: (user) => adapters.get(user)?.text.join('') ?? '',
     async close() {
       for (const { adapter } of adapters.values()) await adapter.stop();

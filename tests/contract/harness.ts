@@ -1,4 +1,4 @@
-import type { BotCore, Platform } from '../../src/bot/types.ts';
+import type { BotCore, Platform, Reply } from '../../src/bot/types.ts';
 
 /**
  * A message as a platform would show it, read back from what the adapter actually sent (Discord REST
@@ -41,6 +41,11 @@ export interface AdapterHarness {
     added: boolean,
     options?: { deliveryId?: string },
   ): Promise<RenderedMessage[]>;
+  /**
+   * A message the bot starts itself (a poll's winner), posted through the adapter's `postToChannel` into
+   * the channel where `user` runs commands; resolves with what the platform then shows.
+   */
+  post(user: string, reply: Reply): Promise<{ ok: boolean; messages: RenderedMessage[] }>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import { decodeComponent } from '../../adapters/discord/custom-id.ts';
+import { discordChannel } from '../../adapters/discord/identity.ts';
 import { createDiscordAdapter } from '../../adapters/discord/index.ts';
 import type { BotCore, CommandSpecInfo } from '../../src/bot/types.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -202,6 +203,36 @@ export async function createDiscordHarness(core: BotCore): Promise<DiscordHarnes
       }
       await waitHandled((h) => h.endsWith(`:${seq}`), `reaction ${seq}`);
       return [];
+    },
+    async post(_user, reply) {
+      const from = fake.requests.length;
+      const ok = (await adapter.postToChannel?.(discordChannel(GUILD_ID, CHANNEL_ID), reply)) ?? false;
+      const messages = fake.requests
+        .slice(from)
+        .filter(
+          (r) => r.method === 'POST' && r.path === `/channels/${CHANNEL_ID}/messages` && r.status === 200,
+        )
+        .map((r) => {
+          const message = r.response as Json;
+          const id = String(message.id);
+          bodies.set(id, message);
+          const view = flatten(message);
+          const reactions = fake.requests
+            .filter(
+              (q) =>
+                q.method === 'PUT' && q.path.startsWith(`/channels/${CHANNEL_ID}/messages/${id}/reactions/`),
+            )
+            .map((q) => q.path.split('/')[6]!);
+          return {
+            key: `discord:${CHANNEL_ID}:${id}`,
+            ephemeral: false,
+            text: view.text,
+            titles: view.titles,
+            actionIds: view.actionIds,
+            reactions,
+          };
+        });
+      return { ok, messages };
     },
     async close() {
       await adapter.stop();

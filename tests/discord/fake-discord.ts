@@ -63,6 +63,12 @@ export class FakeDiscord {
   private sessionId = '';
   private readonly sent: { s: number; packet: Json }[] = [];
   private readonly rateLimits: RateLimitRule[] = [];
+  private readonly failures: {
+    match: RateLimitRule['match'];
+    status: number;
+    code: number;
+    message: string;
+  }[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly originals = new Map<string, string>();
   private lastBodyArray: unknown[] | undefined;
@@ -100,6 +106,11 @@ export class FakeDiscord {
   /** The next `count` requests matching answer 429 with `retry_after` and rate-limit headers. */
   rateLimitNext(match: RateLimitRule['match'], retryAfterSeconds: number, count = 1): void {
     for (let i = 0; i < count; i++) this.rateLimits.push({ match, retryAfterSeconds });
+  }
+
+  /** The next request matching answers `status` with a Discord JSON error (`code`: 10003 Unknown Channel …). */
+  failNext(match: RateLimitRule['match'], status: number, code: number, message: string): void {
+    this.failures.push({ match, status, code, message });
   }
 
   /** Resolves with the first recorded request (from `since`) that matches, or rejects after `timeoutMs`. */
@@ -270,6 +281,11 @@ export class FakeDiscord {
           'x-ratelimit-scope': 'user',
         },
       );
+    }
+    const failAt = this.failures.findIndex((f) => f.match(method, path));
+    if (failAt >= 0) {
+      const f = this.failures.splice(failAt, 1)[0]!;
+      return reply(f.status, { code: f.code, message: f.message });
     }
     if (body && (body.embeds !== undefined || body.components !== undefined || body.content !== undefined)) {
       const problems = validateMessagePayload(body);

@@ -1,4 +1,10 @@
-import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from '../../adapters/slack/index.ts';
+import { slackChannel } from '../../adapters/slack/identity.ts';
+import {
+  createSlackAdapter,
+  SLACK_EVENTS_PATH,
+  type SlackAdapter,
+  type SlackAdapterDeps,
+} from '../../adapters/slack/index.ts';
 import { CARD_BLOCK_PREFIX } from '../../adapters/slack/render.ts';
 import type { BotCore } from '../../src/bot/types.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -38,7 +44,10 @@ export interface SlackTestRig {
   close(): Promise<void>;
 }
 
-export async function startSlackRig(core: BotCore): Promise<SlackTestRig> {
+export async function startSlackRig(
+  core: BotCore,
+  extra: Partial<SlackAdapterDeps> = {},
+): Promise<SlackTestRig> {
   const fake = await new FakeSlack().start();
   const adapter = createSlackAdapter(
     { botToken: 'xoxb-test', signingSecret: TEST_SIGNING_SECRET, appToken: undefined, apiUrl: fake.apiUrl },
@@ -47,6 +56,7 @@ export async function startSlackRig(core: BotCore): Promise<SlackTestRig> {
       port: 0,
       host: '127.0.0.1',
       retryConfig: { retries: 2, factor: 1, minTimeout: 50, maxTimeout: 100 },
+      ...extra,
     },
   );
   await adapter.start(core);
@@ -219,6 +229,11 @@ export async function createSlackHarness(core: BotCore): Promise<AdapterHarness>
         'application/json',
         retry,
       );
+    },
+    async post(_user, reply) {
+      const from = fake.calls.length;
+      const ok = (await adapter.postToChannel?.(slackChannel(TEST_TEAM, TEST_CHANNEL), reply)) ?? false;
+      return { ok, messages: renderedSince(fake, from) };
     },
     close: () => rig.close(),
   };
