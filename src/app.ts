@@ -3,7 +3,8 @@ import type { ConsoleAdapterOptions } from '../adapters/console/index.ts';
 import { type CatalogSource, createCatalogSource } from './bot/catalog-view.ts';
 import type { BotCoreDeps } from './bot/context.ts';
 import { createBotCore } from './bot/core.ts';
-import type { BotCore, PlatformAdapter } from './bot/types.ts';
+import { type PollCloser, startPollCloser } from './bot/poll-closer.ts';
+import type { BotCore, Platform, PlatformAdapter } from './bot/types.ts';
 import { ensureStarterCatalog } from './catalog/starter.ts';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
@@ -20,6 +21,8 @@ export interface App {
   catalog: CatalogSource;
   recommender: RecommenderService;
   core: BotCore;
+  /** The card enricher the core uses (TMDB), when configured; the poll closer's announcements use it too. */
+  enrichCards?: BotCoreDeps['enrichCards'];
   /** Health, metrics and their HTTP handler (when created with `instrument`). */
   ops?: Operations;
   /** Releases the recommender and the database (idempotent). */
@@ -87,6 +90,7 @@ export async function createApp(
     catalog,
     recommender,
     core,
+    enrichCards,
     ops,
     close() {
       closing ??= (async () => {
@@ -100,9 +104,19 @@ export async function createApp(
 
 export interface RunningAdapters {
   adapters: PlatformAdapter[];
+  /** Closes movie-night polls on time and posts the winners through the adapters. */
+  pollCloser: PollCloser;
   /** Resolves when the bot should exit: the console chat ended, or a shutdown signal arrived. */
   done: Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface StartAdaptersOptions {
+  console?: ConsoleAdapterOptions;
+  /** Run these adapters instead of the configured ones (tests). */
+  adapters?: PlatformAdapter[];
+  /** Clock and interval of the poll closer (tests). */
+  pollCloser?: { now?: () => Date; intervalMs?: number };
 }
 
 /**
@@ -110,18 +124,17 @@ export interface RunningAdapters {
  * pays for discord.js or Bolt); with none configured, the console chat. SIGINT / SIGTERM stop them
  * gracefully.
  */
-export async function startAdapters(
-  app: App,
-  options: { console?: ConsoleAdapterOptions } = {},
-): Promise<RunningAdapters> {
+export async function startAdapters(app: App, options: StartAdaptersOptions = {}): Promise<RunningAdapters> {
   const { config, logger } = app;
-  const adapters: PlatformAdapter[] = [];
+  // Adapters handed in replace the configured ones.
+  const adapters: PlatformAdapter[] = [...(options.adapters ?? [])];
+  const configured = options.adapters === undefined;
   let consoleDone: Promise<void> | undefined;
-  if (config.discord) {
+  if (configured && config.discord) {
     const { createDiscordAdapter } = await import('../adapters/discord/index.ts');
     adapters.push(createDiscordAdapter(config.discord, { logger }));
   }
-  if (config.slack) {
+  if (configured && config.slack) {
     // A non-literal specifier: the Slack adapter is optional at type-check time and loaded only when configured.
     const slackModule: string = '../adapters/slack/index.ts';
     const slack = (await import(slackModule)) as {
@@ -163,10 +176,13 @@ export async function startAdapters(
   void prune();
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
   pruneTimer.unref();
+  const pollCloser = startPollClosing(app, started, options.pollCloser);
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(pruneTimer);
+      // Before the adapters: a pass in progress still has them to post through.
+      await pollCloser.stop();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       for (const adapter of started.reverse()) {
@@ -190,5 +206,28 @@ export async function startAdapters(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const done = Promise.race([signal, ...(consoleDone ? [consoleDone] : [])]);
-  return { adapters: started, done, stop };
+  return { adapters: started, pollCloser, done, stop };
+}
+
+/**
+ * The poll closer for this process: it closes the polls of the platforms it can announce on and posts
+ * each winner through that platform's adapter.
+ */
+function startPollClosing(
+  app: App,
+  adapters: readonly PlatformAdapter[],
+  options: StartAdaptersOptions['pollCloser'],
+): PollCloser {
+  const posters = new Map<Platform, PlatformAdapter>();
+  for (const a of adapters) if (a.postToChannel) posters.set(a.platform, a);
+  return startPollCloser({
+    db: app.database.db,
+    logger: app.logger,
+    catalog: app.catalog,
+    enrichCards: app.enrichCards,
+    platforms: [...posters.keys()],
+    ...options,
+    post: async ({ channel, reply }) =>
+      (await posters.get(channel.platform)?.postToChannel?.(channel, reply)) ?? false,
+  });
 }

@@ -5,10 +5,12 @@ import { type ConsoleMessage, createConsoleAdapter } from '../../adapters/consol
 import { decodeComponent } from '../../adapters/discord/custom-id.ts';
 import { renderReply as renderDiscord } from '../../adapters/discord/render.ts';
 import { renderReply as renderSlack } from '../../adapters/slack/render.ts';
+import { createCatalogSource } from '../../src/bot/catalog-view.ts';
+import { closeDuePolls } from '../../src/bot/poll-closer.ts';
 import type { BotCore, BotEvent, Reply } from '../../src/bot/types.ts';
-import { marks, polls, pollVotes, users } from '../../src/db/schema.ts';
+import { marks, polls, pollVotes, ratings, users } from '../../src/db/schema.ts';
 import { DEFAULT_MISERY_THRESHOLD } from '../../src/group/aggregate.ts';
-import { createTestCore, type TestCore } from '../contract/fixture.ts';
+import { createTestCore, quietLogger, type TestCore } from '../contract/fixture.ts';
 import { validateMessagePayload } from '../discord/validate-payload.ts';
 import { DB_KINDS } from '../helpers/db.ts';
 import { blockKitViolations } from '../slack/block-limits.ts';
@@ -200,6 +202,45 @@ describe.each(DB_KINDS)('movie night end to end through the real core (%s)', (ki
     );
     const [row] = await t.db.db.select().from(polls).where(eq(polls.id, poll.data.pollId));
     expect(row).toMatchObject({ closed: true, winner: poll.data.movies[0]!.movieId });
+  });
+
+  it('a poll closes on time without anyone acting: the closer announces it in the channel, once', async () => {
+    const ana = consoleUser(t.core, 'ana');
+    const ben = consoleUser(t.core, 'ben');
+    await Promise.all([ana.ready, ben.ready]);
+    const poll = pollOf(await ana.adapter.send('/movienight ben minutes:5'));
+    await ben.adapter.send('/vote 2');
+    const closesAt = new Date((poll.data as { closesAt: string }).closesAt);
+    const deps = (at: Date) => ({
+      db: t.db.db,
+      logger: quietLogger(),
+      catalog: createCatalogSource(t.db.db),
+      platforms: ['console' as const],
+      now: () => at,
+    });
+    expect(await closeDuePolls(deps(new Date(closesAt.getTime() - 1000)))).toEqual([]);
+    const due = await closeDuePolls(deps(closesAt));
+    expect(due.map((a) => a.pollId)).toEqual([poll.data.pollId]);
+    const [announced] = due;
+    expect(announced!.channel.key).toBe('console:local:ana');
+    // Posted through the console adapter, the winner's card is rated like any card on screen.
+    const [shown] = await ana.adapter.show(announced!.reply, announced!.channel);
+    const winner = poll.data.movies[1]!;
+    expect(shown!.text).toContain(`Time's up! Movie night is ${winner.title}`);
+    expect(shown!.text).toMatch(/with 1 vote of 1\. Marked as seen for the one of you who voted/);
+    const [rated] = await ana.adapter.send(':4 1');
+    expect(rated!.text).toMatch(/4/);
+    const [stored] = await t.db.db
+      .select({ rating: ratings.rating })
+      .from(ratings)
+      .where(and(eq(ratings.userId, await userId('console:ana')), eq(ratings.movieId, winner.movieId)));
+    expect(stored?.rating).toBe(4);
+    expect(await closeDuePolls(deps(new Date(closesAt.getTime() + 60_000)))).toEqual([]);
+    // A later vote cannot reach the closed poll.
+    await ben.adapter.send('/vote 1');
+    expect(
+      await t.db.db.select().from(pollVotes).where(eq(pollVotes.pollId, poll.data.pollId)),
+    ).toMatchObject([{ movieId: winner.movieId }]);
   });
 
   it('on Discord: mentions become members of the same guild only; /stats is admin-only; /region validates', async () => {
