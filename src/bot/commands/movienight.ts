@@ -282,7 +282,7 @@ async function startPoll(
   return {
     text: [
       `🎬 **Movie night** for ${joinNames(names)} — ${STRATEGY_NAMES[strategy]}.`,
-      `Vote for one below (or \`/vote <number>\`); voting closes in ${minutes} minute${minutes === 1 ? '' : 's'} (${when} UTC) or when all ${members.length} of you have voted.`,
+      `Vote for one below (or \`/vote <number>\`); voting closes in ${minutes} minute${minutes === 1 ? '' : 's'} (${when} UTC) or when all ${members.length} of you have voted, and I'll announce the winner here.`,
       ...notes.map((n) => `_${sanitizeEcho(n, 200)}_`),
     ].join('\n'),
     cards,
