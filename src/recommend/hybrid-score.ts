@@ -1,7 +1,7 @@
 import { addToProfile, type ContentProfile, scoreProfile } from './content.ts';
 import { scoreEase } from './ease.ts';
 import { COMPONENTS, type Component, type HybridState, type ScoreParts } from './hybrid-state.ts';
-import { foldInMfUser, predictMf } from './mf.ts';
+import { foldInMfUser, type MfState } from './mf.ts';
 import type { UserContext } from './user-context.ts';
 import { scoreUserKnn } from './user-knn.ts';
 
@@ -81,13 +81,28 @@ export function scoreParts(
       parts.scores.content = normalise(s, ctx.excluded);
     }
     if (weights.mf > 0) {
-      const user = foldInMfUser(state.mf, ctx.items, ctx.ratings);
-      const s = new Float64Array(n);
-      for (let i = 0; i < n; i++) s[i] = (predictMf(state.mf, user, i) - 0.5) / 4.5;
-      parts.scores.mf = s;
+      parts.scores.mf = mfScores(state.mf, foldInMfUser(state.mf, ctx.items, ctx.ratings), n);
     }
   }
   return parts;
+}
+
+/**
+ * `predictMf` of every item, scaled from stars to 0–1, written out inline (the same sums in the same
+ * order) because it runs over the whole catalog on every request.
+ */
+function mfScores(mf: MfState, user: { factors: Float64Array; bias: number }, n: number): Float64Array {
+  const { factors: k, itemFactors, itemBias } = mf;
+  const uf = user.factors;
+  const base = mf.mean + user.bias;
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let dot = 0;
+    const at = i * k;
+    for (let f = 0; f < k; f++) dot += uf[f]! * itemFactors[at + f]!;
+    s[i] = (base + itemBias[i]! + dot - 0.5) / 4.5;
+  }
+  return s;
 }
 
 /** The user's content profile: item vectors weighted by recency and how much they liked them. */
@@ -110,6 +125,22 @@ export function combined(parts: ScoreParts, i: number): number {
     if (w !== 0) v += w * (parts.scores[k][i] ?? 0);
   }
   return v;
+}
+
+/**
+ * {@link combined} for every item at once, component by component (the same sums in the same order,
+ * so the same values), into `out`.
+ */
+export function combineAll(parts: ScoreParts, out: Float64Array): Float64Array {
+  out.fill(0);
+  for (const k of COMPONENTS) {
+    const w = parts.weights[k];
+    if (w === 0) continue;
+    const s = parts.scores[k];
+    const m = Math.min(s.length, out.length);
+    for (let i = 0; i < m; i++) out[i]! += w * s[i]!;
+  }
+  return out;
 }
 
 /** Contribution of one component to item `i`'s blended score. */

@@ -1,5 +1,5 @@
 import { addToProfile, itemCosine, scoreProfile } from './content.ts';
-import { blendWeights, combined, scoreParts } from './hybrid-score.ts';
+import { blendWeights, combineAll, scoreParts } from './hybrid-score.ts';
 import { COMPONENTS, type Component, type HybridState, type ScoreParts } from './hybrid-state.ts';
 import { MAX_STARS, MIN_STARS } from './prepare.ts';
 import { createRatingPredictor } from './rating-predictor.ts';
@@ -7,7 +7,7 @@ import { explain } from './reasons.ts';
 import { mmrRerank } from './rerank.ts';
 import { applySteering, buildFeatureLookup, type FeatureLookup } from './steer.ts';
 import { topK } from './top-k.ts';
-import type { Recommendation, Recommender, RecommendOptions, UserState } from './types.ts';
+import type { Recommendation, Recommender, RecommendOptions, UserRecommender, UserState } from './types.ts';
 import { buildUserContext, type UserContext } from './user-context.ts';
 import { Vocabulary } from './vocab.ts';
 
@@ -22,6 +22,8 @@ export class HybridRecommender implements Recommender {
   readonly version: string;
   readonly vocab: Vocabulary;
   private readonly lookup: FeatureLookup;
+  /** The blended relevance of a user without history (popularity alone), once per model. */
+  private coldBlend: Float64Array | undefined;
 
   constructor(readonly state: HybridState) {
     this.version = `${state.name}@${state.trainedAt}`;
@@ -30,8 +32,67 @@ export class HybridRecommender implements Recommender {
   }
 
   recommend(user: UserState, options: RecommendOptions): Recommendation[] {
+    return this.forUser(user).recommend(options);
+  }
+
+  similar(itemId: number, options: RecommendOptions & { user?: UserState }): Recommendation[] {
+    const { user, ...rest } = options;
+    return this.forUser(user ?? EMPTY_USER).similar(itemId, rest);
+  }
+
+  predict(user: UserState, itemId: number): number | null {
+    return this.forUser(user).predict(itemId);
+  }
+
+  /**
+   * Binds `user`: their context, component scores and blended relevance are computed on first use
+   * (once per watchlist mode, since excluding the watchlist changes normalisation) and reused by every
+   * list asked of the result; each list works on its own copies of what it changes.
+   */
+  forUser(user: UserState): UserRecommender {
+    const scored = new Map<boolean, UserScores>();
+    let predictor: Predictor | undefined;
+    const scores = (options: Pick<RecommendOptions, 'watchlist'>): UserScores => {
+      const key = options.watchlist === 'exclude';
+      const known = scored.get(key);
+      if (known) return known;
+      const s = this.score(user, options);
+      scored.set(key, s);
+      return s;
+    };
+    // Predictions need only the history, not the scores: any context of this user will do.
+    const predict = (): Predictor => {
+      predictor ??= this.predictor((scored.get(false) ?? scored.get(true))?.ctx ?? this.context(user, {}));
+      return predictor;
+    };
+    return {
+      recommend: (options) => this.recommendFor(scores(options), user, options, predict),
+      similar: (itemId, options) => this.similarFor(scores(options), user, itemId, options, predict),
+      predict: (itemId) => {
+        const i = this.vocab.indexOf(itemId);
+        return i < 0 ? null : predict()(i);
+      },
+    };
+  }
+
+  /** The user's context, component scores (steer left at zero) and blended relevance per item. */
+  private score(user: UserState, options: Pick<RecommendOptions, 'watchlist'>): UserScores {
     const ctx = this.context(user, options);
     const parts = scoreParts(this.state, ctx, blendWeights(this.state, ctx.items.length));
+    // Without history the blend is popularity alone, the same for everyone: computed once per model.
+    if (ctx.items.length > 0) return { ctx, parts, blended: blend(parts) };
+    this.coldBlend ??= blend(parts);
+    return { ctx, parts, blended: this.coldBlend };
+  }
+
+  private recommendFor(
+    scores: UserScores,
+    user: UserState,
+    options: RecommendOptions,
+    predict: () => Predictor,
+  ): Recommendation[] {
+    const ctx = { ...scores.ctx, excluded: new Set(scores.ctx.excluded) };
+    const parts = { ...scores.parts, steer: new Float64Array(this.state.items.length) };
     const because = this.steer(parts, user, options);
     // "Like Alien" should not answer Alien.
     for (const i of because) ctx.excluded.add(i);
@@ -41,7 +102,7 @@ export class HybridRecommender implements Recommender {
     const cold = ctx.items.length === 0;
     const diversity =
       options.diversity ?? (cold ? this.state.config.coldDiversity : this.state.config.diversity);
-    return this.finish(ctx, parts, user, options, diversity, because);
+    return this.finish(ctx, parts, scores.blended, user, options, diversity, because, predict);
   }
 
   /**
@@ -58,14 +119,18 @@ export class HybridRecommender implements Recommender {
       >;
     }
     const parts = scoreParts(this.state, ctx, weights);
-    const values = new Float64Array(this.state.items.length);
-    for (let i = 0; i < values.length; i++) values[i] = combined(parts, i);
+    const values = combineAll(parts, new Float64Array(this.state.items.length));
     return topK(values, n, (i) => !ctx.excluded.has(i)).map((i) => this.state.items[i]!.id);
   }
 
-  similar(itemId: number, options: RecommendOptions & { user?: UserState }): Recommendation[] {
-    const user = options.user ?? EMPTY_USER;
-    const ctx = this.context(user, options);
+  private similarFor(
+    scores: UserScores,
+    user: UserState,
+    itemId: number,
+    options: RecommendOptions,
+    predict: () => Predictor,
+  ): Recommendation[] {
+    const ctx = { ...scores.ctx, excluded: new Set(scores.ctx.excluded) };
     const base = this.vocab.indexOf(itemId);
     if (base < 0) return [];
     ctx.excluded.add(base);
@@ -84,19 +149,16 @@ export class HybridRecommender implements Recommender {
     scoreProfile(this.state.content, parts.profile, content);
     parts.scores.itemKnn = scaleToMax(cf);
     parts.scores.content = scaleToMax(content);
-    if (options.user && ctx.items.length > 0) {
-      const personal = scoreParts(this.state, ctx, blendWeights(this.state, ctx.items.length));
-      for (let i = 0; i < n; i++) parts.steer[i]! += SIMILAR_PERSONAL_SHARE * combined(personal, i);
+    if (ctx.items.length > 0) {
+      // Components are normalised over eligible items: a seed the user has not rated needs its own pass.
+      const personal = scores.ctx.excluded.has(base)
+        ? scores.blended
+        : blend(scoreParts(this.state, ctx, blendWeights(this.state, ctx.items.length)));
+      for (let i = 0; i < n; i++) parts.steer[i]! += SIMILAR_PERSONAL_SHARE * personal[i]!;
     }
     this.steer(parts, user, options);
     const diversity = options.diversity ?? this.state.config.diversity;
-    return this.finish(ctx, parts, user, options, diversity, [base]);
-  }
-
-  predict(user: UserState, itemId: number): number | null {
-    const i = this.vocab.indexOf(itemId);
-    if (i < 0) return null;
-    return this.predictor(this.context(user, {}))(i);
+    return this.finish(ctx, parts, null, user, options, diversity, [base], predict);
   }
 
   /** Predicted stars for many items of one user (one fold-in). */
@@ -127,7 +189,7 @@ export class HybridRecommender implements Recommender {
   }
 
   /** Stars for item index → prediction, from MF with the user folded in (IMDb prior without ratings). */
-  private predictor(ctx: UserContext): (i: number) => number | null {
+  private predictor(ctx: UserContext): Predictor {
     const s = this.state;
     if (s.ratingCount === 0) {
       return (i) => {
@@ -142,21 +204,27 @@ export class HybridRecommender implements Recommender {
     };
   }
 
+  /**
+   * Blends (or takes `blended`, the precomputed blend of `parts`), adds steering, filters, re-ranks
+   * and explains the top `options.n`.
+   */
   private finish(
     ctx: UserContext,
     parts: ScoreParts,
+    blended: Float64Array | null,
     user: UserState,
     options: RecommendOptions,
     diversity: number,
     because: number[],
+    predictor: () => Predictor,
   ): Recommendation[] {
     const n = Math.max(0, Math.floor(Number.isFinite(options.n) ? options.n : 0));
     if (n === 0) return [];
     const items = this.state.items;
     const avoided = new Set((user.avoidedGenres ?? []).map((g) => g.toLowerCase()));
     for (const g of options.steer?.genres ?? []) avoided.delete(g.toLowerCase());
-    const values = new Float64Array(items.length);
-    for (let i = 0; i < items.length; i++) values[i] = combined(parts, i) + parts.steer[i]!;
+    const values = blended ? Float64Array.from(blended) : combineAll(parts, new Float64Array(items.length));
+    for (let i = 0; i < items.length; i++) values[i]! += parts.steer[i]!;
     const pool = Math.max(n, Math.ceil(n * this.state.config.candidateFactor));
     const candidates = topK(values, pool, (i) => {
       if (ctx.excluded.has(i) || !Number.isFinite(values[i]!)) return false;
@@ -170,7 +238,7 @@ export class HybridRecommender implements Recommender {
     const relevance = candidates.map((i) => (top > bottom ? (values[i]! - bottom) / (top - bottom) : 1));
     const content = this.state.content;
     const chosen = mmrRerank(candidates, relevance, (a, b) => itemCosine(content, a, b), n, diversity);
-    const predict = this.predictor(ctx);
+    const predict = predictor();
     return chosen.map((i) => {
       const { reason, strategy } = explain(
         this.state,
@@ -187,6 +255,20 @@ export class HybridRecommender implements Recommender {
 }
 
 const EMPTY_USER: UserState = { ratings: [], notInterested: [], seen: [], watchlist: [] };
+
+type Predictor = (i: number) => number | null;
+
+/** One user's scoring, shared by the lists of a {@link UserRecommender}; never mutated after creation. */
+interface UserScores {
+  ctx: UserContext;
+  parts: ScoreParts;
+  /** `combined(parts, i)` for every item. */
+  blended: Float64Array;
+}
+
+function blend(parts: ScoreParts): Float64Array {
+  return combineAll(parts, new Float64Array(parts.steer.length));
+}
 
 function scaleToMax(v: Float64Array): Float64Array {
   let max = 0;

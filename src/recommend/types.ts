@@ -98,4 +98,20 @@ export interface Recommender {
   similar(item: number, options: RecommendOptions & { user?: UserState }): Recommendation[];
   /** Predicted stars for one movie, or null. */
   predict(user: UserState, item: number): number | null;
+  /**
+   * The same three questions for one user, whose scoring is computed once (on first use) and shared by
+   * every list asked of it: for requests that build several lists for one user, such as a mixed list
+   * of personal picks and "because you liked" rows. Answers equal the corresponding calls above.
+   */
+  forUser(user: UserState): UserRecommender;
+}
+
+/** A {@link Recommender} bound to one user's state (see {@link Recommender.forUser}). */
+export interface UserRecommender {
+  /** Same as `recommend(user, options)`. */
+  recommend(options: RecommendOptions): Recommendation[];
+  /** Same as `similar(item, { ...options, user })`. */
+  similar(item: number, options: RecommendOptions): Recommendation[];
+  /** Same as `predict(user, item)`. */
+  predict(item: number): number | null;
 }

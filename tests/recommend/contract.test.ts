@@ -88,6 +88,38 @@ describe.each(MODELS)('recommender contract: %s', (_name, train) => {
     expect(rec.recommend(all, { n: 10 })).toEqual([]);
   });
 
+  it('answers a user-bound recommender as the separate calls, whatever was asked of it before', () => {
+    const seeds = [...history].sort((a, b) => b.rating - a.rating).map((r) => r.item);
+    // The top pick: steering towards it must not leak its exclusion into later lists.
+    const other = rec.recommend(user, { n: 12, diversity: 0.2 })[0]!.item;
+    const asks: [string, (bound: ReturnType<Recommender['forUser']>) => unknown, () => unknown][] = [
+      [
+        'steered',
+        (b) => b.recommend({ n: 10, steer: { similarTo: [other], genres: ['Comedy'] } }),
+        () => rec.recommend(user, { n: 10, steer: { similarTo: [other], genres: ['Comedy'] } }),
+      ],
+      [
+        'plain',
+        (b) => b.recommend({ n: 12, diversity: 0.2 }),
+        () => rec.recommend(user, { n: 12, diversity: 0.2 }),
+      ],
+      ['similar rated', (b) => b.similar(seeds[0]!, { n: 8 }), () => rec.similar(seeds[0]!, { n: 8, user })],
+      ['similar unrated', (b) => b.similar(other, { n: 8 }), () => rec.similar(other, { n: 8, user })],
+      [
+        'no watchlist',
+        (b) => b.recommend({ n: 10, watchlist: 'exclude' }),
+        () => rec.recommend(user, { n: 10, watchlist: 'exclude' }),
+      ],
+      ['predict', (b) => b.predict(other), () => rec.predict(user, other)],
+    ];
+    const expected = asks.map(([, , alone]) => alone());
+    expect((expected[0] as Recommendation[]).map((r) => r.item)).not.toContain(other);
+    for (const order of [asks.keys(), [...asks.keys()].reverse()]) {
+      const bound = rec.forUser(user);
+      for (const k of order) expect(asks[k]![1](bound), asks[k]![0]).toEqual(expected[k]);
+    }
+  });
+
   it('holds its invariants for any user history and options (property)', () => {
     const ids = dataset.items.map((i) => i.id);
     fc.assert(
