@@ -52,51 +52,99 @@ export function interactionWeight(rating: number, userMean: number, slope: numbe
   return Number.isFinite(userMean) ? 1 + slope * (rating - userMean) : 1;
 }
 
-/** Closed-form EASE: B = I − P·diag(1/diag P) with P = (XᵀX + λI)⁻¹, zero diagonal. */
-export function trainEase(data: PreparedData, config = DEFAULT_EASE_CONFIG): EaseState {
-  const ni = data.items.length;
+/** The pruned item set: the `maxItems` most-rated items with at least `minRatings`, ascending. */
+export function easeItems(itemPtr: Int32Array, config: EaseConfig): Int32Array {
+  const ni = itemPtr.length - 1;
   const counts: [number, number][] = [];
   for (let i = 0; i < ni; i++) {
-    const c = data.itemPtr[i + 1]! - data.itemPtr[i]!;
+    const c = itemPtr[i + 1]! - itemPtr[i]!;
     if (c >= config.minRatings) counts.push([i, c]);
   }
   counts.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const kept = counts
-    .slice(0, config.maxItems)
-    .map((c) => c[0])
-    .sort((a, b) => a - b);
-  const n = kept.length;
-  const column = new Int32Array(ni).fill(-1);
-  kept.forEach((i, c) => {
-    column[i] = c;
-  });
-  const gram = new Float64Array(n * n);
-  const userCols: number[] = [];
-  const vals: number[] = [];
-  for (let u = 0; u < data.userVocab.size; u++) {
+  return Int32Array.from(
+    counts
+      .slice(0, config.maxItems)
+      .map((c) => c[0])
+      .sort((a, b) => a - b),
+  );
+}
+
+/** Column of each model item in the pruned set, -1 outside it. */
+export function easeColumns(items: number, kept: Int32Array): Int32Array {
+  const column = new Int32Array(items).fill(-1);
+  for (let c = 0; c < kept.length; c++) column[kept[c]!] = c;
+  return column;
+}
+
+/**
+ * Accumulates into `gram` the lower triangle (row ≥ column) of XᵀX, where X holds each user's
+ * interaction weights on the pruned columns, for the rows `part, part + parts, …` only. Parts write
+ * disjoint cells and each cell sums the same products in the same (user) order whatever `parts` is,
+ * so parts computed in parallel into one shared matrix equal the serial result bit for bit.
+ * {@link finishEase} mirrors the triangle and adds λ.
+ */
+export function easeGram(
+  data: Pick<PreparedData, 'userPtr' | 'userItems' | 'userRatings'>,
+  column: Int32Array,
+  gram: Float64Array,
+  n: number,
+  ratingSlope: number,
+  part: number,
+  parts: number,
+): void {
+  const nu = data.userPtr.length - 1;
+  const weightOf = new Float64Array(n);
+  let cols = new Int32Array(64);
+  for (let u = 0; u < nu; u++) {
     const start = data.userPtr[u]!;
     const end = data.userPtr[u + 1]!;
     let sum = 0;
     for (let k = start; k < end; k++) sum += data.userRatings[k]!;
     const mean = end > start ? sum / (end - start) : Number.NaN;
-    userCols.length = 0;
-    vals.length = 0;
+    if (cols.length < end - start) cols = new Int32Array(end - start);
+    let m = 0;
     for (let k = start; k < end; k++) {
       const c = column[data.userItems[k]!]!;
       if (c < 0) continue;
-      userCols.push(c);
-      vals.push(interactionWeight(data.userRatings[k]!, mean, config.ratingSlope));
+      cols[m++] = c;
+      weightOf[c] = interactionWeight(data.userRatings[k]!, mean, ratingSlope);
     }
-    for (let a = 0; a < userCols.length; a++) {
-      const row = userCols[a]! * n;
-      const va = vals[a]!;
-      for (let b = 0; b < userCols.length; b++) gram[row + userCols[b]!]! += va * vals[b]!;
+    const sorted = cols.subarray(0, m).sort();
+    for (let a = 0; a < m; a++) {
+      const ca = sorted[a]!;
+      if (ca % parts !== part) continue;
+      const va = weightOf[ca]!;
+      const row = ca * n;
+      for (let b = 0; b <= a; b++) {
+        const cb = sorted[b]!;
+        gram[row + cb]! += va * weightOf[cb]!;
+      }
     }
   }
+}
+
+/** Closed-form EASE: B = I − P·diag(1/diag P) with P = (XᵀX + λI)⁻¹, zero diagonal. */
+export function trainEase(data: PreparedData, config = DEFAULT_EASE_CONFIG): EaseState {
+  const kept = easeItems(data.itemPtr, config);
+  const column = easeColumns(data.items.length, kept);
+  const gram = new Float64Array(kept.length * kept.length);
+  easeGram(data, column, gram, kept.length, config.ratingSlope, 0, 1);
+  return finishEase(gram, kept, column, config);
+}
+
+/** EASE from the lower triangle of XᵀX (summed over all users), `kept` and `column` as above. */
+export function finishEase(
+  gram: Float64Array,
+  kept: Int32Array,
+  column: Int32Array,
+  config: EaseConfig,
+): EaseState {
+  const n = kept.length;
+  for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) gram[b * n + a] = gram[a * n + b]!;
   for (let c = 0; c < n; c++) gram[c * n + c]! += config.lambda;
   const p = n > 0 ? inverseSpd(gram, n) : new Float64Array(0);
   const meta = {
-    items: Int32Array.from(kept),
+    items: kept,
     column,
     ratingSlope: config.ratingSlope,
     lambda: config.lambda,

@@ -8,9 +8,20 @@ export interface ItemKnnConfig {
   shrinkage: number;
   /** Items with fewer ratings get no neighbours (their similarities are noise). */
   minRatings: number;
+  /**
+   * Co-ratings of an item with more raters than this are counted over an evenly spaced sample of
+   * them (bounds the Σ|history|² cost at scale; ml-latest-small's most-rated movie has 329 raters,
+   * so 1,000 leaves it exact). See the README for the measured effect at 25M.
+   */
+  maxUsersPerItem: number;
 }
 
-export const DEFAULT_ITEM_KNN_CONFIG: ItemKnnConfig = { neighbours: 50, shrinkage: 10, minRatings: 2 };
+export const DEFAULT_ITEM_KNN_CONFIG: ItemKnnConfig = {
+  neighbours: 50,
+  shrinkage: 10,
+  minRatings: 2,
+  maxUsersPerItem: 1000,
+};
 
 /** Each item's nearest neighbours by rating cosine: `nbr/sim[ptr[i]..ptr[i+1]]`, most similar first. */
 export interface NeighbourState {
@@ -19,12 +30,37 @@ export interface NeighbourState {
   sim: Float32Array;
 }
 
+/** The rating matrix both ways as compressed sparse rows (a subset of {@link PreparedData}). */
+export type RatingMatrix = Pick<
+  PreparedData,
+  'userPtr' | 'userItems' | 'userRatings' | 'itemPtr' | 'itemUsers' | 'itemRatings' | 'globalMean'
+>;
+
 /**
  * Item-item cosine similarity over who rated what (binary), keeping the top neighbours per item.
  * Cost is Σ over users of |history|², computed one item row at a time with a dense accumulator.
  */
 export function trainItemKnn(data: PreparedData, config = DEFAULT_ITEM_KNN_CONFIG): NeighbourState {
-  const n = data.items.length;
+  return itemKnnRows(data, config, 0, 1);
+}
+
+/**
+ * The neighbour lists of items `part, part + parts, part + 2·parts, …` (interleaved, so parts of a
+ * Zipf-shaped catalog cost about the same), packed in that order. `parts = 1` is the whole model;
+ * {@link interleaveNeighbours} merges parts computed in parallel.
+ *
+ * An item rated by more than `maxUsersPerItem` users counts co-ratings over an evenly spaced sample
+ * of that many of its raters, scaled back up by the sampling ratio (an unbiased estimate of the
+ * co-rating count); items with fewer raters are exact.
+ */
+export function itemKnnRows(
+  data: RatingMatrix,
+  config: ItemKnnConfig,
+  part: number,
+  parts: number,
+): NeighbourState {
+  const n = data.itemPtr.length - 1;
+  const cap = Math.max(1, config.maxUsersPerItem);
   const count = new Float64Array(n);
   for (let i = 0; i < n; i++) count[i] = data.itemPtr[i + 1]! - data.itemPtr[i]!;
   const acc = new Float64Array(n);
@@ -32,14 +68,17 @@ export function trainItemKnn(data: PreparedData, config = DEFAULT_ITEM_KNN_CONFI
   const sims = new Float64Array(n);
   const lists: { nbr: Int32Array; sim: Float32Array }[] = [];
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    if (count[i]! < config.minRatings) {
+  for (let i = part; i < n; i += parts) {
+    const ci = count[i]!;
+    if (ci < config.minRatings) {
       lists.push({ nbr: new Int32Array(0), sim: new Float32Array(0) });
       continue;
     }
+    const base = data.itemPtr[i]!;
+    const sampled = Math.min(ci, cap);
     let nt = 0;
-    for (let k = data.itemPtr[i]!; k < data.itemPtr[i + 1]!; k++) {
-      const u = data.itemUsers[k]!;
+    for (let t = 0; t < sampled; t++) {
+      const u = data.itemUsers[sampled === ci ? base + t : base + Math.floor((t * ci) / sampled)]!;
       for (let q = data.userPtr[u]!; q < data.userPtr[u + 1]!; q++) {
         const j = data.userItems[q]!;
         if (j === i) continue;
@@ -47,10 +86,13 @@ export function trainItemKnn(data: PreparedData, config = DEFAULT_ITEM_KNN_CONFI
         acc[j]! += 1;
       }
     }
+    const scale = ci / sampled;
     for (let t = 0; t < nt; t++) {
       const j = touched[t]!;
       sims[j] =
-        count[j]! >= config.minRatings ? acc[j]! / (Math.sqrt(count[i]! * count[j]!) + config.shrinkage) : 0;
+        count[j]! >= config.minRatings
+          ? (acc[j]! * scale) / (Math.sqrt(ci * count[j]!) + config.shrinkage)
+          : 0;
     }
     const keep = topK(sims, config.neighbours, (j) => sims[j]! > 0, touched, nt);
     lists.push({ nbr: Int32Array.from(keep), sim: Float32Array.from(keep, (j) => sims[j]!) });
@@ -61,6 +103,26 @@ export function trainItemKnn(data: PreparedData, config = DEFAULT_ITEM_KNN_CONFI
     }
   }
   return packNeighbours(lists, total);
+}
+
+/** Merges `parts[p]` = {@link itemKnnRows}(…, p, parts.length) into the whole model's lists. */
+export function interleaveNeighbours(parts: NeighbourState[], items: number): NeighbourState {
+  const w = parts.length;
+  const ptr = new Int32Array(items + 1);
+  for (let i = 0; i < items; i++) {
+    const p = parts[i % w]!;
+    const r = Math.floor(i / w);
+    ptr[i + 1] = ptr[i]! + p.ptr[r + 1]! - p.ptr[r]!;
+  }
+  const nbr = new Int32Array(ptr[items]!);
+  const sim = new Float32Array(ptr[items]!);
+  for (let i = 0; i < items; i++) {
+    const p = parts[i % w]!;
+    const r = Math.floor(i / w);
+    nbr.set(p.nbr.subarray(p.ptr[r]!, p.ptr[r + 1]!), ptr[i]!);
+    sim.set(p.sim.subarray(p.ptr[r]!, p.ptr[r + 1]!), ptr[i]!);
+  }
+  return { ptr, nbr, sim };
 }
 
 export function packNeighbours(

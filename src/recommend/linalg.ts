@@ -1,4 +1,4 @@
-import { inverse, Matrix } from 'ml-matrix';
+import { CholeskyDecomposition, inverse, Matrix } from 'ml-matrix';
 
 /**
  * Inverse of a symmetric positive-definite n×n matrix (row-major), by Cholesky: A = L Lᵀ,
@@ -8,22 +8,9 @@ import { inverse, Matrix } from 'ml-matrix';
  * Throws when the matrix is not positive definite.
  */
 export function inverseSpd(a: Float64Array, n: number): Float64Array {
-  // L, row-major lower triangle.
-  const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    for (let j = 0; j <= i; j++) {
-      const rj = j * n;
-      let s = a[ri + j]!;
-      for (let k = 0; k < j; k++) s -= l[ri + k]! * l[rj + k]!;
-      if (i === j) {
-        if (!(s > 0)) throw new Error(`inverseSpd: matrix is not positive definite (pivot ${i})`);
-        l[ri + i] = Math.sqrt(s);
-      } else {
-        l[ri + j] = s / l[rj + j]!;
-      }
-    }
-  }
+  // L, row-major lower triangle (the upper triangle keeps A's values and is never read).
+  const l = a.slice();
+  choleskyInPlace(l, n);
   // M = L⁻¹ (lower), stored transposed (upper, row-major) so the final product reads rows.
   const mt = new Float64Array(n * n);
   const col = new Float64Array(n);
@@ -55,6 +42,24 @@ export function inverseSpd(a: Float64Array, n: number): Float64Array {
   return inv;
 }
 
+/** Overwrites the lower triangle of SPD `a` (row-major n×n) with L, A = L Lᵀ; throws if not SPD. */
+function choleskyInPlace(a: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j <= i; j++) {
+      const rj = j * n;
+      let s = a[ri + j]!;
+      for (let k = 0; k < j; k++) s -= a[ri + k]! * a[rj + k]!;
+      if (i === j) {
+        if (!(s > 0)) throw new Error(`matrix is not positive definite (pivot ${i})`);
+        a[ri + i] = Math.sqrt(s);
+      } else {
+        a[ri + j] = s / a[rj + j]!;
+      }
+    }
+  }
+}
+
 /** The same inverse through ml-matrix, kept as the reference the fast version is tested against. */
 export function inverseSpdReference(a: Float64Array, n: number): Float64Array {
   const m = new Matrix(n, n);
@@ -63,4 +68,40 @@ export function inverseSpdReference(a: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = inv.get(i, j);
   return out;
+}
+
+/**
+ * Solves A x = b in place for a small symmetric positive-definite A (row-major n×n, only the lower
+ * triangle is read and it is overwritten by the Cholesky factor L); `b` becomes x. The ALS row solve
+ * (n = factors + 1 ≈ 21) runs this hundreds of thousands of times per sweep, so it allocates nothing.
+ * {@link solveSpdReference} is the ml-matrix version it is tested against.
+ * Throws when A is not positive definite.
+ */
+export function solveSpdInPlace(a: Float64Array, b: Float64Array, n: number): void {
+  choleskyInPlace(a, n);
+  // L y = b, then Lᵀ x = y.
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= a[ri + k]! * b[k]!;
+    b[i] = s / a[ri + i]!;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = b[i]!;
+    for (let k = i + 1; k < n; k++) s -= a[k * n + i]! * b[k]!;
+    b[i] = s / a[i * n + i]!;
+  }
+}
+
+/** The same solve through ml-matrix's Cholesky decomposition (reads the lower triangle of `a`). */
+export function solveSpdReference(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  const m = new Matrix(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      m.set(i, j, a[i * n + j]!);
+      m.set(j, i, a[i * n + j]!);
+    }
+  }
+  const x = new CholeskyDecomposition(m).solve(Matrix.columnVector(Array.from(b)));
+  return Float64Array.from(x.getColumn(0));
 }

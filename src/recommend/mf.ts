@@ -1,5 +1,5 @@
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { mulberry32 } from '../random.ts';
+import { solveSpdInPlace } from './linalg.ts';
 import type { PreparedData } from './prepare.ts';
 
 export interface MfConfig {
@@ -29,43 +29,93 @@ export interface MfState {
   biasReg: number;
 }
 
-/** Solves one ALS row: minimise Σ (y − [f_j,1]·x)² + reg·|x_f|² + biasReg·x_b². */
-function solveRow(
+/** Scratch buffers for {@link solveAlsRows} (one set per thread). */
+export interface AlsScratch {
+  ata: Float64Array;
+  atb: Float64Array;
+}
+
+export function alsScratch(k: number): AlsScratch {
+  return { ata: new Float64Array((k + 1) * (k + 1)), atb: new Float64Array(k + 1) };
+}
+
+/**
+ * One half of an ALS sweep over rows `from..to` of a CSR matrix: for row r, minimise
+ * Σ_t (y_t − [f_{idx_t}, 1]·x)² + reg·|x_f|² + biasReg·x_b², with y_t = rating − mean − fixedBias[idx_t]
+ * and f the fixed side's factors; writes x into `outFactors[r·k..]` and `outBias[r]`. Rows are
+ * independent, so the range can be split across threads with identical results.
+ * Specialised loops over typed arrays (no per-rating closures or subarrays): AᵀA's lower triangle is
+ * accumulated directly and solved by an allocation-free Cholesky ({@link solveSpdInPlace}).
+ */
+export function solveAlsRows(
   k: number,
-  count: number,
-  feature: (t: number, out: Float64Array) => void,
-  target: (t: number) => number,
+  ptr: Int32Array,
+  idx: Int32Array,
+  ratings: Float32Array,
+  fixedFactors: Float64Array,
+  fixedBias: Float64Array,
+  mean: number,
   reg: number,
   biasReg: number,
-  ata: Float64Array,
-  atb: Float64Array,
-  row: Float64Array,
-): Float64Array {
+  outFactors: Float64Array,
+  outBias: Float64Array,
+  from: number,
+  to: number,
+  scratch: AlsScratch,
+): void {
   const d = k + 1;
-  ata.fill(0);
-  atb.fill(0);
-  for (let t = 0; t < count; t++) {
-    feature(t, row);
-    row[k] = 1;
-    const y = target(t);
-    for (let a = 0; a < d; a++) {
-      const ra = row[a]!;
-      atb[a]! += ra * y;
-      const off = a * d;
-      for (let b = 0; b <= a; b++) ata[off + b]! += ra * row[b]!;
+  const { ata, atb } = scratch;
+  for (let r = from; r < to; r++) {
+    const s = ptr[r]!;
+    const e = ptr[r + 1]!;
+    if (e === s) continue;
+    ata.fill(0);
+    atb.fill(0);
+    for (let t = s; t < e; t++) {
+      const j = idx[t]!;
+      const off = j * k;
+      const y = ratings[t]! - mean - fixedBias[j]!;
+      for (let a = 0; a < k; a++) {
+        const ra = fixedFactors[off + a]!;
+        atb[a]! += ra * y;
+        const row = a * d;
+        for (let b = 0; b <= a; b++) ata[row + b]! += ra * fixedFactors[off + b]!;
+      }
+      // The bias column is the constant 1.
+      atb[k]! += y;
+      const row = k * d;
+      for (let b = 0; b < k; b++) ata[row + b]! += fixedFactors[off + b]!;
+      ata[row + k]! += 1;
     }
+    for (let a = 0; a < k; a++) ata[a * d + a]! += reg;
+    ata[k * d + k]! += biasReg;
+    solveSpdInPlace(ata, atb, d);
+    outFactors.set(atb.subarray(0, k), r * k);
+    outBias[r] = atb[k]!;
   }
-  const m = new Matrix(d, d);
-  for (let a = 0; a < d; a++) {
-    for (let b = 0; b <= a; b++) {
-      const v = ata[a * d + b]!;
-      m.set(a, b, v);
-      m.set(b, a, v);
-    }
-    m.set(a, a, m.get(a, a) + (a === k ? biasReg : reg));
-  }
-  const x = new CholeskyDecomposition(m).solve(Matrix.columnVector(Array.from(atb)));
-  return Float64Array.from(x.getColumn(0));
+}
+
+/** Random initial factors (users then items, as the serial trainer draws them). */
+export function initialMfFactors(
+  config: MfConfig,
+  users: number,
+  items: number,
+): { p: Float64Array; q: Float64Array } {
+  const rnd = mulberry32(config.seed);
+  const p = new Float64Array(users * config.factors).map(() => (rnd() - 0.5) * 0.1);
+  const q = new Float64Array(items * config.factors).map(() => (rnd() - 0.5) * 0.1);
+  return { p, q };
+}
+
+export function packMf(config: MfConfig, mean: number, q: Float64Array, bi: Float64Array): MfState {
+  return {
+    factors: config.factors,
+    mean,
+    itemBias: Float32Array.from(bi),
+    itemFactors: Float32Array.from(q),
+    reg: config.reg,
+    biasReg: config.biasReg,
+  };
 }
 
 /** Trains biased MF by ALS; deterministic for a given seed. */
@@ -74,61 +124,46 @@ export function trainMf(data: PreparedData, config = DEFAULT_MF_CONFIG): MfState
   const nu = data.userVocab.size;
   const ni = data.items.length;
   const mu = data.globalMean;
-  const rnd = mulberry32(config.seed);
-  const p = new Float64Array(nu * k).map(() => (rnd() - 0.5) * 0.1);
-  const q = new Float64Array(ni * k).map(() => (rnd() - 0.5) * 0.1);
+  const { p, q } = initialMfFactors(config, nu, ni);
   const bu = new Float64Array(nu);
   const bi = new Float64Array(ni);
-  const d = k + 1;
-  const ata = new Float64Array(d * d);
-  const atb = new Float64Array(d);
-  const row = new Float64Array(d);
+  const scratch = alsScratch(k);
+  const { reg, biasReg } = config;
   for (let it = 0; it < config.iterations; it++) {
-    for (let u = 0; u < nu; u++) {
-      const s = data.userPtr[u]!;
-      const n = data.userPtr[u + 1]! - s;
-      if (n === 0) continue;
-      const x = solveRow(
-        k,
-        n,
-        (t, out) => out.set(q.subarray(data.userItems[s + t]! * k, data.userItems[s + t]! * k + k)),
-        (t) => data.userRatings[s + t]! - mu - bi[data.userItems[s + t]!]!,
-        config.reg,
-        config.biasReg,
-        ata,
-        atb,
-        row,
-      );
-      p.set(x.subarray(0, k), u * k);
-      bu[u] = x[k]!;
-    }
-    for (let i = 0; i < ni; i++) {
-      const s = data.itemPtr[i]!;
-      const n = data.itemPtr[i + 1]! - s;
-      if (n === 0) continue;
-      const x = solveRow(
-        k,
-        n,
-        (t, out) => out.set(p.subarray(data.itemUsers[s + t]! * k, data.itemUsers[s + t]! * k + k)),
-        (t) => data.itemRatings[s + t]! - mu - bu[data.itemUsers[s + t]!]!,
-        config.reg,
-        config.biasReg,
-        ata,
-        atb,
-        row,
-      );
-      q.set(x.subarray(0, k), i * k);
-      bi[i] = x[k]!;
-    }
+    solveAlsRows(
+      k,
+      data.userPtr,
+      data.userItems,
+      data.userRatings,
+      q,
+      bi,
+      mu,
+      reg,
+      biasReg,
+      p,
+      bu,
+      0,
+      nu,
+      scratch,
+    );
+    solveAlsRows(
+      k,
+      data.itemPtr,
+      data.itemUsers,
+      data.itemRatings,
+      p,
+      bu,
+      mu,
+      reg,
+      biasReg,
+      q,
+      bi,
+      0,
+      ni,
+      scratch,
+    );
   }
-  return {
-    factors: k,
-    mean: mu,
-    itemBias: Float32Array.from(bi),
-    itemFactors: Float32Array.from(q),
-    reg: config.reg,
-    biasReg: config.biasReg,
-  };
+  return packMf(config, mu, q, bi);
 }
 
 /** A user's factors and bias from their ratings (item indices and stars): one ALS user step. */
@@ -139,20 +174,41 @@ export function foldInMfUser(
 ): { factors: Float64Array; bias: number } {
   const k = state.factors;
   if (items.length === 0) return { factors: new Float64Array(k), bias: 0 };
-  const d = k + 1;
-  const x = solveRow(
+  // Gather the rated items' factors compactly (a request must not copy the whole catalog's).
+  const n = items.length;
+  const ptr = Int32Array.of(0, n);
+  const idx = new Int32Array(n);
+  const stars = new Float32Array(n);
+  const factors = new Float64Array(n * k);
+  const bias = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const i = items[t]!;
+    idx[t] = t;
+    stars[t] = ratings[t]!;
+    bias[t] = state.itemBias[i]!;
+    for (let f = 0; f < k; f++) factors[t * k + f] = state.itemFactors[i * k + f]!;
+  }
+  const outF = new Float64Array(k);
+  const outB = new Float64Array(1);
+  solveAlsRows(
     k,
-    items.length,
-    (t, out) => {
-      for (let f = 0; f < k; f++) out[f] = state.itemFactors[items[t]! * k + f]!;
-    },
-    (t) => ratings[t]! - state.mean - state.itemBias[items[t]!]!,
+    ptr,
+    idx,
+    stars,
+    factors,
+    bias,
+    state.mean,
     state.reg,
     state.biasReg,
-    new Float64Array(d * d),
-    new Float64Array(d),
-    new Float64Array(d),
+    outF,
+    outB,
+    0,
+    1,
+    alsScratch(k),
   );
+  const x = new Float64Array(k + 1);
+  x.set(outF);
+  x[k] = outB[0]!;
   return { factors: x.subarray(0, k), bias: x[k]! };
 }
 

@@ -1,4 +1,4 @@
-import type { Dataset, ItemMeta, RatingRecord } from './types.ts';
+import type { Dataset, ItemMeta } from './types.ts';
 import { Vocabulary } from './vocab.ts';
 
 export const MIN_STARS = 0.5;
@@ -28,72 +28,140 @@ export interface PreparedData {
   dropped: { invalid: number; duplicate: number; unknownItem: number };
 }
 
+/**
+ * Ratings as parallel columns (external user and item ids, stars, Unix seconds): the large-scale
+ * input form, without one object per rating. NaN marks a missing value.
+ */
+export interface RatingColumns {
+  user: ArrayLike<number>;
+  item: ArrayLike<number>;
+  rating: ArrayLike<number>;
+  timestamp: ArrayLike<number>;
+}
+
 /** Cleans and indexes a dataset. Never throws on bad ratings: they are counted and dropped. */
 export function prepareDataset(dataset: Dataset): PreparedData {
+  const n = dataset.ratings.length;
+  const cols = {
+    user: new Float64Array(n),
+    item: new Float64Array(n),
+    rating: new Float64Array(n),
+    timestamp: new Float64Array(n),
+  };
+  for (let k = 0; k < n; k++) {
+    const r = dataset.ratings[k]!;
+    cols.user[k] = r.user;
+    cols.item[k] = r.item;
+    cols.rating[k] = r.rating;
+    cols.timestamp[k] = r.timestamp;
+  }
+  return prepareColumns(dataset.items, cols);
+}
+
+/**
+ * {@link prepareDataset} on columns. Linear apart from sorting each user's ratings by time; no
+ * per-rating objects or string keys (a Map cannot even hold MovieLens 25M's 25M (user, item) keys).
+ */
+export function prepareColumns(catalog: readonly ItemMeta[], cols: RatingColumns): PreparedData {
   const seen = new Set<number>();
   const items: ItemMeta[] = [];
-  for (const item of dataset.items) {
+  for (const item of catalog) {
     if (!Number.isFinite(item.id) || seen.has(item.id)) continue;
     seen.add(item.id);
     items.push(item);
   }
   const itemVocab = new Vocabulary(items.map((i) => i.id));
   const dropped = { invalid: 0, duplicate: 0, unknownItem: 0 };
+  const total = cols.user.length;
 
-  // Latest rating per (user, item) wins.
-  const latest = new Map<string, RatingRecord>();
-  for (const r of dataset.ratings) {
-    if (
-      !Number.isFinite(r.user) ||
-      !Number.isFinite(r.rating) ||
-      r.rating < MIN_STARS ||
-      r.rating > MAX_STARS
-    ) {
+  // Pass 1: validate, index items, number users in order of appearance.
+  const itemOf = new Int32Array(total).fill(-1);
+  const firstSeen = new Map<number, number>();
+  const firstIds: number[] = [];
+  const userOf = new Int32Array(total);
+  for (let k = 0; k < total; k++) {
+    const user = cols.user[k]!;
+    const rating = cols.rating[k]!;
+    if (!Number.isFinite(user) || !Number.isFinite(rating) || rating < MIN_STARS || rating > MAX_STARS) {
       dropped.invalid++;
       continue;
     }
-    if (itemVocab.indexOf(r.item) < 0) {
+    const i = itemVocab.indexOf(cols.item[k]!);
+    if (i < 0) {
       dropped.unknownItem++;
       continue;
     }
-    const key = `${r.user}:${r.item}`;
-    const prev = latest.get(key);
-    if (prev) {
-      dropped.duplicate++;
-      if (timeOf(prev) > timeOf(r)) continue;
+    itemOf[k] = i;
+    let u = firstSeen.get(user);
+    if (u === undefined) {
+      u = firstIds.length;
+      firstSeen.set(user, u);
+      firstIds.push(user);
     }
-    latest.set(key, r);
+    userOf[k] = u;
   }
-  const ratings = [...latest.values()];
-  ratings.sort((a, b) => a.user - b.user || timeOf(a) - timeOf(b) || a.item - b.item);
-  const userIds: number[] = [];
-  for (const r of ratings) if (userIds[userIds.length - 1] !== r.user) userIds.push(r.user);
-  const userVocab = new Vocabulary(userIds);
+  // Users in ascending id order.
+  const byId = Int32Array.from(firstIds.keys()).sort((a, b) => firstIds[a]! - firstIds[b]!);
+  const rank = new Int32Array(firstIds.length);
+  for (let r = 0; r < byId.length; r++) rank[byId[r]!] = r;
+  const userVocab = new Vocabulary(Array.from(byId, (t) => firstIds[t]!));
+  const nu = userVocab.size;
 
-  const nnz = ratings.length;
-  const userPtr = new Int32Array(userIds.length + 1);
+  // Pass 2: counting sort of the valid ratings by user (stable: input order within a user).
+  const start = new Int32Array(nu + 1);
+  for (let k = 0; k < total; k++) if (itemOf[k]! >= 0) start[rank[userOf[k]!]! + 1]!++;
+  for (let u = 0; u < nu; u++) start[u + 1]! += start[u]!;
+  const order = new Int32Array(start[nu]!);
+  const at = start.slice(0, nu);
+  for (let k = 0; k < total; k++) if (itemOf[k]! >= 0) order[at[rank[userOf[k]!]!]!++] = k;
+
+  // Pass 3: per user, the latest rating per item wins (a later record wins a tie), then sort the
+  // survivors by time, then item.
+  const owner = new Int32Array(items.length).fill(-1);
+  const slot = new Int32Array(items.length);
+  const kept = new Int32Array(order.length);
+  const userPtr = new Int32Array(nu + 1);
+  let nnz = 0;
+  for (let u = 0; u < nu; u++) {
+    const from = nnz;
+    for (let t = start[u]!; t < start[u + 1]!; t++) {
+      const k = order[t]!;
+      const i = itemOf[k]!;
+      if (owner[i] !== u) {
+        owner[i] = u;
+        slot[i] = nnz;
+        kept[nnz++] = k;
+        continue;
+      }
+      dropped.duplicate++;
+      if (timeAt(cols, kept[slot[i]!]!) > timeAt(cols, k)) continue;
+      kept[slot[i]!] = k;
+    }
+    if (nnz - from > 1) {
+      kept.subarray(from, nnz).sort((a, b) => timeAt(cols, a) - timeAt(cols, b) || itemOf[a]! - itemOf[b]!);
+    }
+    userPtr[u + 1] = nnz;
+  }
+
   const userItems = new Int32Array(nnz);
   const userRatings = new Float32Array(nnz);
   const userTimes = new Float64Array(nnz);
   const itemPtr = new Int32Array(items.length + 1);
   let sum = 0;
-  for (let k = 0; k < nnz; k++) {
-    const r = ratings[k]!;
-    const u = userVocab.indexOf(r.user);
-    const i = itemVocab.indexOf(r.item);
-    userPtr[u + 1]!++;
+  for (let t = 0; t < nnz; t++) {
+    const k = kept[t]!;
+    const i = itemOf[k]!;
     itemPtr[i + 1]!++;
-    userItems[k] = i;
-    userRatings[k] = r.rating;
-    userTimes[k] = timeOf(r);
-    sum += r.rating;
+    userItems[t] = i;
+    userRatings[t] = cols.rating[k]!;
+    userTimes[t] = timeAt(cols, k);
+    sum += cols.rating[k]!;
   }
-  for (let u = 0; u < userIds.length; u++) userPtr[u + 1]! += userPtr[u]!;
   for (let i = 0; i < items.length; i++) itemPtr[i + 1]! += itemPtr[i]!;
   const itemUsers = new Int32Array(nnz);
   const itemRatings = new Float32Array(nnz);
   const fill = itemPtr.slice(0, items.length);
-  for (let u = 0; u < userIds.length; u++) {
+  for (let u = 0; u < nu; u++) {
     for (let k = userPtr[u]!; k < userPtr[u + 1]!; k++) {
       const i = userItems[k]!;
       const at = fill[i]!++;
@@ -117,8 +185,9 @@ export function prepareDataset(dataset: Dataset): PreparedData {
   };
 }
 
-function timeOf(r: RatingRecord): number {
-  return Number.isFinite(r.timestamp) ? r.timestamp : 0;
+function timeAt(cols: RatingColumns, k: number): number {
+  const t = cols.timestamp[k]!;
+  return Number.isFinite(t) ? t : 0;
 }
 
 /** Number of ratings of item `i`. */

@@ -7,8 +7,8 @@ import { type HybridState, MODEL_FORMAT } from './hybrid-state.ts';
 import { trainItemKnn } from './item-knn.ts';
 import { trainMf } from './mf.ts';
 import { trainPopularity } from './popularity.ts';
-import { prepareDataset } from './prepare.ts';
-import type { Dataset } from './types.ts';
+import { type PreparedData, prepareColumns, prepareDataset, type RatingColumns } from './prepare.ts';
+import type { Dataset, ItemMeta } from './types.ts';
 import { trainUserKnn } from './user-knn.ts';
 
 export const HYBRID_MODEL_NAME = 'hybrid';
@@ -21,21 +21,43 @@ export interface TrainOptions {
   onProgress?: (component: string, seconds: number) => void;
 }
 
-/** Trains every component of the hybrid on `dataset` and returns its plain-data state. */
-export function trainHybridState(dataset: Dataset, options: TrainOptions = {}): HybridState {
-  const config = resolveConfig(options.config);
+/** Ratings as columns instead of objects (the scale-up's input: no 25M objects). */
+export interface ColumnarDataset {
+  items: readonly ItemMeta[];
+  columns: RatingColumns;
+}
+
+export type TrainInput = Dataset | ColumnarDataset;
+
+export function prepareInput(input: TrainInput): PreparedData {
+  return 'columns' in input ? prepareColumns(input.items, input.columns) : prepareDataset(input);
+}
+
+/** Times named steps into `trainSeconds` and reports them through `onProgress`. */
+export function stepTimer(options: TrainOptions): {
+  trainSeconds: Record<string, number>;
+  timed: <T>(name: string, fn: () => T) => T;
+  record: (name: string, seconds: number) => void;
+} {
   const trainSeconds: Record<string, number> = {};
+  const record = (name: string, seconds: number) => {
+    trainSeconds[name] = seconds;
+    options.onProgress?.(name, seconds);
+  };
   const timed = <T>(name: string, fn: () => T): T => {
     const start = performance.now();
     const out = fn();
-    trainSeconds[name] = (performance.now() - start) / 1000;
-    options.onProgress?.(name, trainSeconds[name]!);
+    record(name, (performance.now() - start) / 1000);
     return out;
   };
-  const data = timed('prepare', () => prepareDataset(dataset));
-  const noEase: EaseState = {
+  return { trainSeconds, timed, record };
+}
+
+/** The EASE state of a hybrid trained with `skipEase`. */
+export function emptyEase(items: number, config: HybridConfig): EaseState {
+  return {
     items: new Int32Array(0),
-    column: new Int32Array(data.items.length).fill(-1),
+    column: new Int32Array(items).fill(-1),
     dense: false,
     rowPtr: new Int32Array(1),
     cols: new Int32Array(0),
@@ -43,6 +65,46 @@ export function trainHybridState(dataset: Dataset, options: TrainOptions = {}): 
     ratingSlope: config.ease.ratingSlope,
     lambda: config.ease.lambda,
   };
+}
+
+/** Trains every component of the hybrid on `dataset` and returns its plain-data state. */
+export function trainHybridState(dataset: TrainInput, options: TrainOptions = {}): HybridState {
+  const config = resolveConfig(options.config);
+  const { trainSeconds, timed } = stepTimer(options);
+  const data = timed('prepare', () => prepareInput(dataset));
+  const popularity = timed('popularity', () => trainPopularity(data, config.popularity));
+  const content = timed('content', () => trainContent(data, config.content));
+  const itemKnn = timed('itemKnn', () => trainItemKnn(data, config.itemKnn));
+  const userKnn = timed('userKnn', () => trainUserKnn(data, config.userKnn));
+  const baseline = timed('baseline', () => trainBaseline(data, config.baseline));
+  const ease = config.skipEase
+    ? emptyEase(data.items.length, config)
+    : timed('ease', () => trainEase(data, config.ease));
+  const mf = timed('mf', () => trainMf(data, config.mf));
+  return assembleState(data, config, options, trainSeconds, {
+    popularity,
+    content,
+    itemKnn,
+    userKnn,
+    baseline,
+    ease,
+    mf,
+  });
+}
+
+export type ComponentStates = Pick<
+  HybridState,
+  'popularity' | 'content' | 'itemKnn' | 'userKnn' | 'baseline' | 'ease' | 'mf'
+>;
+
+/** The hybrid's state from its trained components. */
+export function assembleState(
+  data: PreparedData,
+  config: HybridConfig,
+  options: TrainOptions,
+  trainSeconds: Record<string, number>,
+  components: ComponentStates,
+): HybridState {
   return {
     format: MODEL_FORMAT,
     name: HYBRID_MODEL_NAME,
@@ -51,13 +113,7 @@ export function trainHybridState(dataset: Dataset, options: TrainOptions = {}): 
     items: data.items,
     ratingCount: data.userItems.length,
     userCount: data.userVocab.size,
-    popularity: timed('popularity', () => trainPopularity(data, config.popularity)),
-    content: timed('content', () => trainContent(data, config.content)),
-    itemKnn: timed('itemKnn', () => trainItemKnn(data, config.itemKnn)),
-    userKnn: timed('userKnn', () => trainUserKnn(data, config.userKnn)),
-    baseline: timed('baseline', () => trainBaseline(data, config.baseline)),
-    ease: config.skipEase ? noEase : timed('ease', () => trainEase(data, config.ease)),
-    mf: timed('mf', () => trainMf(data, config.mf)),
+    ...components,
     trainSeconds,
   };
 }
@@ -67,6 +123,6 @@ export function trainHybridState(dataset: Dataset, options: TrainOptions = {}): 
  * factorisation models). Invalid and duplicate ratings are dropped; an empty dataset yields a
  * recommender that returns popular items (or nothing when there are no items).
  */
-export function trainRecommender(dataset: Dataset, options: TrainOptions = {}): HybridRecommender {
+export function trainRecommender(dataset: TrainInput, options: TrainOptions = {}): HybridRecommender {
   return new HybridRecommender(trainHybridState(dataset, options));
 }

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inverseSpd, inverseSpdReference } from '../../src/recommend/linalg.ts';
+import {
+  inverseSpd,
+  inverseSpdReference,
+  solveSpdInPlace,
+  solveSpdReference,
+} from '../../src/recommend/linalg.ts';
 
 /** A random symmetric positive-definite matrix XᵀX + λI. */
 function spd(n: number, values: number[], lambda: number): Float64Array {
@@ -53,5 +58,32 @@ describe('inverseSpd', () => {
 
   it('rejects a matrix that is not positive definite', () => {
     expect(() => inverseSpd(Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/positive definite/);
+  });
+});
+
+describe('solveSpdInPlace', () => {
+  it('agrees with the ml-matrix Cholesky solve', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 25 }),
+        fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 25, maxLength: 400 }),
+        fc.double({ min: 0.1, max: 50, noNaN: true }),
+        (n, values, lambda) => {
+          const a = spd(n, values, lambda);
+          const b = Float64Array.from({ length: n }, (_, i) => values[i] ?? 1);
+          const ref = solveSpdReference(a, b, n);
+          const x = b.slice();
+          solveSpdInPlace(a.slice(), x, n);
+          for (let i = 0; i < n; i++) expect(x[i]).toBeCloseTo(ref[i]!, 9);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('rejects a matrix that is not positive definite', () => {
+    expect(() => solveSpdInPlace(Float64Array.from([1, 2, 2, 1]), Float64Array.from([1, 1]), 2)).toThrow(
+      /positive definite/,
+    );
   });
 });
