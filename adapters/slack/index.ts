@@ -36,6 +36,7 @@ export interface SlackAdapter extends PlatformAdapter {
   readonly port: number | undefined;
   /** Resolves when every event received so far has been fully handled and answered. */
   idle(): Promise<void>;
+  postToChannel(channel: ChannelRef, reply: Reply): Promise<boolean>;
 }
 
 /** The request path Slack posts events, commands and interactions to. */

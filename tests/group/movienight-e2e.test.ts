@@ -34,7 +34,9 @@ function consoleUser(core: BotCore, user: string) {
 const pollOf = (messages: ConsoleMessage[]) => {
   const reply = messages.find((m) => m.reply.data?.pollId)?.reply;
   if (!reply) throw new Error(`no poll in: ${messages.map((m) => m.text).join(' | ')}`);
-  return reply as Reply & { data: { pollId: string; movies: PollMovie[]; members: string[] } };
+  return reply as Reply & {
+    data: { pollId: string; movies: PollMovie[]; members: string[]; closesAt: string };
+  };
 };
 
 const SCI_FI_RATED = [
@@ -210,7 +212,7 @@ describe.each(DB_KINDS)('movie night end to end through the real core (%s)', (ki
     await Promise.all([ana.ready, ben.ready]);
     const poll = pollOf(await ana.adapter.send('/movienight ben minutes:5'));
     await ben.adapter.send('/vote 2');
-    const closesAt = new Date((poll.data as { closesAt: string }).closesAt);
+    const closesAt = new Date(poll.data.closesAt);
     const deps = (at: Date) => ({
       db: t.db.db,
       logger: quietLogger(),
