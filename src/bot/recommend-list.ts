@@ -3,7 +3,7 @@ import {
   createSession,
   getSession,
   latestSession,
-  type SessionRow,
+  newSessionId,
   updateSession,
 } from '../db/store/sessions.ts';
 import { applyRequestToUser, buildRecommendRequest, mergeStoredPreferences } from '../nlp/constraints.ts';
@@ -81,15 +81,9 @@ export async function recommendCommand(ctx: Ctx, text: string, pageSize: number)
   } else {
     entries = mixedList(ctx, rec, user, request?.filter);
   }
-  const session = await createSession<RecommendSessionData>(
-    ctx.deps.db,
-    ctx.user.id,
-    RECOMMEND_SESSION_KIND,
-    { entries, cursor: 0, text, parsed, notes },
-    RECOMMEND_SESSION_TTL_MS,
-    ctx.now,
-  );
-  return showPage(ctx, session, pageSize, rec.version);
+  // The session is stored once, with the cursor after the first page, by showPage.
+  const list = { id: newSessionId(), data: { entries, cursor: 0, text, parsed, notes }, stored: false };
+  return showPage(ctx, list, pageSize, rec.version);
 }
 
 /** The next page of the user's latest list (or of a given session, from a "More" button). */
@@ -101,7 +95,7 @@ export async function moreCommand(ctx: Ctx, pageSize: number, sessionId?: string
     return { text: 'There is no list to continue. Ask for one with `/recommend`.', ephemeral: true };
   }
   const rec = await ctx.recommender();
-  return showPage(ctx, session, pageSize, rec.version);
+  return showPage(ctx, { id: session.id, data: session.data, stored: true }, pageSize, rec.version);
 }
 
 type ItemFilter = (item: ItemMeta) => boolean;
@@ -123,14 +117,18 @@ function entry(ctx: Ctx, r: Recommendation, label: string | null): ListEntry {
   };
 }
 
-/** Personal picks, "because you liked X" picks and popular picks, interleaved and labelled. */
+/**
+ * Personal picks, "because you liked X" picks and popular picks, interleaved and labelled. The
+ * personal and because-you-liked lists share one scoring of the user ({@link Recommender.forUser}).
+ */
 function mixedList(
   ctx: Ctx,
   rec: Recommender,
   state: UserState,
   filter: ItemFilter | undefined,
 ): ListEntry[] {
-  const personal = rec.recommend(state, withOptions(ctx, { n: LIST_DEPTH, filter }));
+  const scorer = rec.forUser(state);
+  const personal = scorer.recommend(withOptions(ctx, { n: LIST_DEPTH, filter }));
   if (state.ratings.length === 0) return personal.map((r) => entry(ctx, r, 'Popular'));
   const liked = [...state.ratings]
     .filter((r) => r.rating >= LIKED_MIN)
@@ -143,8 +141,8 @@ function mixedList(
     if (!movie) return [];
     const label = `Because you liked ${displayTitle(movie)}`;
     return [
-      rec
-        .similar(seed.item, { ...withOptions(ctx, { n: BECAUSE_PER_SEED, filter }), user: state })
+      scorer
+        .similar(seed.item, withOptions(ctx, { n: BECAUSE_PER_SEED, filter }))
         .map((r) => entry(ctx, r, label)),
     ];
   });
@@ -182,13 +180,18 @@ function mixedList(
   return out;
 }
 
-/** Shows the next `pageSize` entries the user has not rated or dismissed since, and advances the cursor. */
-async function showPage(
-  ctx: Ctx,
-  session: SessionRow<RecommendSessionData>,
-  pageSize: number,
-  model: string,
-): Promise<Reply> {
+/** A list to page through: a stored session, or a fresh one not stored yet. */
+interface ListSession {
+  id: string;
+  data: RecommendSessionData;
+  stored: boolean;
+}
+
+/**
+ * Shows the next `pageSize` entries the user has not rated or dismissed since, and stores the list
+ * with its cursor advanced (one write) alongside the log of what was shown.
+ */
+async function showPage(ctx: Ctx, session: ListSession, pageSize: number, model: string): Promise<Reply> {
   const data = session.data;
   const state = await ctx.userState();
   const excluded = new Set([...state.ratings.map((r) => r.item), ...state.notInterested, ...state.seen]);
@@ -198,7 +201,28 @@ async function showPage(
     const e = data.entries[cursor++]!;
     if (!excluded.has(e.id) && ctx.view.movie(e.id)) page.push(e);
   }
-  await updateSession(ctx.deps.db, session.id, { ...data, cursor });
+  const next = { ...data, cursor };
+  const db = ctx.deps.db;
+  // Independent writes: on a server they run at once on two pooled connections.
+  await Promise.all([
+    session.stored
+      ? updateSession(db, session.id, next)
+      : createSession(
+          db,
+          ctx.user.id,
+          RECOMMEND_SESSION_KIND,
+          next,
+          RECOMMEND_SESSION_TTL_MS,
+          ctx.now,
+          session.id,
+        ),
+    logRecommendations(
+      db,
+      ctx.user.id,
+      model,
+      page.map((e) => ({ movieId: e.id, score: e.score })),
+    ),
+  ]);
   const first = data.cursor === 0;
   if (page.length === 0) {
     return {
@@ -208,12 +232,6 @@ async function showPage(
       data: { movies: [], parsed: data.parsed, sessionId: session.id },
     };
   }
-  await logRecommendations(
-    ctx.deps.db,
-    ctx.user.id,
-    model,
-    page.map((e) => ({ movieId: e.id, score: e.score })),
-  );
   const watch = new Set(state.watchlist);
   const cards = page.map((e, i) =>
     movieCard(ctx.view, ctx.view.movie(e.id)!, {

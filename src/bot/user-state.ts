@@ -1,6 +1,6 @@
 import type { Executor } from '../db/store/executor.ts';
 import { listMarks } from '../db/store/marks.ts';
-import { listUserRatings } from '../db/store/ratings.ts';
+import { listUserRatingValues } from '../db/store/ratings.ts';
 import type { UserRow } from '../db/store/users.ts';
 import type { ParsedPreferences } from '../nlp/types.ts';
 import type { UserState } from '../recommend/types.ts';
@@ -33,7 +33,7 @@ export function storedPrefs(user: UserRow): StoredPrefs | null {
 
 /** Everything the engine needs about a user, read fresh from the database on each request. */
 export async function loadUserState(db: Executor, user: UserRow): Promise<UserState> {
-  const [ratings, marks] = await Promise.all([listUserRatings(db, user.id), listMarks(db, user.id)]);
+  const [ratings, marks] = await Promise.all([listUserRatingValues(db, user.id), listMarks(db, user.id)]);
   const prefs = storedPrefs(user);
   const ofKind = (kind: string) => marks.filter((m) => m.kind === kind).map((m) => m.movieId);
   return {

@@ -85,3 +85,18 @@ export async function listUserRatings(db: Executor, userId: number): Promise<Use
     .where(eq(ratings.userId, userId))
     .orderBy(desc(ratings.updatedAt), desc(ratings.movieId));
 }
+
+/**
+ * A user's ratings as the recommender needs them (no titles, no join), newest first in the same order
+ * as {@link listUserRatings}. Every rating has its movie (foreign key), so nothing is left out.
+ */
+export async function listUserRatingValues(
+  db: Executor,
+  userId: number,
+): Promise<{ movieId: number; rating: number; updatedAt: Date }[]> {
+  return db
+    .select({ movieId: ratings.movieId, rating: ratings.rating, updatedAt: ratings.updatedAt })
+    .from(ratings)
+    .where(eq(ratings.userId, userId))
+    .orderBy(desc(ratings.updatedAt), desc(ratings.movieId));
+}

@@ -17,7 +17,10 @@ export function newSessionId(): string {
   return randomBytes(9).toString('base64url');
 }
 
-/** Stores conversation state for `ttlMs`; returns the new session. */
+/**
+ * Stores conversation state for `ttlMs`; returns the new session. `id` may be chosen beforehand (with
+ * {@link newSessionId}) when the caller needs it before the row is written.
+ */
 export async function createSession<T extends Record<string, unknown>>(
   db: Executor,
   userId: number,
@@ -25,10 +28,11 @@ export async function createSession<T extends Record<string, unknown>>(
   data: T,
   ttlMs: number,
   now = new Date(),
+  id = newSessionId(),
 ): Promise<SessionRow<T>> {
   const [row] = await db
     .insert(sessions)
-    .values({ id: newSessionId(), userId, kind, data, expiresAt: new Date(now.getTime() + ttlMs) })
+    .values({ id, userId, kind, data, expiresAt: new Date(now.getTime() + ttlMs) })
     .returning();
   return row as SessionRow<T>;
 }
