@@ -5,6 +5,7 @@ import { countRequest, createSession } from '../db/store/sessions.ts';
 import { getOrCreateUser, type UserRow } from '../db/store/users.ts';
 import { DatabaseUnavailableError, isUserError, UserError } from '../errors.ts';
 import { isConnectionError } from '../ops/instrument.ts';
+import { currentLogger } from '../ops/request-context.ts';
 import type { Recommender, UserState } from '../recommend/types.ts';
 import { actionId } from './action-ids.ts';
 import { handleAction, type PickSessionData } from './actions.ts';
@@ -223,8 +224,13 @@ function commandEventFrom(event: BotEvent): CommandEvent {
   return { id: event.id, actor: event.actor, channel: event.channel, type: 'command', command: '', text: '' };
 }
 
-/** A user error becomes an ephemeral friendly reply; anything else is logged and apologised for. */
+/**
+ * A user error becomes an ephemeral friendly reply; anything else is logged and apologised for. Logs go
+ * to the request's logger when the event is handled inside a request context (its lines carry the
+ * request id), else to the core's.
+ */
 function errorReplies(deps: BotCoreDeps, event: BotEvent, error: unknown): Reply[] {
+  const logger = currentLogger(deps.logger);
   if (isUserError(error)) {
     return [{ text: error.message, ephemeral: true, data: { outcome: 'user_error', error: error.code } }];
   }
@@ -233,7 +239,7 @@ function errorReplies(deps: BotCoreDeps, event: BotEvent, error: unknown): Reply
     isConnectionError(error) ||
     isConnectionError((error as Error)?.cause)
   ) {
-    deps.logger.warn({ err: error, event: describe(event) }, 'database unavailable');
+    logger.warn({ err: error, event: describe(event) }, 'database unavailable');
     return [
       {
         text: "I can't reach my database right now. Please try again in a moment.",
@@ -242,7 +248,7 @@ function errorReplies(deps: BotCoreDeps, event: BotEvent, error: unknown): Reply
       },
     ];
   }
-  deps.logger.error({ err: error, event: describe(event) }, 'event failed');
+  logger.error({ err: error, event: describe(event) }, 'event failed');
   return [
     {
       text: 'Sorry, something went wrong on my side. Please try again.',

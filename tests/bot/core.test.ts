@@ -8,6 +8,7 @@ import { createCatalogSource } from '../../src/bot/catalog-view.ts';
 import { createBotCore } from '../../src/bot/core.ts';
 import type { Actor, BotCore, BotEvent, ChannelRef, Reply } from '../../src/bot/types.ts';
 import { marks, movies, ratings, users } from '../../src/db/schema.ts';
+import { withRequestContext } from '../../src/ops/request-context.ts';
 import { createTestCore, FIXTURE_MOVIES, type TestCore } from '../contract/fixture.ts';
 import { createTestDatabase, DB_KINDS } from '../helpers/db.ts';
 
@@ -276,6 +277,31 @@ describe('bot core behaviour', () => {
       event: { command: 'recommend', user: 'discord:G1:err' },
     });
     expect(logged.err.message).toBe('model exploded');
+    expect(logged.reqId).toBeUndefined();
+  });
+
+  it('logs errors of an event handled in a request context with its request id', async () => {
+    const { lines, logger } = captureLogs('error');
+    const broken = createBotCore({
+      db: t.db.db,
+      logger,
+      catalog: createCatalogSource(t.db.db),
+      recommender: {
+        current: () => Promise.reject(new Error('model exploded')),
+        catalogChanged: () => {},
+      },
+    });
+    const event = command('err2', 'recommend');
+    let requestId = '';
+    const [reply] = await withRequestContext(logger, event, (ctx) => {
+      requestId = ctx.requestId;
+      return broken.handle(event);
+    });
+    expect(reply).toMatchObject({ data: { outcome: 'error' } });
+    expect(requestId).toMatch(/^[0-9a-f]{12}$/);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ msg: 'event failed', reqId: requestId, eventId: event.id }),
+    ]);
   });
 
   it('the fixture has the ambiguous titles the tests rely on', () => {
@@ -283,18 +309,39 @@ describe('bot core behaviour', () => {
   });
 });
 
+/** A pino logger at `level` whose JSON lines are collected in `lines`. */
+function captureLogs(level: string) {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: pino({ level }, sink) };
+}
+
 describe.skipIf(!DB_KINDS.includes('postgres'))('database down', () => {
   it('says to try again in a moment', async () => {
     const db = await createTestDatabase('postgres');
+    const { lines, logger } = captureLogs('warn');
     const core = createBotCore({
       db: db.db,
-      logger: pino({ level: 'silent' }),
+      logger,
       catalog: createCatalogSource(db.db),
       recommender: { current: () => Promise.reject(new Error('unused')), catalogChanged: () => {} },
     });
     await db.destroy();
-    const [reply] = await core.handle(command('down', 'help'));
+    const event = command('down', 'help');
+    let requestId = '';
+    const [reply] = await withRequestContext(logger, event, (ctx) => {
+      requestId = ctx.requestId;
+      return core.handle(event);
+    });
     expect(reply).toMatchObject({ ephemeral: true, data: { outcome: 'unavailable' } });
     expect(reply!.text).toMatch(/try again in a moment/);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ msg: 'database unavailable', reqId: requestId }),
+    ]);
   });
 });
