@@ -15,8 +15,9 @@ import {
   cardMovieIds,
   commandEvent,
   consoleUser,
+  MOVIELENS_USERS,
+  movieLensUser,
   ratingAction,
-  type SimUser,
 } from './core-driver.ts';
 import { type BenchDbKind, createScratchDatabase, type ScratchDatabase } from './databases.ts';
 import { type LatencySummary, median, medianSummary, peakRssMb, round, summarize } from './stats.ts';
@@ -72,11 +73,6 @@ export interface ThroughputFigures {
   latencyMs: LatencySummary;
 }
 
-/** MovieLens users imported from ml-latest-small (ids 1–610), as the core knows them. */
-function movieLensUser(id: number): SimUser {
-  return { userKey: `movielens:${id}`, platform: 'console', tenant: 'local' };
-}
-const MOVIELENS_USERS = 610;
 /** Fewest latency samples per round / visibility trials, however busy the machine. */
 const MIN_SAMPLES = 30;
 const MIN_TRIALS = 10;
@@ -182,7 +178,12 @@ export async function benchCore(options: CoreBenchOptions): Promise<CoreFigures>
 }
 
 /** Rates the top pick of a fresh recommendation and times until the next one reflects it. */
-async function benchVisibility(core: CoreUnderTest['core'], wanted: number, kind: string, end: number) {
+export async function benchVisibility(
+  core: CoreUnderTest['core'],
+  wanted: number,
+  kind: string,
+  end: number,
+) {
   const samples: number[] = [];
   let visible = 0;
   let trials = 0;

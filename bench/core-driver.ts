@@ -48,6 +48,12 @@ export function consoleUser(name: string): SimUser {
   return { userKey: `console:${name}`, platform: 'console', tenant: 'local' };
 }
 
+/** MovieLens users imported from ml-latest-small (ids 1–610), as the core knows them. */
+export function movieLensUser(id: number): SimUser {
+  return { userKey: `movielens:${id}`, platform: 'console', tenant: 'local' };
+}
+export const MOVIELENS_USERS = 610;
+
 export function platformUser(platform: 'discord' | 'slack', tenant: string, user: string): SimUser {
   return { userKey: `${platform}:${tenant}:${user}`, platform, tenant };
 }
