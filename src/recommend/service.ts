@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { toItemMeta } from '../catalog/catalog.ts';
 import type { Database } from '../db/client.ts';
-import { models, movies, ratings } from '../db/schema.ts';
+import { modelChunks, models, movies, ratings } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { HybridRecommender } from './hybrid.ts';
 import type { DeepPartial, HybridConfig } from './hybrid-config.ts';
 import { MODEL_FORMAT } from './hybrid-state.ts';
 import { deserializeModel, serializeModel } from './serialize.ts';
 import { HYBRID_MODEL_NAME, trainHybridState } from './train.ts';
-import type { Dataset, ItemMeta, Recommender } from './types.ts';
+import type { Dataset, ItemMeta, RatingRecord, Recommender } from './types.ts';
 
 /** How often `current()` looks for a newer stored model or a changed catalog. */
 export const MODEL_POLL_INTERVAL_MS = 5_000;
@@ -27,6 +27,17 @@ export const DEFAULT_MODEL_CACHE_DIR = path.join(os.tmpdir(), 'movierec-model-ca
 const CACHE_FILES_KEPT = 5;
 /** Models below this size are read from the database directly (keeps test models out of the cache). */
 const DEFAULT_CACHE_MIN_BYTES = 1_000_000;
+/**
+ * Model bytes go to `model_chunks` in slices of this size, one statement each: PGlite's WebAssembly
+ * heap never shrinks, and one 22 MB value (sent as base64, decoded, written) grew it by ~140 MB.
+ */
+export const MODEL_CHUNK_BYTES = 1 << 20;
+/** Rows per page when the training data is read: bounded result sets instead of one of 100k+ rows. */
+export interface PageSizes {
+  ratings: number;
+  movies: number;
+}
+const DEFAULT_PAGES: PageSizes = { ratings: 25_000, movies: 2_500 };
 
 export interface RecommenderService {
   /** The newest stored model (loaded once, refreshed when a newer one appears); trains one if none fits. */
@@ -47,6 +58,8 @@ export interface RecommenderServiceOptions {
   cacheDir?: string | null;
   /** Smaller models are not cached: they load quickly from the database anyway. */
   cacheMinBytes?: number;
+  /** Size of the slices a model's bytes are stored in (default {@link MODEL_CHUNK_BYTES}). */
+  chunkBytes?: number;
 }
 
 /** Identifies the catalog a model was trained on; any difference means the model is stale. */
@@ -79,8 +92,9 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
       try {
         const started = performance.now();
         const fingerprint = await catalogFingerprint(db);
-        const dataset = await readDataset(db);
+        let dataset: Dataset | undefined = await readDataset(db);
         const state = trainHybridState(dataset, { config: options.config });
+        dataset = undefined; // collectable while the model is serialised and stored
         const bytes = serializeModel(state);
         const meta = {
           format: MODEL_FORMAT,
@@ -91,17 +105,14 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
           items: state.items.length,
           bytes: bytes.length,
         };
-        const [row] = await db
-          .insert(models)
-          .values({ name: HYBRID_MODEL_NAME, meta, data: toBytea(bytes) })
-          .returning({ id: models.id });
-        await pruneOldModels(db, row!.id);
+        const id = await storeModel(db, meta, bytes, options.chunkBytes);
+        await pruneOldModels(db, id);
         writeCache(cacheable(bytes.length), meta.key, bytes, logger);
         logger.info(
           { model: HYBRID_MODEL_NAME, ms: Math.round(performance.now() - started), ...meta },
           'model trained',
         );
-        loaded = { id: row!.id, recommender: new HybridRecommender(state) };
+        loaded = { id, recommender: new HybridRecommender(state) };
         return loaded;
       } finally {
         training = undefined;
@@ -136,11 +147,7 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
     const size = typeof newest.meta['bytes'] === 'number' ? newest.meta['bytes'] : 0;
     let bytes = key ? readCache(cacheable(size), key) : null;
     if (!bytes) {
-      const [row] = await db
-        .select({ data: sql<string>`encode(${models.data}, 'base64')` })
-        .from(models)
-        .where(eq(models.id, newest.id));
-      bytes = row ? Buffer.from(row.data, 'base64') : null;
+      bytes = await loadModelBytes(db, newest.id, newest.meta);
       if (bytes && key) writeCache(cacheable(bytes.length), key, bytes, logger);
     }
     const state = bytes ? deserializeModel(bytes) : null;
@@ -197,22 +204,99 @@ function sameFingerprint(a: CatalogFingerprint | undefined, b: CatalogFingerprin
   return a !== undefined && a.movies === b.movies && a.maxId === b.maxId && a.updatedAt === b.updatedAt;
 }
 
-/** Every movie and rating in the database, as the recommender's training input. */
-export async function readDataset(db: Database): Promise<Dataset> {
-  const movieRows = await db.select().from(movies).orderBy(movies.id);
-  const items: ItemMeta[] = movieRows.map(toItemMeta);
-  const ratingRows = await db
-    .select({ user: ratings.userId, item: ratings.movieId, rating: ratings.rating, ratedAt: ratings.ratedAt })
-    .from(ratings);
-  return {
-    items,
-    ratings: ratingRows.map((r) => ({
-      user: r.user,
-      item: r.item,
-      rating: r.rating,
-      timestamp: Math.floor(r.ratedAt.getTime() / 1000),
-    })),
-  };
+/**
+ * Every movie and rating in the database, as the recommender's training input. Read in pages by
+ * primary key (keyset pagination), so no single result holds 100k+ rows at once: the driver's copy
+ * of a page is garbage before the next one arrives.
+ */
+export async function readDataset(db: Database, pages: PageSizes = DEFAULT_PAGES): Promise<Dataset> {
+  const items: ItemMeta[] = [];
+  for (let after = 0; ; ) {
+    const page = await db
+      .select()
+      .from(movies)
+      .where(gt(movies.id, after))
+      .orderBy(movies.id)
+      .limit(pages.movies);
+    for (const row of page) items.push(toItemMeta(row));
+    if (page.length < pages.movies) break;
+    after = page[page.length - 1]!.id;
+  }
+  const out: RatingRecord[] = [];
+  for (let afterUser = 0, afterMovie = 0; ; ) {
+    const page = await db
+      .select({
+        user: ratings.userId,
+        item: ratings.movieId,
+        rating: ratings.rating,
+        timestamp: sql<number>`floor(extract(epoch from ${ratings.ratedAt}))::float8`,
+      })
+      .from(ratings)
+      .where(sql`(${ratings.userId}, ${ratings.movieId}) > (${afterUser}, ${afterMovie})`)
+      .orderBy(ratings.userId, ratings.movieId)
+      .limit(pages.ratings);
+    for (const r of page)
+      out.push({ user: r.user, item: r.item, rating: r.rating, timestamp: Number(r.timestamp) });
+    if (page.length < pages.ratings) break;
+    const last = page[page.length - 1]!;
+    afterUser = last.user;
+    afterMovie = last.item;
+  }
+  return { items, ratings: out };
+}
+
+/**
+ * Stores a model row and its bytes in {@link MODEL_CHUNK_BYTES} slices, in one transaction so no
+ * other process ever sees a model without all its bytes. Returns the model's id.
+ */
+export async function storeModel(
+  db: Database,
+  meta: Record<string, unknown>,
+  bytes: Uint8Array,
+  chunkBytes = MODEL_CHUNK_BYTES,
+): Promise<number> {
+  const chunks = Math.ceil(bytes.length / chunkBytes);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(models)
+      .values({ name: HYBRID_MODEL_NAME, meta: { ...meta, chunks }, data: toBytea(new Uint8Array(0)) })
+      .returning({ id: models.id });
+    for (let seq = 0; seq < chunks; seq++) {
+      const slice = bytes.subarray(seq * chunkBytes, (seq + 1) * chunkBytes);
+      await tx.insert(modelChunks).values({ modelId: row!.id, seq, data: toBytea(slice) });
+    }
+    return row!.id;
+  });
+}
+
+/**
+ * A stored model's bytes: its chunks one statement at a time, or (models stored before chunks) the
+ * `data` column. Null when they are gone (pruned meanwhile) or do not add up to the stored size.
+ */
+export async function loadModelBytes(
+  db: Database,
+  id: number,
+  meta: Record<string, unknown>,
+): Promise<Uint8Array | null> {
+  const chunks = meta['chunks'];
+  if (typeof chunks !== 'number') {
+    const [row] = await db
+      .select({ data: sql<string>`encode(${models.data}, 'base64')` })
+      .from(models)
+      .where(eq(models.id, id));
+    return row ? Buffer.from(row.data, 'base64') : null;
+  }
+  const parts: Buffer[] = [];
+  for (let seq = 0; seq < chunks; seq++) {
+    const [row] = await db
+      .select({ data: sql<string>`encode(${modelChunks.data}, 'base64')` })
+      .from(modelChunks)
+      .where(and(eq(modelChunks.modelId, id), eq(modelChunks.seq, seq)));
+    if (!row) return null;
+    parts.push(Buffer.from(row.data, 'base64'));
+  }
+  const bytes = Buffer.concat(parts);
+  return typeof meta['bytes'] === 'number' && meta['bytes'] !== bytes.length ? null : bytes;
 }
 
 async function pruneOldModels(db: Database, newestId: number): Promise<void> {

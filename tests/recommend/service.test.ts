@@ -4,7 +4,7 @@ import path from 'node:path';
 import { count } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { models, movies, ratings, users } from '../../src/db/schema.ts';
+import { modelChunks, models, movies, ratings, users } from '../../src/db/schema.ts';
 import { createRecommenderService } from '../../src/recommend/service.ts';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
 
@@ -93,7 +93,7 @@ describe.each(DB_KINDS)('recommender service on %s', (kind) => {
     const version = (await a.current()).version;
     const [before] = await handle.db.select({ n: count() }).from(models);
     // Spoil the stored bytes: only the cached copy can produce the same model now.
-    await handle.db.update(models).set({ data: new Uint8Array([1, 2, 3]) });
+    await handle.db.update(modelChunks).set({ data: new Uint8Array([1, 2, 3]) });
     const b = createRecommenderService({ db: handle.db, logger, cacheDir, cacheMinBytes: 0 });
     expect((await b.current()).version).toBe(version);
     const [after] = await handle.db.select({ n: count() }).from(models);
