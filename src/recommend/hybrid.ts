@@ -1,4 +1,4 @@
-import { addToProfile, itemCosine, scoreProfile } from './content.ts';
+import { addToProfile, scoreProfile } from './content.ts';
 import { blendWeights, combineAll, scoreParts } from './hybrid-score.ts';
 import { COMPONENTS, type Component, type HybridState, type ScoreParts } from './hybrid-state.ts';
 import { MAX_STARS, MIN_STARS } from './prepare.ts';
@@ -24,6 +24,8 @@ export class HybridRecommender implements Recommender {
   private readonly lookup: FeatureLookup;
   /** The blended relevance of a user without history (popularity alone), once per model. */
   private coldBlend: Float64Array | undefined;
+  /** All zeros between uses: see {@link HybridRecommender.rerank}. */
+  private cosineScratch: Float64Array | undefined;
 
   constructor(readonly state: HybridState) {
     this.version = `${state.name}@${state.trainedAt}`;
@@ -188,6 +190,37 @@ export class HybridRecommender implements Recommender {
     );
   }
 
+  /**
+   * MMR over the content model's cosine. MMR compares each pick with every remaining candidate, so the
+   * pick's feature row is spread into a dense scratch vector once and each candidate's row is summed
+   * against it: the products of `itemCosine`'s merge, in the same (feature) order, so the same
+   * values, without the merge's branches.
+   */
+  private rerank(candidates: number[], relevance: number[], n: number, diversity: number): number[] {
+    const { rowPtr, rowIdx, rowVal } = this.state.content;
+    this.cosineScratch ??= new Float64Array(this.state.content.features.length);
+    const dense = this.cosineScratch;
+    let spread = -1;
+    const clear = () => {
+      if (spread >= 0) for (let k = rowPtr[spread]!; k < rowPtr[spread + 1]!; k++) dense[rowIdx[k]!] = 0;
+    };
+    const cosine = (a: number, b: number) => {
+      if (a !== spread) {
+        clear();
+        for (let k = rowPtr[a]!; k < rowPtr[a + 1]!; k++) dense[rowIdx[k]!] = rowVal[k]!;
+        spread = a;
+      }
+      let dot = 0;
+      for (let k = rowPtr[b]!; k < rowPtr[b + 1]!; k++) dot += dense[rowIdx[k]!]! * rowVal[k]!;
+      return dot;
+    };
+    try {
+      return mmrRerank(candidates, relevance, cosine, n, diversity);
+    } finally {
+      clear();
+    }
+  }
+
   /** Stars for item index → prediction, from MF with the user folded in (IMDb prior without ratings). */
   private predictor(ctx: UserContext): Predictor {
     const s = this.state;
@@ -236,8 +269,7 @@ export class HybridRecommender implements Recommender {
     const top = values[candidates[0]!]!;
     const bottom = values[candidates[candidates.length - 1]!]!;
     const relevance = candidates.map((i) => (top > bottom ? (values[i]! - bottom) / (top - bottom) : 1));
-    const content = this.state.content;
-    const chosen = mmrRerank(candidates, relevance, (a, b) => itemCosine(content, a, b), n, diversity);
+    const chosen = this.rerank(candidates, relevance, n, diversity);
     const predict = predictor();
     return chosen.map((i) => {
       const { reason, strategy } = explain(

@@ -53,9 +53,9 @@ export function explain(
     Math.max(cf, people) >= content &&
     Math.max(cf, people) >= PERSONAL_SHARE * total
   ) {
-    const h = strongestLink(state, ctx.items, parts.cfWeight, i);
-    if (h !== null) {
-      const at = ctx.items.indexOf(h);
+    const at = historyLink(state, ctx.items, parts.cfWeight, i);
+    if (at >= 0) {
+      const h = ctx.items[at]!;
       if (people > cf)
         return { reason: { kind: 'liked-by-similar', item: state.items[h]!.id }, strategy: 'personal' };
       return {
@@ -69,6 +69,106 @@ export function explain(
     if (features.length > 0) return { reason: { kind: 'matches', features }, strategy: 'content' };
   }
   return { reason: { kind: 'popular' }, strategy: 'popular' };
+}
+
+/**
+ * The best item-kNN link into every item from one weighted history, found in one pass over the
+ * history's neighbour lists instead of one scan of the whole history per explained pick (a user with
+ * 2,700 ratings and 80 picks to explain). Links from history items in the EASE set are kept apart,
+ * because for an item in that set EASE's weight decides instead.
+ */
+interface LinkIndex {
+  history: ArrayLike<number>;
+  /** Best `weight · similarity` into each item over the whole history, and the position giving it. */
+  knnValue: Float64Array;
+  knnAt: Int32Array;
+  /** The same over history items outside the EASE set. */
+  outsideValue: Float64Array;
+  outsideAt: Int32Array;
+  /** Positions of history items in the EASE set, ascending, and each one's EASE row. */
+  easeAt: Int32Array;
+  easeRow: Int32Array;
+}
+
+/** One index per request's history weights (shared by every list of a user-bound recommender). */
+const linkIndexes = new WeakMap<Float64Array, LinkIndex>();
+
+function linkIndex(state: HybridState, history: ArrayLike<number>, weights: Float64Array): LinkIndex {
+  const known = linkIndexes.get(weights);
+  if (known && known.history === history) return known;
+  const n = state.items.length;
+  const { ptr, nbr, sim } = state.itemKnn;
+  const ease = state.ease;
+  const index: LinkIndex = {
+    history,
+    knnValue: new Float64Array(n),
+    knnAt: new Int32Array(n).fill(-1),
+    outsideValue: new Float64Array(n),
+    outsideAt: new Int32Array(n).fill(-1),
+    easeAt: new Int32Array(0),
+    easeRow: new Int32Array(0),
+  };
+  const easeAt: number[] = [];
+  // Ascending positions and strict comparisons: ties go to the earliest position, as in the scan.
+  for (let h = 0; h < history.length; h++) {
+    const j = history[h]!;
+    const w = weights[h]!;
+    const inEase = ease.items.length > 0 && ease.column[j]! >= 0;
+    if (inEase) easeAt.push(h);
+    for (let k = ptr[j]!; k < ptr[j + 1]!; k++) {
+      const t = nbr[k]!;
+      const v = w * sim[k]!;
+      if (v > index.knnValue[t]!) {
+        index.knnValue[t] = v;
+        index.knnAt[t] = h;
+      }
+      if (!inEase && v > index.outsideValue[t]!) {
+        index.outsideValue[t] = v;
+        index.outsideAt[t] = h;
+      }
+    }
+  }
+  index.easeAt = Int32Array.from(easeAt);
+  index.easeRow = Int32Array.from(easeAt, (h) => ease.column[history[h]!]!);
+  linkIndexes.set(weights, index);
+  return index;
+}
+
+/**
+ * Position in `history` of the item that pushes `i` up the most (see {@link strongestLink}), or -1;
+ * through a {@link LinkIndex} when every history item has its weight.
+ */
+function historyLink(
+  state: HybridState,
+  history: ArrayLike<number>,
+  weights: Float64Array,
+  i: number,
+): number {
+  // Without weights every product is NaN and nothing links, as in the scan (similar() lists).
+  if (weights.length === 0) return -1;
+  if (weights.length !== history.length) {
+    const j = strongestLink(state, history, weights, i);
+    return j === null ? -1 : Array.prototype.indexOf.call(history, j);
+  }
+  const index = linkIndex(state, history, weights);
+  const ease = state.ease;
+  const ci = ease.items.length > 0 ? ease.column[i]! : -1;
+  if (ci < 0) return index.knnAt[i]!;
+  let bestAt = index.outsideAt[i]!;
+  let bestValue = index.outsideValue[i]!;
+  const { easeAt, easeRow } = index;
+  const dense = ease.dense ? ease.weights : null;
+  const width = ease.items.length;
+  for (let e = 0; e < easeAt.length; e++) {
+    const h = easeAt[e]!;
+    const link = dense ? dense[easeRow[e]! * width + ci]! : easeWeight(ease, easeRow[e]!, ci);
+    const v = weights[h]! * link;
+    if (v > bestValue || (v === bestValue && v > 0 && h < bestAt)) {
+      bestValue = v;
+      bestAt = h;
+    }
+  }
+  return bestAt;
 }
 
 /**
