@@ -1,6 +1,7 @@
 import { saveCard } from '../db/store/cards.ts';
-import { claimEvent, eventKey } from '../db/store/events.ts';
+import { eventKey } from '../db/store/events.ts';
 import { purgeTenant, tenantKey } from '../db/store/forget.ts';
+import { countRequestAndClaim } from '../db/store/request-gate.ts';
 import { countRequest, createSession } from '../db/store/sessions.ts';
 import { getOrCreateUser, type UserRow } from '../db/store/users.ts';
 import { DatabaseUnavailableError, isUserError, UserError } from '../errors.ts';
@@ -39,18 +40,24 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     const user = await getOrCreateUser(deps.db, event.actor.userKey, event.actor.displayName?.slice(0, 100));
     const tenant = tenantKey(event.channel.platform, event.channel.tenant);
     const at = now();
-    if ((await countRequest(deps.db, user.id, RATE_WINDOW_MS, at)) > limit) {
-      return [
-        {
-          text: `Easy there! You can send ${limit} requests a minute; try again in a few seconds.`,
-          ephemeral: true,
-          data: { outcome: 'user_error', error: 'rate-limited' },
-        },
-      ];
+    const rateLimited: Reply[] = [
+      {
+        text: `Easy there! You can send ${limit} requests a minute; try again in a few seconds.`,
+        ephemeral: true,
+        data: { outcome: 'user_error', error: 'rate-limited' },
+      },
+    ];
+    if (event.type === 'reaction') {
+      // Reactions claim their delivery inside their own transaction (reaction-handler).
+      if ((await countRequest(deps.db, user.id, RATE_WINDOW_MS, at)) > limit) return rateLimited;
+      return handleReaction(deps.db, await deps.catalog.current(), user, event, tenant);
     }
+    // The catalog first: a delivery is claimed only once the request can go ahead.
     const view = await deps.catalog.current();
-    if (event.type === 'reaction') return handleReaction(deps.db, view, user, event, tenant);
-    if (!(await claimEvent(deps.db, eventKey(user.externalId, event.id), tenant))) return [];
+    const key = eventKey(user.externalId, event.id);
+    const gate = await countRequestAndClaim(deps.db, user.id, RATE_WINDOW_MS, at, limit, key, tenant);
+    if (gate.count > limit) return rateLimited;
+    if (!gate.claimed) return [];
     const base = baseContext(user, view, at);
     const replies =
       event.type === 'action'

@@ -8,5 +8,6 @@ export * from './marks.ts';
 export * from './ratings.ts';
 export * from './reactions.ts';
 export * from './recommendation-log.ts';
+export * from './request-gate.ts';
 export * from './sessions.ts';
 export * from './users.ts';

@@ -97,6 +97,14 @@ export async function deleteExpiredSessions(db: Executor, now = new Date()): Pro
   return rows.length;
 }
 
+export const RATE_LIMIT_KIND = 'rate-limit';
+
+/** The rate-limit counter row of the user's current fixed window: `rate:<user>:<window>`. */
+export function rateWindow(userId: number, windowMs: number, now: Date): { id: string; expiresAt: Date } {
+  const window = Math.floor(now.getTime() / windowMs);
+  return { id: `rate:${userId}:${window}`, expiresAt: new Date((window + 1) * windowMs) };
+}
+
 /**
  * Counts one request in the user's current fixed window and returns the count so far. The counter is a
  * session row (`rate:<user>:<window>`), so every process shares it.
@@ -107,17 +115,10 @@ export async function countRequest(
   windowMs: number,
   now = new Date(),
 ): Promise<number> {
-  const window = Math.floor(now.getTime() / windowMs);
-  const id = `rate:${userId}:${window}`;
+  const { id, expiresAt } = rateWindow(userId, windowMs, now);
   const [row] = await db
     .insert(sessions)
-    .values({
-      id,
-      userId,
-      kind: 'rate-limit',
-      data: { count: 1 },
-      expiresAt: new Date((window + 1) * windowMs),
-    })
+    .values({ id, userId, kind: RATE_LIMIT_KIND, data: { count: 1 }, expiresAt })
     .onConflictDoUpdate({
       target: sessions.id,
       set: { data: sql`jsonb_build_object('count', (${sessions.data}->>'count')::int + 1)` },
