@@ -10,9 +10,21 @@ export interface MfConfig {
   biasReg: number;
   iterations: number;
   seed: number;
+  /**
+   * A user or item row with more ratings is solved on an evenly spaced sample of this many (bounds
+   * ALS at scale; ml-latest-small's largest row has 2,698 ratings, so 3,000 leaves it exact).
+   */
+  maxRatingsPerRow: number;
 }
 
-export const DEFAULT_MF_CONFIG: MfConfig = { factors: 20, reg: 15, biasReg: 5, iterations: 8, seed: 7 };
+export const DEFAULT_MF_CONFIG: MfConfig = {
+  factors: 20,
+  reg: 15,
+  biasReg: 5,
+  iterations: 8,
+  seed: 7,
+  maxRatingsPerRow: 3000,
+};
 
 /**
  * Explicit biased matrix factorisation: rating ≈ μ + b_u + b_i + p_u·q_i, trained by alternating
@@ -27,6 +39,8 @@ export interface MfState {
   itemFactors: Float32Array;
   reg: number;
   biasReg: number;
+  /** Fold-in samples a history longer than this, as training did (absent in older models: exact). */
+  maxRatingsPerRow?: number;
 }
 
 /** Scratch buffers for {@link solveAlsRows} (one set per thread). */
@@ -43,7 +57,9 @@ export function alsScratch(k: number): AlsScratch {
  * One half of an ALS sweep over rows `from..to` of a CSR matrix: for row r, minimise
  * Σ_t (y_t − [f_{idx_t}, 1]·x)² + reg·|x_f|² + biasReg·x_b², with y_t = rating − mean − fixedBias[idx_t]
  * and f the fixed side's factors; writes x into `outFactors[r·k..]` and `outBias[r]`. Rows are
- * independent, so the range can be split across threads with identical results.
+ * independent, so the range can be split across threads with identical results. A row with more
+ * than `maxPerRow` ratings is fitted on an evenly spaced sample of that many, its data term scaled
+ * by count / sample (so the regularisation keeps its relative weight).
  * Specialised loops over typed arrays (no per-rating closures or subarrays): AᵀA's lower triangle is
  * accumulated directly and solved by an allocation-free Cholesky ({@link solveSpdInPlace}).
  */
@@ -62,16 +78,19 @@ export function solveAlsRows(
   from: number,
   to: number,
   scratch: AlsScratch,
+  maxPerRow = Number.POSITIVE_INFINITY,
 ): void {
   const d = k + 1;
   const { ata, atb } = scratch;
   for (let r = from; r < to; r++) {
     const s = ptr[r]!;
-    const e = ptr[r + 1]!;
-    if (e === s) continue;
+    const count = ptr[r + 1]! - s;
+    if (count === 0) continue;
     ata.fill(0);
     atb.fill(0);
-    for (let t = s; t < e; t++) {
+    const used = Math.min(count, maxPerRow);
+    for (let u = 0; u < used; u++) {
+      const t = used === count ? s + u : s + Math.floor((u * count) / used);
       const j = idx[t]!;
       const off = j * k;
       const y = ratings[t]! - mean - fixedBias[j]!;
@@ -86,6 +105,14 @@ export function solveAlsRows(
       const row = k * d;
       for (let b = 0; b < k; b++) ata[row + b]! += fixedFactors[off + b]!;
       ata[row + k]! += 1;
+    }
+    if (used < count) {
+      // A sample stands for the whole row: scale its data term back up.
+      const w = count / used;
+      for (let a = 0; a < d; a++) {
+        atb[a]! *= w;
+        for (let b = 0; b <= a; b++) ata[a * d + b]! *= w;
+      }
     }
     for (let a = 0; a < k; a++) ata[a * d + a]! += reg;
     ata[k * d + k]! += biasReg;
@@ -115,6 +142,7 @@ export function packMf(config: MfConfig, mean: number, q: Float64Array, bi: Floa
     itemFactors: Float32Array.from(q),
     reg: config.reg,
     biasReg: config.biasReg,
+    maxRatingsPerRow: config.maxRatingsPerRow,
   };
 }
 
@@ -129,6 +157,7 @@ export function trainMf(data: PreparedData, config = DEFAULT_MF_CONFIG): MfState
   const bi = new Float64Array(ni);
   const scratch = alsScratch(k);
   const { reg, biasReg } = config;
+  const cap = config.maxRatingsPerRow;
   for (let it = 0; it < config.iterations; it++) {
     solveAlsRows(
       k,
@@ -145,6 +174,7 @@ export function trainMf(data: PreparedData, config = DEFAULT_MF_CONFIG): MfState
       0,
       nu,
       scratch,
+      cap,
     );
     solveAlsRows(
       k,
@@ -161,6 +191,7 @@ export function trainMf(data: PreparedData, config = DEFAULT_MF_CONFIG): MfState
       0,
       ni,
       scratch,
+      cap,
     );
   }
   return packMf(config, mu, q, bi);
@@ -205,6 +236,7 @@ export function foldInMfUser(
     0,
     1,
     alsScratch(k),
+    state.maxRatingsPerRow,
   );
   const x = new Float64Array(k + 1);
   x.set(outF);

@@ -91,6 +91,45 @@ describe('training building blocks', () => {
     expect(overlap / total).toBeLessThan(1);
   });
 
+  it('item-kNN history sampling is exact up to the cap and close below it', () => {
+    let longest = 0;
+    for (let u = 0; u < data.userVocab.size; u++)
+      longest = Math.max(longest, data.userPtr[u + 1]! - data.userPtr[u]!);
+    const exact = trainItemKnn(data, { ...DEFAULT_ITEM_KNN_CONFIG, maxHistory: Number.POSITIVE_INFINITY });
+    expect(trainItemKnn(data, { ...DEFAULT_ITEM_KNN_CONFIG, maxHistory: longest })).toEqual(exact);
+    const sampled = trainItemKnn(data, { ...DEFAULT_ITEM_KNN_CONFIG, maxHistory: Math.ceil(longest / 2) });
+    expect(sampled).not.toEqual(exact);
+    let overlap = 0;
+    let total = 0;
+    for (let i = 0; i < data.items.length; i++) {
+      const a = new Set(exact.nbr.subarray(exact.ptr[i]!, Math.min(exact.ptr[i]! + 10, exact.ptr[i + 1]!)));
+      const b = sampled.nbr.subarray(sampled.ptr[i]!, Math.min(sampled.ptr[i]! + 10, sampled.ptr[i + 1]!));
+      total += a.size;
+      for (const j of b) if (a.has(j)) overlap++;
+    }
+    expect(overlap / total).toBeGreaterThan(0.5);
+  });
+
+  it('MF row sampling is exact up to the cap and close below it', () => {
+    let longest = 0;
+    for (let i = 0; i < data.items.length; i++)
+      longest = Math.max(longest, data.itemPtr[i + 1]! - data.itemPtr[i]!);
+    for (let u = 0; u < data.userVocab.size; u++)
+      longest = Math.max(longest, data.userPtr[u + 1]! - data.userPtr[u]!);
+    const config = { ...DEFAULT_MF_CONFIG, iterations: 3 };
+    const exact = trainMf(data, { ...config, maxRatingsPerRow: Number.POSITIVE_INFINITY });
+    expect(trainMf(data, { ...config, maxRatingsPerRow: longest })).toEqual({
+      ...exact,
+      maxRatingsPerRow: longest,
+    });
+    const sampled = trainMf(data, { ...config, maxRatingsPerRow: Math.ceil(longest / 2) });
+    let diff = 0;
+    for (let i = 0; i < exact.itemBias.length; i++)
+      diff = Math.max(diff, Math.abs(sampled.itemBias[i]! - exact.itemBias[i]!));
+    expect(diff).toBeGreaterThan(0);
+    expect(diff).toBeLessThan(0.5);
+  });
+
   it('EASE Gram row parts fill disjoint cells that add up to the whole', () => {
     const config = { ...DEFAULT_EASE_CONFIG, minRatings: 2 };
     const kept = easeItems(data.itemPtr, config);

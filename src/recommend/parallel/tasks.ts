@@ -35,6 +35,7 @@ export type TrainTask =
       outBias: Float64Array;
       from: number;
       to: number;
+      maxPerRow: number;
     };
 
 /** Runs one task; returns its result and the buffers to transfer back. */
@@ -68,6 +69,7 @@ export function runTask(task: TrainTask): { result: unknown; transfer: ArrayBuff
         task.from,
         task.to,
         alsScratch(task.k),
+        task.maxPerRow,
       );
       return { result: null, transfer: [] };
   }

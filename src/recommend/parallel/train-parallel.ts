@@ -180,7 +180,13 @@ async function trainMfParallel(
   const bi = sharedZeros(Float64Array, ni, 8);
   const userRanges = balancedRanges(matrix.userPtr, threads * 4);
   const itemRanges = balancedRanges(matrix.itemPtr, threads * 4);
-  const common = { k, mean: matrix.globalMean, reg: config.reg, biasReg: config.biasReg };
+  const common = {
+    k,
+    mean: matrix.globalMean,
+    reg: config.reg,
+    biasReg: config.biasReg,
+    maxPerRow: config.maxRatingsPerRow,
+  };
   for (let it = 0; it < config.iterations; it++) {
     await Promise.all(
       userRanges.map(([from, to]) =>
