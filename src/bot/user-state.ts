@@ -37,11 +37,7 @@ export async function loadUserState(db: Executor, user: UserRow): Promise<UserSt
   const prefs = storedPrefs(user);
   const ofKind = (kind: string) => marks.filter((m) => m.kind === kind).map((m) => m.movieId);
   return {
-    ratings: ratings.map((r) => ({
-      item: r.movieId,
-      rating: r.rating,
-      timestamp: r.updatedAt.getTime() / 1000,
-    })),
+    ratings,
     notInterested: ofKind('not_interested'),
     seen: ofKind('seen'),
     watchlist: ofKind('watchlist'),

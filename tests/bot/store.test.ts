@@ -17,6 +17,7 @@ import {
   latestSession,
   listMarks,
   listUserRatings,
+  listUserRatingValues,
   parseUserKey,
   pruneExpired,
   purgeTenant,
@@ -56,6 +57,24 @@ describe.each(DB_KINDS)('repositories on %s', (kind) => {
   });
   afterAll(async () => {
     await t?.destroy();
+  });
+
+  it('reads rating values as the rated rows say, in the same order, times at millisecond precision', async () => {
+    const u = await getOrCreateUser(t.db, 'console:values');
+    expect(await listUserRatingValues(t.db, u.id)).toEqual([]);
+    await upsertRating(t.db, u.id, movieIds[0]!, 4.5, 'command');
+    await upsertRating(t.db, u.id, movieIds[1]!, 0.5, 'import');
+    // Same time for two ratings (as MovieLens imports have): the movie id breaks the tie.
+    await t.db.execute(
+      sql`update ratings set updated_at = '2001-02-03 04:05:06.789999+00' where user_id = ${u.id}`,
+    );
+    await upsertRating(t.db, u.id, movieIds[2]!, 3, 'button');
+    const rows = await listUserRatings(t.db, u.id);
+    expect(await listUserRatingValues(t.db, u.id)).toEqual(
+      rows.map((r) => ({ item: r.movieId, rating: r.rating, timestamp: r.updatedAt.getTime() / 1000 })),
+    );
+    expect(rows.map((r) => r.movieId)).toEqual([movieIds[2], movieIds[1], movieIds[0]]);
+    expect(rows[1]!.updatedAt.getTime() % 1000).toBe(789);
   });
 
   it('creates a user once, even concurrently', async () => {
