@@ -47,10 +47,18 @@ export interface MfState {
 export interface AlsScratch {
   ata: Float64Array;
   atb: Float64Array;
+  /** The row's design matrix transposed, (k + 1) × ratings, and its targets; grown on demand. */
+  at: Float64Array;
+  y: Float64Array;
 }
 
 export function alsScratch(k: number): AlsScratch {
-  return { ata: new Float64Array((k + 1) * (k + 1)), atb: new Float64Array(k + 1) };
+  return {
+    ata: new Float64Array((k + 1) * (k + 1)),
+    atb: new Float64Array(k + 1),
+    at: new Float64Array((k + 1) * 256),
+    y: new Float64Array(256),
+  };
 }
 
 /**
@@ -60,8 +68,8 @@ export function alsScratch(k: number): AlsScratch {
  * independent, so the range can be split across threads with identical results. A row with more
  * than `maxPerRow` ratings is fitted on an evenly spaced sample of that many, its data term scaled
  * by count / sample (so the regularisation keeps its relative weight).
- * Specialised loops over typed arrays (no per-rating closures or subarrays): AᵀA's lower triangle is
- * accumulated directly and solved by an allocation-free Cholesky ({@link solveSpdInPlace}).
+ * Specialised loops over typed arrays (no per-rating closures or subarrays); the solve is an
+ * allocation-free Cholesky ({@link solveSpdInPlace}).
  */
 export function solveAlsRows(
   k: number,
@@ -86,25 +94,56 @@ export function solveAlsRows(
     const s = ptr[r]!;
     const count = ptr[r + 1]! - s;
     if (count === 0) continue;
-    ata.fill(0);
-    atb.fill(0);
     const used = Math.min(count, maxPerRow);
+    if (scratch.y.length < used) {
+      scratch.at = new Float64Array(d * used);
+      scratch.y = new Float64Array(used);
+    }
+    const { at, y } = scratch;
+    // Gather the design matrix transposed: row f holds feature f of every rating (bias: 1).
     for (let u = 0; u < used; u++) {
       const t = used === count ? s + u : s + Math.floor((u * count) / used);
       const j = idx[t]!;
       const off = j * k;
-      const y = ratings[t]! - mean - fixedBias[j]!;
-      for (let a = 0; a < k; a++) {
-        const ra = fixedFactors[off + a]!;
-        atb[a]! += ra * y;
-        const row = a * d;
-        for (let b = 0; b <= a; b++) ata[row + b]! += ra * fixedFactors[off + b]!;
+      y[u] = ratings[t]! - mean - fixedBias[j]!;
+      for (let f = 0; f < k; f++) at[f * used + u] = fixedFactors[off + f]!;
+      at[k * used + u] = 1;
+    }
+    for (let a = 0; a < d; a++) {
+      const oa = a * used;
+      let sum = 0;
+      for (let u = 0; u < used; u++) sum += at[oa + u]! * y[u]!;
+      atb[a] = sum;
+    }
+    // AᵀA's lower triangle in 2×2 blocks of dot products (four accumulators in registers: about
+    // twice as fast as rank-1 updates of the matrix, and the same sums in the same order).
+    for (let a = 0; a < d; a += 2) {
+      const a1 = Math.min(a + 1, d - 1);
+      const oa = a * used;
+      const oa1 = a1 * used;
+      for (let b = 0; b <= a1; b += 2) {
+        const b1 = Math.min(b + 1, d - 1);
+        const ob = b * used;
+        const ob1 = b1 * used;
+        let x00 = 0;
+        let x01 = 0;
+        let x10 = 0;
+        let x11 = 0;
+        for (let u = 0; u < used; u++) {
+          const va = at[oa + u]!;
+          const va1 = at[oa1 + u]!;
+          const vb = at[ob + u]!;
+          const vb1 = at[ob1 + u]!;
+          x00 += va * vb;
+          x01 += va * vb1;
+          x10 += va1 * vb;
+          x11 += va1 * vb1;
+        }
+        ata[a * d + b] = x00;
+        ata[a * d + b1] = x01;
+        ata[a1 * d + b] = x10;
+        ata[a1 * d + b1] = x11;
       }
-      // The bias column is the constant 1.
-      atb[k]! += y;
-      const row = k * d;
-      for (let b = 0; b < k; b++) ata[row + b]! += fixedFactors[off + b]!;
-      ata[row + k]! += 1;
     }
     if (used < count) {
       // A sample stands for the whole row: scale its data term back up.

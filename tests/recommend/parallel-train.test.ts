@@ -110,6 +110,28 @@ describe('training building blocks', () => {
     expect(overlap / total).toBeGreaterThan(0.5);
   });
 
+  it('item-kNN visit budget is exact when every item fits and samples raters when not', () => {
+    let busiest = 0;
+    for (let i = 0; i < data.items.length; i++) {
+      let visits = 0;
+      for (let k = data.itemPtr[i]!; k < data.itemPtr[i + 1]!; k++) {
+        const u = data.itemUsers[k]!;
+        visits += data.userPtr[u + 1]! - data.userPtr[u]!;
+      }
+      busiest = Math.max(busiest, visits);
+    }
+    const exact = trainItemKnn(data, {
+      ...DEFAULT_ITEM_KNN_CONFIG,
+      maxVisitsPerItem: Number.POSITIVE_INFINITY,
+    });
+    expect(trainItemKnn(data, { ...DEFAULT_ITEM_KNN_CONFIG, maxVisitsPerItem: busiest })).toEqual(exact);
+    const sampled = trainItemKnn(data, {
+      ...DEFAULT_ITEM_KNN_CONFIG,
+      maxVisitsPerItem: Math.ceil(busiest / 2),
+    });
+    expect(sampled).not.toEqual(exact);
+  });
+
   it('MF row sampling is exact up to the cap and close below it', () => {
     let longest = 0;
     for (let i = 0; i < data.items.length; i++)
