@@ -87,8 +87,8 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
  * PGlite's own start parameters with 16 MB of shared buffers instead of 128 MB. Its PostgreSQL keeps
  * shared memory inside the WebAssembly heap, and the default made the heap grow from 128 to 189 MB
  * at start (a heap never shrinks) and an idle embedded database ~120 MB bigger (RSS). The bot's tables
- * fit (ml-latest-small's ratings and their indexes are ~12 MB) and the data directory's files sit in
- * the OS page cache anyway.
+ * fit (ml-latest-small's ratings with their indexes take 10 MB, its movies 4 MB), and the data
+ * directory's files sit in the OS page cache anyway.
  */
 const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
