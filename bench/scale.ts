@@ -3,9 +3,12 @@
  * at growing sizes and times training and recommendation. Each size runs in its own child process,
  * so its peak RSS is its own and a size that runs out of memory does not take the benchmark down.
  */
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { trainRecommender } from '../src/recommend/train.ts';
-import type { ItemMeta, RatingRecord, UserState } from '../src/recommend/types.ts';
+import { HybridRecommender } from '../src/recommend/hybrid.ts';
+import { trainHybridStateParallel } from '../src/recommend/parallel/train-parallel.ts';
+import type { ColumnarDataset } from '../src/recommend/train.ts';
+import type { ItemMeta, UserState } from '../src/recommend/types.ts';
 import { runChild } from './child.ts';
 import { type LatencySummary, peakRssMb, round, summarize } from './stats.ts';
 import { describeRatings, generateRatings, type SyntheticRatings } from './synthetic.ts';
@@ -15,6 +18,14 @@ export interface ScalePointResult {
   shape: Record<string, number>;
   generateSeconds: number;
   trainSeconds: number;
+  /** Wall seconds per component (item-kNN, EASE and MF overlap on worker threads). */
+  componentSeconds: Record<string, number>;
+  /** Process CPU seconds (all threads) while training: the work, whatever the load. */
+  trainCpuSeconds: number;
+  /** Worker threads training used. */
+  threads: number;
+  /** 1-minute load average before and after training. */
+  loadAverage: [number, number];
   /** In-memory model latency (no database): the database part does not grow with the catalog. */
   recommendMs: LatencySummary;
   /** `similar` (more like this), same users. */
@@ -28,7 +39,8 @@ export type ScalePointOutcome = ScalePointResult | { targetRatings: number; skip
 const CHILD_HEAP_MB = 14_000;
 const WORKER_PATH = fileURLToPath(import.meta.url);
 
-function toDataset(data: SyntheticRatings): { items: ItemMeta[]; ratings: RatingRecord[] } {
+/** The generated ratings as training input: columns over the generator's typed arrays, no objects. */
+export function columnarDataset(data: SyntheticRatings): ColumnarDataset {
   const items: ItemMeta[] = [];
   for (let i = 0; i < data.items; i++) {
     items.push({
@@ -42,16 +54,16 @@ function toDataset(data: SyntheticRatings): { items: ItemMeta[]; ratings: Rating
       runtime: null,
     });
   }
-  const ratings: RatingRecord[] = new Array(data.user.length);
-  for (let k = 0; k < data.user.length; k++) {
-    ratings[k] = {
-      user: data.user[k]! + 1,
-      item: data.item[k]! + 1,
-      rating: data.halfStars[k]! / 2,
-      timestamp: data.timestamp[k]!,
-    };
+  const n = data.user.length;
+  const user = new Int32Array(n);
+  const item = new Int32Array(n);
+  const rating = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    user[k] = data.user[k]! + 1;
+    item[k] = data.item[k]! + 1;
+    rating[k] = data.halfStars[k]! / 2;
   }
-  return { items, ratings };
+  return { items, columns: { user, item, rating, timestamp: data.timestamp } };
 }
 
 /** The request-time state of user `u` (index), as the bot would read it from the database. */
@@ -63,17 +75,29 @@ function userState(data: SyntheticRatings, starts: Int32Array, u: number): UserS
   return { ratings, notInterested: [], seen: [], watchlist: [] };
 }
 
-/** One scale point, in this process. */
-export function runScalePoint(targetRatings: number, seed: number, sampleUsers: number): ScalePointResult {
+/** One scale point, in this process (training on 2 worker threads, as the service would). */
+export async function runScalePoint(
+  targetRatings: number,
+  seed: number,
+  sampleUsers: number,
+  threads = 2,
+): Promise<ScalePointResult> {
   let t0 = performance.now();
   const data = generateRatings(targetRatings, seed);
   const generateSeconds = (performance.now() - t0) / 1000;
   const shape = describeRatings(data);
-  let dataset: ReturnType<typeof toDataset> | undefined = toDataset(data);
+  const loadBefore = os.loadavg()[0]!;
+  const cpu0 = process.cpuUsage();
   t0 = performance.now();
-  const model = trainRecommender(dataset);
+  const say = (line: string) => process.stderr.write(`bench: scale ${targetRatings}: ${line}\n`);
+  const state = await trainHybridStateParallel(columnarDataset(data), {
+    threads,
+    onProgress: (c, sec) => say(`${c} ${sec.toFixed(1)} s`),
+  });
   const trainSeconds = (performance.now() - t0) / 1000;
-  dataset = undefined; // let the rating objects go before timing requests
+  const cpu = process.cpuUsage(cpu0);
+  const loadAfter = os.loadavg()[0]!;
+  const model = new HybridRecommender(state);
 
   const starts = new Int32Array(data.users + 1);
   for (let k = 0; k < data.user.length; k++) starts[data.user[k]! + 1]!++;
@@ -96,6 +120,10 @@ export function runScalePoint(targetRatings: number, seed: number, sampleUsers: 
     shape,
     generateSeconds: round(generateSeconds),
     trainSeconds: round(trainSeconds),
+    componentSeconds: Object.fromEntries(Object.entries(state.trainSeconds).map(([k, v]) => [k, round(v)])),
+    trainCpuSeconds: round((cpu.user + cpu.system) / 1e6),
+    threads,
+    loadAverage: [round(loadBefore), round(loadAfter)],
     recommendMs: summarize(recommend),
     similarMs: summarize(similar),
     peakRssMb: peakRssMb(),
@@ -118,6 +146,6 @@ export async function runScalePointIsolated(
 // Worker entry: `node --import tsx bench/scale.ts <ratings> <seed> <sampleUsers>` prints one JSON line.
 if (process.argv[1] === WORKER_PATH) {
   const [ratings, seed, sample] = process.argv.slice(2).map(Number);
-  const result = runScalePoint(ratings!, seed!, sample!);
+  const result = await runScalePoint(ratings!, seed!, sample!);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
