@@ -55,7 +55,11 @@ export async function createApp(
     throw error;
   }
   const catalog = createCatalogSource(database.db);
-  const recommender = createRecommenderService({ db: database.db, logger });
+  const recommender = createRecommenderService({
+    db: database.db,
+    logger,
+    trainThreads: config.trainThreads,
+  });
   let enrichCards: BotCoreDeps['enrichCards'];
   if (config.tmdb) {
     const tmdb = await import('./tmdb/index.ts');

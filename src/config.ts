@@ -21,6 +21,9 @@ const postgresUrl = z
     message: 'must look like postgres://user@host:5432/database',
   });
 
+/** Training worker threads unless TRAIN_THREADS says otherwise (this machine kind has 2 cores). */
+export const DEFAULT_TRAIN_THREADS = 2;
+
 const envSchema = z.object({
   DATABASE_URL: postgresUrl,
   MOVIEREC_HOME: optionalText,
@@ -38,6 +41,7 @@ const envSchema = z.object({
   TMDB_READ_TOKEN: optionalText,
   TMDB_API_URL: optionalText,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  TRAIN_THREADS: z.coerce.number().int().min(0).max(64).default(DEFAULT_TRAIN_THREADS),
 });
 
 /** The validated configuration every part of movierec reads; nothing else reads process.env. */
@@ -60,6 +64,8 @@ export interface Config {
   port: number;
   tmdb: { apiKey: string | undefined; readToken: string | undefined; apiUrl: string | undefined } | undefined;
   rateLimitPerMinute: number;
+  /** Worker threads that train models (0: train on the main thread, blocking it while training). */
+  trainThreads: number;
 }
 
 /**
@@ -100,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         ? { apiKey: e.TMDB_API_KEY, readToken: e.TMDB_READ_TOKEN, apiUrl: e.TMDB_API_URL }
         : undefined,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    trainThreads: e.TRAIN_THREADS,
   };
 }

@@ -22,6 +22,11 @@ describe('loadConfig', () => {
     expect(config.home).toBe(path.resolve('/srv/var/mr'));
   });
 
+  it('trains on 2 worker threads unless TRAIN_THREADS says otherwise (0: the main thread)', () => {
+    expect(loadConfig({}).trainThreads).toBe(2);
+    expect(loadConfig({ TRAIN_THREADS: '0' }).trainThreads).toBe(0);
+  });
+
   it('treats empty variables as unset', () => {
     const config = loadConfig({ DATABASE_URL: '', DISCORD_TOKEN: '  ' });
     expect(config.databaseUrl).toBeUndefined();
@@ -34,6 +39,8 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ TRAIN_THREADS: '-1' }, 'TRAIN_THREADS'],
+    [{ TRAIN_THREADS: 'many' }, 'TRAIN_THREADS'],
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET'],
   ])('fails fast naming the malformed variable: %j', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

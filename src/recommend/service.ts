@@ -10,6 +10,7 @@ import type { Logger } from '../logger.ts';
 import { HybridRecommender } from './hybrid.ts';
 import type { DeepPartial, HybridConfig } from './hybrid-config.ts';
 import { MODEL_FORMAT } from './hybrid-state.ts';
+import { trainHybridStateParallel } from './parallel/train-parallel.ts';
 import { deserializeModel, serializeModel } from './serialize.ts';
 import { HYBRID_MODEL_NAME, trainHybridState } from './train.ts';
 import type { Dataset, ItemMeta, RatingRecord, Recommender } from './types.ts';
@@ -38,6 +39,12 @@ export interface PageSizes {
   movies: number;
 }
 const DEFAULT_PAGES: PageSizes = { ratings: 25_000, movies: 2_500 };
+/**
+ * A catalog whose movies only changed their details (TMDB enrichment writes posters, people and keywords
+ * back one movie at a time) waits this long after the serving model was trained before it retrains:
+ * otherwise every enriched card would start a full retraining.
+ */
+export const DEFAULT_DETAILS_RETRAIN_MS = 15 * 60 * 1000;
 
 export interface RecommenderService {
   /** The newest stored model (loaded once, refreshed when a newer one appears); trains one if none fits. */
@@ -60,6 +67,15 @@ export interface RecommenderServiceOptions {
   cacheMinBytes?: number;
   /** Size of the slices a model's bytes are stored in (default {@link MODEL_CHUNK_BYTES}). */
   chunkBytes?: number;
+  /**
+   * Worker threads for training (0: on the calling thread). With workers the event loop stays free
+   * while a model trains, so a running bot keeps answering during a retrain.
+   */
+  trainThreads?: number;
+  /** See {@link DEFAULT_DETAILS_RETRAIN_MS}. */
+  detailsRetrainMs?: number;
+  /** Clock for the details-only retrain delay (tests). */
+  now?: () => number;
 }
 
 /** Identifies the catalog a model was trained on; any difference means the model is stale. */
@@ -81,6 +97,9 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
   const cacheDir = options.cacheDir === undefined ? DEFAULT_MODEL_CACHE_DIR : options.cacheDir;
   const cacheMinBytes = options.cacheMinBytes ?? DEFAULT_CACHE_MIN_BYTES;
   const cacheable = (size: number) => (size >= cacheMinBytes ? cacheDir : null);
+  const threads = options.trainThreads ?? 0;
+  const detailsRetrainMs = options.detailsRetrainMs ?? DEFAULT_DETAILS_RETRAIN_MS;
+  const clock = options.now ?? Date.now;
   let loaded: Loaded | undefined;
   let lastCheck = 0;
   let forceCheck = false;
@@ -93,7 +112,10 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
         const started = performance.now();
         const fingerprint = await catalogFingerprint(db);
         let dataset: Dataset | undefined = await readDataset(db);
-        const state = trainHybridState(dataset, { config: options.config });
+        const state =
+          threads > 0
+            ? await trainHybridStateParallel(dataset, { config: options.config, threads })
+            : trainHybridState(dataset, { config: options.config });
         dataset = undefined; // collectable while the model is serialised and stored
         const bytes = serializeModel(state);
         const meta = {
@@ -123,16 +145,19 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
 
   async function refresh(): Promise<void> {
     const [newest] = await db
-      .select({ id: models.id, meta: models.meta })
+      .select({ id: models.id, meta: models.meta, trainedAt: models.trainedAt })
       .from(models)
       .where(eq(models.name, HYBRID_MODEL_NAME))
       .orderBy(desc(models.id))
       .limit(1);
     const fingerprint = await catalogFingerprint(db);
+    const trainedOn = newest?.meta['catalog'] as CatalogFingerprint | undefined;
+    // A details-only change (same movies) keeps the model until it is `detailsRetrainMs` old.
     const fits =
       newest !== undefined &&
       newest.meta['format'] === MODEL_FORMAT &&
-      sameFingerprint(newest.meta['catalog'] as CatalogFingerprint | undefined, fingerprint);
+      (sameFingerprint(trainedOn, fingerprint) ||
+        (sameMovies(trainedOn, fingerprint) && clock() - newest.trainedAt.getTime() < detailsRetrainMs));
     if (!fits) {
       if (loaded) {
         logger.info({ catalog: fingerprint }, 'catalog changed: retraining the model in the background');
@@ -198,6 +223,11 @@ async function catalogFingerprint(db: Database): Promise<CatalogFingerprint> {
     maxId: Number(row?.maxId ?? 0),
     updatedAt: row?.updatedAt ?? null,
   };
+}
+
+/** Same movies (count and highest id); only some movie's details may have been updated since. */
+function sameMovies(stored: CatalogFingerprint | undefined, now: CatalogFingerprint): boolean {
+  return stored !== undefined && stored.movies === now.movies && stored.maxId === now.maxId;
 }
 
 function sameFingerprint(a: CatalogFingerprint | undefined, b: CatalogFingerprint): boolean {

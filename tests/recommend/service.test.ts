@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelChunks, models, movies, ratings, users } from '../../src/db/schema.ts';
@@ -136,5 +136,62 @@ describe.each(DB_KINDS)('recommender service on %s', (kind) => {
     expect(retrained).toBeDefined();
     await writer.close();
     await fresh.close();
+  });
+
+  it('waits out a details-only catalog change (TMDB write-backs) before retraining, then retrains once', async () => {
+    let now = Date.now();
+    const service = createRecommenderService({
+      db: handle.db,
+      logger,
+      pollIntervalMs: 0,
+      detailsRetrainMs: 60_000,
+      now: () => now,
+    });
+    await service.retrain();
+    const first = (await service.current()).version;
+    const [modelsBefore] = await handle.db.select({ n: count() }).from(models);
+    // Enrichment rewrites a movie's details: same movies, newer updated_at.
+    await handle.db
+      .update(movies)
+      .set({ overview: 'A crew meets a perfect organism.', updatedAt: new Date() })
+      .where(eq(movies.title, 'Alien'));
+    service.catalogChanged();
+    expect((await service.current()).version).toBe(first);
+    const [modelsDuring] = await handle.db.select({ n: count() }).from(models);
+    expect(modelsDuring!.n).toBe(modelsBefore!.n);
+    // A fresh process within the delay loads the stored model instead of training in the foreground.
+    const other = createRecommenderService({
+      db: handle.db,
+      logger,
+      detailsRetrainMs: 60_000,
+      now: () => now,
+    });
+    expect((await other.current()).version).toBe(first);
+    await other.close();
+
+    now += 61_000;
+    await service.current(); // stale now: retrains in the background, the old model keeps serving
+    await service.close();
+    const fresh = createRecommenderService({
+      db: handle.db,
+      logger,
+      detailsRetrainMs: 60_000,
+      now: () => now,
+    });
+    expect((await fresh.current()).version).not.toBe(first);
+    await fresh.close();
+  });
+
+  it('trains on worker threads the same model as on the calling thread', async () => {
+    const serial = createRecommenderService({ db: handle.db, logger, trainThreads: 0 });
+    const parallel = createRecommenderService({ db: handle.db, logger, trainThreads: 2 });
+    await serial.retrain();
+    await parallel.retrain();
+    const user = { ...empty, ratings: [{ item: 1, rating: 5, timestamp: 0 }] };
+    const a = (await serial.current()).recommend(user, { n: 4 });
+    const b = (await parallel.current()).recommend(user, { n: 4 });
+    expect(b.map((r) => [r.item, r.score])).toEqual(a.map((r) => [r.item, r.score]));
+    expect(b.length).toBeGreaterThan(0);
+    await Promise.all([serial.close(), parallel.close()]);
   });
 });

@@ -11,7 +11,11 @@ export async function run(_cmd: Command): Promise<void> {
   const handle = await openDatabase({ url: config.databaseUrl, home: config.home });
   try {
     await handle.migrate();
-    const service = createRecommenderService({ db: handle.db, logger });
+    const service = createRecommenderService({
+      db: handle.db,
+      logger,
+      trainThreads: config.trainThreads,
+    });
     const started = performance.now();
     await service.retrain();
     const rec = await service.current();
