@@ -16,8 +16,10 @@ export interface ItemKnnConfig {
   maxUsersPerItem: number;
   /**
    * A rater with a longer history contributes an evenly spaced sample of this many of their items,
-   * each counted history/sample times. Heavy raters dominate the cost (Σ|history|²: 1.3·10¹¹ visits
-   * at 25M, 2.6·10¹⁰ with this cap); ml-latest-small's largest history is 2,698, so 3,000 is exact there.
+   * each counted once (a heavy rater weighs like one with this many ratings: up-weighting the sample
+   * instead is unbiased but noisier, 0.58 vs 0.65 of the exact top-10 similarity kept at 25M). Heavy
+   * raters dominate the cost (Σ|history|²: 1.3·10¹¹ visits at 25M, 2.6·10¹⁰ with this cap);
+   * ml-latest-small's largest history is 2,698, so 3,000 is exact there.
    */
   maxHistory: number;
   /**
@@ -112,12 +114,11 @@ export function itemKnnRows(
           acc[j]! += 1;
         }
       } else {
-        const weight = length / maxHistory;
         for (let h = 0; h < maxHistory; h++) {
           const j = data.userItems[from + Math.floor((h * length) / maxHistory)]!;
           if (j === i) continue;
           if (acc[j] === 0) touched[nt++] = j;
-          acc[j]! += weight;
+          acc[j]! += 1;
         }
       }
     }
