@@ -185,6 +185,11 @@ export function readYears(words: readonly string[], at: number): Span | null {
   return null;
 }
 
+/** "1990 to 1995", "80s - 90s", and written backwards ("1995-1990", "90s – 1885"): every year both ends cover. */
+function spanning(a: { from: number; to: number }, b: { from: number; to: number }): RangeConstraint {
+  return years(Math.min(a.from, b.from), Math.max(a.to, b.to));
+}
+
 function years(min: number | null, max: number | null): RangeConstraint {
   return { field: 'year', min, max };
 }
@@ -222,7 +227,7 @@ function readYearExpression(words: readonly string[], at: number, latestYear: nu
     const first = readYears(words, at + 1);
     const joiner = first ? at + 1 + first.length : -1;
     const second = first && words[joiner] === 'and' ? readYears(words, joiner + 1) : null;
-    if (first && second) return make(joiner + 1 + second.length - at, years(first.from, second.to));
+    if (first && second) return make(joiner + 1 + second.length - at, spanning(first, second));
     return null;
   }
   for (const cue of YEAR_CUES) {
@@ -232,7 +237,7 @@ function readYearExpression(words: readonly string[], at: number, latestYear: nu
     let end = at + cue.words.length + span.length;
     if (cue.bound === 'from' && RANGE_JOINERS.has(words[end] ?? '')) {
       const second = readYears(words, end + 1);
-      if (second) return make(end + 1 + second.length - at, years(span.from, second.to));
+      if (second) return make(end + 1 + second.length - at, spanning(span, second));
     }
     end += suffixLength(words, end, SINCE_SUFFIXES);
     const isDecade = span.to > span.from;
@@ -256,7 +261,7 @@ function readYearExpression(words: readonly string[], at: number, latestYear: nu
     let end = start + span.length;
     if (RANGE_JOINERS.has(words[end] ?? '') && words[end] !== 'and') {
       const second = readYears(words, end + 1);
-      if (second) return make(end + 1 + second.length - at, years(span.from, second.to));
+      if (second) return make(end + 1 + second.length - at, spanning(span, second));
     }
     const since = suffixLength(words, end, SINCE_SUFFIXES);
     if (since > 0) return make(end + since - at, years(span.from, null));
