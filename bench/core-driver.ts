@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createCatalogSource } from '../src/bot/catalog-view.ts';
 import { createBotCore } from '../src/bot/core.ts';
 import type { ActionEvent, BotCore, BotEvent, CommandEvent, Platform, Reply } from '../src/bot/types.ts';
-import { DEFAULT_TRAIN_THREADS } from '../src/config.ts';
+import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/client.ts';
 import type { Logger } from '../src/logger.ts';
 import { createRecommenderService, type RecommenderService } from '../src/recommend/service.ts';
@@ -27,7 +27,7 @@ export function buildCore(
   logger: Logger,
   options: { rateLimitPerMinute?: number } = {},
 ): CoreUnderTest {
-  const service = createRecommenderService({ db, logger, trainThreads: DEFAULT_TRAIN_THREADS });
+  const service = createRecommenderService({ db, logger, trainThreads: loadConfig().trainThreads });
   const core = createBotCore({
     db,
     logger,

@@ -22,8 +22,8 @@ describe('loadConfig', () => {
     expect(config.home).toBe(path.resolve('/srv/var/mr'));
   });
 
-  it('trains on 2 worker threads unless TRAIN_THREADS says otherwise (0: the main thread)', () => {
-    expect(loadConfig({}).trainThreads).toBe(2);
+  it('trains on 1 worker thread unless TRAIN_THREADS says otherwise (0: the main thread)', () => {
+    expect(loadConfig({}).trainThreads).toBe(1);
     expect(loadConfig({ TRAIN_THREADS: '0' }).trainThreads).toBe(0);
   });
 
