@@ -268,11 +268,22 @@ export const polls = pgTable(
     closed: boolean('closed').notNull().default(false),
     winner: integer('winner').references(() => movies.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the winner was announced: in the closing command's reply, or posted by the poll closer. */
+    announcedAt: timestamp('announced_at', { withTimezone: true }),
+    /**
+     * Set while a closed poll's announcement is pending: no closer may (re)try posting it before this
+     * time, so the closer that claimed it posts alone. Null when announced or given up.
+     */
+    announceAfter: timestamp('announce_after', { withTimezone: true }),
   },
   (t) => [
     index('polls_tenant_open_idx').on(t.tenant, t.closed, t.createdAt),
     // The poll closer's "open and due" scan: only open polls are indexed, so it stays small.
     index('polls_open_closes_at_idx').on(t.closesAt).where(sql`${t.closed} = false`),
+    // The closer's retry scan: only polls whose announcement is pending.
+    index('polls_announce_pending_idx')
+      .on(t.closesAt)
+      .where(sql`${t.announceAfter} is not null and ${t.announcedAt} is null`),
   ],
 );
 
