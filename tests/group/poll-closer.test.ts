@@ -1,18 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { pino } from 'pino';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogSource } from '../../src/bot/catalog-view.ts';
+import { closeAndAnnounce } from '../../src/bot/commands/vote.ts';
+import type { BotCoreDeps } from '../../src/bot/context.ts';
 import {
+  ANNOUNCE_RETRY_MIN_MS,
   closeDuePolls,
   type PollAnnouncement,
   type PollCloserDeps,
   pollChannel,
+  retryPendingAnnouncements,
   startPollCloser,
 } from '../../src/bot/poll-closer.ts';
-import { openDatabase } from '../../src/db/client.ts';
+import { type DatabaseHandle, MIGRATIONS_DIR, openDatabase } from '../../src/db/client.ts';
 import { marks, movies, polls, users } from '../../src/db/schema.ts';
 import { castVote, createPoll } from '../../src/db/store/polls.ts';
 import { quietLogger } from '../contract/fixture.ts';
-import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
+import { createTestDatabase, DB_KINDS, type DbKind, type TestDatabase } from '../helpers/db.ts';
+import { resolveTestPostgres } from '../helpers/postgres.ts';
 
 const T0 = new Date('2026-11-25T20:00:00Z');
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
@@ -83,6 +98,12 @@ describe.each(DB_KINDS)('poll closer (%s)', (kind) => {
       .map((r) => r.userId)
       .sort((a, b) => a - b);
   const clearMarks = () => db.db.delete(marks);
+  /** Every poll so far closed and announced, so a test sees only its own. */
+  const settleAll = () => db.db.update(polls).set({ closed: true, announcedAt: T0, announceAfter: null });
+  const pollRow = async (id: string) => (await db.db.select().from(polls).where(eq(polls.id, id)))[0]!;
+  /** A closer whose clock the test sets; it never ticks by itself within a test. */
+  const closerAt = (clock: { now: Date }, post: (a: PollAnnouncement) => Promise<boolean>, over = {}) =>
+    startPollCloser({ ...deps(T0), now: () => clock.now, intervalMs: 24 * 3600_000, post, ...over });
 
   it('closes a due poll once, announces the winner in its channel and marks it seen for the voters only', async () => {
     await clearMarks();
@@ -192,7 +213,7 @@ describe.each(DB_KINDS)('poll closer (%s)', (kind) => {
 
   it('the timer closes polls due at start-up, then the next one at its closing time, and stops cleanly', async () => {
     await clearMarks();
-    await db.db.update(polls).set({ closed: true });
+    await settleAll();
     const overdue = await newPoll(minutes(-5));
     const soon = await newPoll(minutes(1));
     // A clock that runs: T0 + 1 minute comes 150 ms (real time) after start.
@@ -224,5 +245,245 @@ describe.each(DB_KINDS)('poll closer (%s)', (kind) => {
       await closer.stop();
     }
     expect(await closer.runOnce()).toBe(0);
+  });
+  it('a failed post is retried on a later pass, after its backoff, and then marked announced', async () => {
+    await settleAll();
+    const poll = await newPoll(minutes(1));
+    await castVote(db.db, poll.id, userIds[0]!, movieIds[1]!);
+    const clock = { now: minutes(2) };
+    const tries: PollAnnouncement[] = [];
+    const closer = closerAt(clock, async (a) => {
+      tries.push(a);
+      return tries.length > 1; // the first post fails (429 retries used up, network, ...)
+    });
+    try {
+      await closer.runOnce();
+      expect(tries.map((a) => a.pollId)).toEqual([poll.id]);
+      expect(await pollRow(poll.id)).toMatchObject({
+        closed: true,
+        announcedAt: null,
+        announceAfter: new Date(minutes(2).getTime() + ANNOUNCE_RETRY_MIN_MS),
+      });
+      clock.now = minutes(3); // still backing off
+      await closer.runOnce();
+      expect(tries).toHaveLength(1);
+      clock.now = minutes(4);
+      expect(await closer.runOnce()).toBe(0); // nothing closed, one announcement retried
+      expect(tries.map((a) => a.pollId)).toEqual([poll.id, poll.id]);
+      expect(tries[1]!.reply.text).toMatch(
+        /Time's up! Movie night is \*\*Heat \(1984\)\*\* with 1 vote of 1\./,
+      );
+      expect(await pollRow(poll.id)).toMatchObject({ announcedAt: minutes(4), announceAfter: null });
+      clock.now = minutes(30);
+      await closer.runOnce();
+      expect(tries).toHaveLength(2);
+    } finally {
+      await closer.stop();
+    }
+  });
+
+  it('a process that dies after settling: a new closer announces the poll once, after the claim lapses', async () => {
+    await settleAll();
+    const poll = await newPoll(minutes(1));
+    // The first process settles the poll, then dies before posting.
+    expect((await closeDuePolls(deps(minutes(2)))).map((a) => a.pollId)).toEqual([poll.id]);
+    const clock = { now: minutes(2) };
+    const posted: PollAnnouncement[] = [];
+    const restarted = closerAt(clock, async (a) => {
+      posted.push(a);
+      return true;
+    });
+    try {
+      await restarted.runOnce();
+      expect(posted).toEqual([]); // the dead process's claim still holds
+      clock.now = minutes(4);
+      await restarted.runOnce();
+      clock.now = minutes(20);
+      await restarted.runOnce();
+      expect(posted.map((a) => a.pollId)).toEqual([poll.id]);
+      expect(posted[0]!.channel.key).toBe('discord:g1:c1');
+      expect((await pollRow(poll.id)).announcedAt).toEqual(minutes(4));
+    } finally {
+      await restarted.stop();
+    }
+  });
+
+  it('two closers racing (a second process on the server) post each pending announcement once', async () => {
+    await settleAll();
+    const pending = await Promise.all(Array.from({ length: 5 }, (_, i) => newPoll(minutes(i))));
+    expect(await closeDuePolls(deps(minutes(5)))).toHaveLength(5); // settled, never posted
+    const other = db.url ? await openDatabase({ url: db.url, maxConnections: 3 }) : undefined;
+    try {
+      const later = deps(minutes(30));
+      const [a, b] = await Promise.all([
+        retryPendingAnnouncements(later),
+        retryPendingAnnouncements(other ? { ...later, db: other.db } : later),
+      ]);
+      const ids = [...a, ...b].map((x) => x.pollId).sort();
+      expect(ids).toEqual(pending.map((p) => p.id).sort());
+      // Claimed: nobody retries them before the backoff has passed.
+      expect(await retryPendingAnnouncements(deps(minutes(31)))).toEqual([]);
+    } finally {
+      await other?.close();
+    }
+  });
+
+  it('polls closed by /vote or /movienight close are announced in that reply, never again by the closer', async () => {
+    await settleAll();
+    const poll = await newPoll(minutes(1));
+    await castVote(db.db, poll.id, userIds[0]!, movieIds[2]!);
+    const catalog = createCatalogSource(db.db);
+    const coreDeps: BotCoreDeps = {
+      db: db.db,
+      logger,
+      catalog,
+      recommender: {
+        current: () => Promise.reject(new Error('not used by closing a poll')),
+        catalogChanged: () => {},
+      },
+    };
+    const [reply] = await closeAndAnnounce(
+      { deps: coreDeps, view: await catalog.current(), now: minutes(2) },
+      poll,
+      'time-up',
+    );
+    expect(reply!.text).toMatch(/Movie night is \*\*Clueless \(1989\)\*\*/);
+    expect(await pollRow(poll.id)).toMatchObject({
+      closed: true,
+      announcedAt: minutes(2),
+      announceAfter: null,
+    });
+    const clock = { now: minutes(2) };
+    const posted: PollAnnouncement[] = [];
+    const closer = closerAt(clock, async (a) => {
+      posted.push(a);
+      return true;
+    });
+    try {
+      for (const m of [2, 5, 15, 59]) {
+        clock.now = minutes(m);
+        await closer.runOnce();
+      }
+      expect(posted).toEqual([]);
+    } finally {
+      await closer.stop();
+    }
+  });
+
+  it('gives up on an announcement an hour after the poll closed, and says so once', async () => {
+    await settleAll();
+    const poll = await newPoll(minutes(1));
+    await closeDuePolls(deps(minutes(2))); // settled; the post never happens
+    const warnings: Record<string, unknown>[] = [];
+    const spy = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line)) });
+    const clock = { now: minutes(62) };
+    const posted: PollAnnouncement[] = [];
+    const post = async (a: PollAnnouncement) => {
+      posted.push(a);
+      return true;
+    };
+    const [one, two] = [closerAt(clock, post, { logger: spy }), closerAt(clock, post, { logger: spy })];
+    try {
+      await Promise.all([one.runOnce(), two.runOnce()]);
+      clock.now = minutes(90);
+      await Promise.all([one.runOnce(), two.runOnce()]);
+      expect(posted).toEqual([]);
+      expect(warnings.filter((w) => w.pollId === poll.id)).toHaveLength(1);
+      expect(warnings.find((w) => w.pollId === poll.id)!.msg).toMatch(/gave up/);
+      expect(await pollRow(poll.id)).toMatchObject({ closed: true, announcedAt: null, announceAfter: null });
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
+    }
+  });
+});
+
+/** The migrations up to and including `lastTag`, in a folder of their own, as an older release had them. */
+function migrationsUpTo(lastTag: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'movierec-migrations-'));
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as {
+    entries: { tag: string }[];
+  };
+  const last = journal.entries.findIndex((e) => e.tag === lastTag);
+  expect(last).toBeGreaterThanOrEqual(0);
+  journal.entries = journal.entries.slice(0, last + 1);
+  fs.mkdirSync(path.join(dir, 'meta'));
+  fs.writeFileSync(path.join(dir, 'meta/_journal.json'), JSON.stringify(journal));
+  for (const e of journal.entries)
+    fs.copyFileSync(path.join(MIGRATIONS_DIR, `${e.tag}.sql`), path.join(dir, `${e.tag}.sql`));
+  return dir;
+}
+
+/** An empty database of `kind` (not migrated), and how to drop it. */
+async function emptyDatabase(kind: DbKind): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
+  if (kind === 'pglite') {
+    const handle = await openDatabase({ memory: true });
+    return { handle, drop: () => handle.close() };
+  }
+  const { url } = await resolveTestPostgres();
+  const name = `movierec_test_mig_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(url!, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const target = new URL(url!);
+  target.pathname = `/${name}`;
+  const handle = await openDatabase({ url: target.toString(), maxConnections: 2 });
+  return {
+    handle,
+    async drop() {
+      await handle.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+describe.each(DB_KINDS)('poll_announced migration (%s)', (kind) => {
+  it('marks polls closed before it as announced, so the closer never announces them again', async () => {
+    const { handle, drop } = await emptyDatabase(kind);
+    const old = migrationsUpTo('0004_model_chunks');
+    try {
+      const folder = { migrationsFolder: old };
+      if (handle.kind === 'pglite') await migratePglite(handle.db as unknown as PgliteDatabase, folder);
+      else await migratePostgres(handle.db as unknown as PostgresJsDatabase, folder);
+      const [movie] = await handle.db
+        .insert(movies)
+        .values({ title: 'Heat', year: 1995, genres: ['Crime'], source: 'manual' })
+        .returning({ id: movies.id });
+      const [user] = await handle.db
+        .insert(users)
+        .values({ externalId: 'discord:g1:ana', platform: 'discord', tenant: 'g1' })
+        .returning({ id: users.id });
+      // Rows as the release before this migration wrote them (no announcement columns yet).
+      for (const [id, closed] of [
+        ['old-closed', true],
+        ['old-open', false],
+      ] as const)
+        await handle.db.execute(sql`insert into polls
+          (id, tenant, channel, created_by, member_ids, movie_ids, strategy, closes_at, closed, winner)
+          values (${id}, 'discord:g1', 'discord:g1:c1', ${user!.id}, array[${user!.id}]::int[],
+            array[${movie!.id}]::int[], 'average', ${T0.toISOString()}::timestamptz, ${closed},
+            ${closed ? movie!.id : null})`);
+      await handle.migrate();
+      const rows = await handle.db
+        .select({ id: polls.id, announcedAt: polls.announcedAt, announceAfter: polls.announceAfter })
+        .from(polls)
+        .orderBy(polls.id);
+      expect(rows.map((r) => [r.id, r.announcedAt !== null, r.announceAfter])).toEqual([
+        ['old-closed', true, null],
+        ['old-open', false, null],
+      ]);
+      const closerDeps: PollCloserDeps = {
+        db: handle.db,
+        logger: quietLogger(),
+        catalog: createCatalogSource(handle.db),
+        platforms: ['discord'],
+        now: () => minutes(5),
+      };
+      expect(await retryPendingAnnouncements(closerDeps)).toEqual([]);
+      // The poll still open is closed and announced by the closer as any other.
+      expect((await closeDuePolls(closerDeps)).map((a) => a.pollId)).toEqual(['old-open']);
+    } finally {
+      fs.rmSync(old, { recursive: true, force: true });
+      await drop();
+    }
   });
 });

@@ -73,7 +73,9 @@ describe.each(DB_KINDS)('poll store (%s)', (kind) => {
   it('closes once under concurrent closers, and takes no votes afterwards', async () => {
     const poll = await newPoll();
     const results = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => closePoll(db.db, poll.id, movieIds[i % 3]!)),
+      Array.from({ length: 4 }, (_, i) =>
+        closePoll(db.db, poll.id, movieIds[i % 3]!, { announcedAt: new Date() }),
+      ),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     const vote = await inTransaction(db.db, (tx) => castVote(tx, poll.id, userIds[1]!, movieIds[0]!));

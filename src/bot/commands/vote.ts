@@ -9,6 +9,7 @@ import {
   latestOpenPoll,
   listVotes,
   lockOpenPoll,
+  type PollAnnouncing,
   type PollRow,
 } from '../../db/store/polls.ts';
 import { UserError } from '../../errors.ts';
@@ -85,7 +86,7 @@ export default defineCommand({
   },
 });
 
-type Ctx = Pick<CommandContext, 'deps' | 'view'>;
+type Ctx = Pick<CommandContext, 'deps' | 'view' | 'now'>;
 
 /** A poll this request closed: the stored row (closed, with its winner), the count, how many voted. */
 export interface SettledPoll {
@@ -98,18 +99,30 @@ export interface SettledPoll {
  * Closes an open poll exactly once, in one transaction: locks its row (a vote being cast and any other
  * closer, in this process or another, wait for it), counts the votes, stores the winner — most votes;
  * a tie goes to the better group pick, no votes to the top pick — and marks it seen for everyone who
- * voted. Undefined when the poll was already closed.
+ * voted. `announcing` says who announces it: the closing command's own reply (announced with the
+ * close), or the poll closer, which then holds the announcement until `announceAfter` — if it dies
+ * before posting, another closer retries after that time. Undefined when the poll was already closed.
  */
-export function settlePoll(db: Database, pollId: string): Promise<SettledPoll | undefined> {
+export function settlePoll(
+  db: Database,
+  pollId: string,
+  announcing: PollAnnouncing,
+): Promise<SettledPoll | undefined> {
   return inTransaction(db, async (tx) => {
     const poll = await lockOpenPoll(tx, pollId);
     if (!poll) return undefined;
     const votes = await listVotes(tx, poll.id);
     const tally = tallyPoll(poll.movieIds, votes);
-    await closePoll(tx, poll.id, tally.winner);
+    await closePoll(tx, poll.id, tally.winner, announcing);
     for (const v of votes) await addMark(tx, v.userId, tally.winner, 'seen');
     return { poll: { ...poll, closed: true, winner: tally.winner }, tally, voters: votes.length };
   });
+}
+
+/** A closed poll's count again, for announcing it later (votes cannot change once it is closed). */
+export async function settledPoll(db: Database, poll: PollRow): Promise<SettledPoll> {
+  const votes = await listVotes(db, poll.id);
+  return { poll, tally: tallyPoll(poll.movieIds, votes), voters: votes.length };
 }
 
 /**
@@ -117,7 +130,8 @@ export function settlePoll(db: Database, pollId: string): Promise<SettledPoll | 
  * the poll closer) reports the winner already chosen, privately.
  */
 export async function closeAndAnnounce(ctx: Ctx, poll: PollRow, reason: CloseReason): Promise<Reply[]> {
-  const settled = await settlePoll(ctx.deps.db, poll.id);
+  // The winner goes out in this command's reply: announced with the close, never by the poll closer.
+  const settled = await settlePoll(ctx.deps.db, poll.id, { announcedAt: ctx.now });
   if (!settled) {
     const fresh = await getPoll(ctx.deps.db, poll.id, poll.tenant);
     return [alreadyClosed(ctx, fresh ?? poll)];

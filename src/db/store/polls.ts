@@ -1,10 +1,14 @@
-import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { type POLL_STRATEGIES, polls, pollVotes, ratings, users } from '../schema.ts';
 import type { Executor } from './executor.ts';
 import { newSessionId } from './sessions.ts';
 
 export type PollRow = typeof polls.$inferSelect;
 export type PollStrategy = (typeof POLL_STRATEGIES)[number];
+
+/** `<platform>:…` channel keys of one of `platforms`. */
+const onPlatforms = (platforms: readonly string[]) =>
+  inArray(sql`split_part(${polls.channel}, ':', 1)`, [...platforms]);
 
 /** Stores a new open poll and returns it. */
 export async function createPoll(
@@ -79,7 +83,7 @@ export async function openPollsClosingBy(
         // A literal, not a parameter, so the planner can match the partial index's predicate.
         sql`${polls.closed} = false`,
         lte(polls.closesAt, until),
-        inArray(sql`split_part(${polls.channel}, ':', 1)`, [...platforms]),
+        onPlatforms(platforms),
       ),
     )
     .orderBy(asc(polls.closesAt), asc(polls.id))
@@ -144,16 +148,111 @@ export async function listVotes(
 }
 
 /**
+ * How a closed poll's winner gets announced: in the reply of the command that closed it (announced
+ * with the close), or posted later by the poll closer, which holds the claim until `announceAfter`.
+ */
+export type PollAnnouncing = { announcedAt: Date } | { announceAfter: Date };
+
+/**
  * Closes a poll with its winner. Only the first caller succeeds (true); a concurrent or later close
  * returns false, so a winner is announced once.
  */
-export async function closePoll(db: Executor, pollId: string, winner: number): Promise<boolean> {
+export async function closePoll(
+  db: Executor,
+  pollId: string,
+  winner: number,
+  announcing: PollAnnouncing,
+): Promise<boolean> {
   const rows = await db
     .update(polls)
-    .set({ closed: true, winner })
+    .set({
+      closed: true,
+      winner,
+      announcedAt: 'announcedAt' in announcing ? announcing.announcedAt : null,
+      announceAfter: 'announceAfter' in announcing ? announcing.announceAfter : null,
+    })
     .where(and(eq(polls.id, pollId), eq(polls.closed, false)))
     .returning({ id: polls.id });
   return rows.length > 0;
+}
+
+/** A pending announcement: closed, not announced, not given up (see {@link PollRow.announceAfter}). */
+const announcePending = sql`${polls.announceAfter} is not null and ${polls.announcedAt} is null`;
+
+/**
+ * Claims closed polls whose announcement is pending and free to retry at `now` (closing at or after
+ * `since`, of `platforms`, soonest first, at most `limit`): each claimed row gets `announceAfter` =
+ * `retryAt(row)`, in one statement, so a poll is claimed by one closer only — a concurrent claim waits
+ * for the row, then sees the new `announceAfter` and skips it (rows another claim holds are skipped).
+ */
+export async function claimPendingAnnouncements(
+  db: Executor,
+  opts: {
+    now: Date;
+    since: Date;
+    platforms: readonly string[];
+    limit: number;
+    /** Backoff: the next retry time, from the poll's closing time. */
+    retryAt: (closesAt: Date) => Date;
+  },
+): Promise<PollRow[]> {
+  if (opts.platforms.length === 0) return [];
+  const candidates = await db
+    .select({ id: polls.id, closesAt: polls.closesAt })
+    .from(polls)
+    .where(
+      and(
+        announcePending,
+        lte(polls.announceAfter, opts.now),
+        gte(polls.closesAt, opts.since),
+        onPlatforms(opts.platforms),
+      ),
+    )
+    .orderBy(asc(polls.closesAt), asc(polls.id))
+    .limit(opts.limit);
+  const claimed: PollRow[] = [];
+  for (const c of candidates) {
+    // The WHERE is evaluated again on the row another claim may just have updated: one winner.
+    const [row] = await db
+      .update(polls)
+      .set({ announceAfter: opts.retryAt(c.closesAt) })
+      .where(and(eq(polls.id, c.id), announcePending, lte(polls.announceAfter, opts.now)))
+      .returning();
+    if (row) claimed.push(row);
+  }
+  return claimed;
+}
+
+/** Marks a poll's winner announced (posted); its pending retry, if any, is dropped. */
+export async function markAnnounced(db: Executor, pollId: string, at: Date): Promise<void> {
+  await db
+    .update(polls)
+    .set({ announcedAt: at, announceAfter: null })
+    .where(and(eq(polls.id, pollId), sql`${polls.announcedAt} is null`));
+}
+
+/**
+ * Gives up on pending announcements of polls that closed before `before` (of `platforms`) and that no
+ * closer holds at `now`: they stay closed and unannounced and are not retried again. Returns the polls
+ * given up, each to exactly one caller, so each is logged once.
+ */
+export async function giveUpAnnouncements(
+  db: Executor,
+  opts: { now: Date; before: Date; platforms: readonly string[] },
+): Promise<Pick<PollRow, 'id' | 'channel' | 'closesAt'>[]> {
+  if (opts.platforms.length === 0) return [];
+  return db
+    .update(polls)
+    .set({ announceAfter: null })
+    .where(
+      and(
+        announcePending,
+        lte(polls.announceAfter, opts.now),
+        lt(polls.closesAt, opts.before),
+        onPlatforms(opts.platforms),
+      ),
+    )
+    .returning({ id: polls.id, channel: polls.channel, closesAt: polls.closesAt });
 }
 
 /**
