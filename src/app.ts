@@ -58,6 +58,7 @@ export async function createApp(
   const recommender = createRecommenderService({
     db: database.db,
     logger,
+    listen: database.listen,
     trainThreads: config.trainThreads,
   });
   let enrichCards: BotCoreDeps['enrichCards'];

@@ -23,8 +23,21 @@ export interface DatabaseHandle {
   migrate(): Promise<void>;
   /** PGlite only: bytes of its WebAssembly heap (grows, never shrinks), for memory diagnostics. */
   memoryBytes?(): number;
+  /** See {@link ListenFn}. */
+  listen: ListenFn;
   close(): Promise<void>;
 }
+
+/**
+ * `LISTEN channel`: `onNotify` gets each notification's payload; `onListen` runs once the LISTEN is in
+ * place and, on Postgres, again after the listening connection was lost and re-established
+ * (notifications sent meanwhile are lost). Resolves to a function that stops listening.
+ */
+export type ListenFn = (
+  channel: string,
+  onNotify: (payload: string) => void,
+  onListen?: () => void,
+) => Promise<() => Promise<void>>;
 
 export interface OpenDatabaseOptions {
   /** postgres:// URL; when undefined the embedded PGlite database under `home` is used. */
@@ -78,6 +91,12 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
       } finally {
         await lockClient.end({ timeout: 5 });
       }
+    },
+    // postgres.js listens on one dedicated connection of its own (not from the pool), re-listens after
+    // a reconnect, and closes it with the pool.
+    async listen(channel, onNotify, onListen) {
+      const { unlisten } = await client.listen(channel, onNotify, onListen);
+      return unlisten;
     },
     close: () => client.end({ timeout: 5 }),
   };
@@ -138,6 +157,11 @@ async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle>
     db,
     kind: 'pglite',
     memoryBytes: () => pg.Module.HEAPU8.byteLength,
+    async listen(channel, onNotify, onListen) {
+      const unlisten = await pg.listen(channel, onNotify);
+      onListen?.();
+      return () => unlisten();
+    },
     async migrate() {
       await migratePglite(drizzlePglite(pg), { migrationsFolder: MIGRATIONS_DIR });
     },

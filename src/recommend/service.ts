@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { toItemMeta } from '../catalog/catalog.ts';
-import type { Database } from '../db/client.ts';
+import type { Database, ListenFn } from '../db/client.ts';
 import { modelChunks, models, movies, ratings } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { HybridRecommender } from './hybrid.ts';
@@ -17,6 +17,14 @@ import type { Dataset, ItemMeta, RatingRecord, Recommender } from './types.ts';
 
 /** How often `current()` looks for a newer stored model or a changed catalog. */
 export const MODEL_POLL_INTERVAL_MS = 5_000;
+/**
+ * The poll while the service LISTENs for {@link MODEL_CHANNEL}: notifications bring new models at
+ * once, so the poll is only the fallback (a notification sent while the listening connection was
+ * down is lost) and still notices catalog changes made by other processes.
+ */
+export const LISTEN_POLL_INTERVAL_MS = 60_000;
+/** Every stored model is announced on this channel with `NOTIFY`, its id as the payload. */
+export const MODEL_CHANNEL = 'movierec_model';
 /** Stored models kept per name; older ones are deleted after a new one is stored. */
 const MODELS_KEPT = 3;
 /**
@@ -53,6 +61,9 @@ export interface RecommenderService {
   catalogChanged(): void;
   /** Trains on the database's movies and ratings, stores the model and serves it. */
   retrain(): Promise<void>;
+  /** Resolves once the service LISTENs for new models: true, or false without `listen` or when it failed. */
+  listening(): Promise<boolean>;
+  /** Stops listening and waits for a training or model load in progress. */
   close(): Promise<void>;
 }
 
@@ -61,6 +72,13 @@ export interface RecommenderServiceOptions {
   logger: Logger;
   config?: DeepPartial<HybridConfig>;
   pollIntervalMs?: number;
+  /**
+   * LISTEN for models stored by any process (`DatabaseHandle.listen`): a notified model is loaded in
+   * the background at once, and the poll slows down to `listenPollIntervalMs`.
+   */
+  listen?: ListenFn;
+  /** The poll while listening (default: the longer of `pollIntervalMs` and {@link LISTEN_POLL_INTERVAL_MS}). */
+  listenPollIntervalMs?: number;
   /** Where local copies of stored models go; `null` disables the cache. */
   cacheDir?: string | null;
   /** Smaller models are not cached: they load quickly from the database anyway. */
@@ -94,6 +112,7 @@ interface Loaded {
 export function createRecommenderService(options: RecommenderServiceOptions): RecommenderService {
   const { db, logger } = options;
   const pollMs = options.pollIntervalMs ?? MODEL_POLL_INTERVAL_MS;
+  const listenPollMs = options.listenPollIntervalMs ?? Math.max(pollMs, LISTEN_POLL_INTERVAL_MS);
   const cacheDir = options.cacheDir === undefined ? DEFAULT_MODEL_CACHE_DIR : options.cacheDir;
   const cacheMinBytes = options.cacheMinBytes ?? DEFAULT_CACHE_MIN_BYTES;
   const cacheable = (size: number) => (size >= cacheMinBytes ? cacheDir : null);
@@ -104,7 +123,10 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
   let lastCheck = 0;
   let forceCheck = false;
   let training: Promise<Loaded> | undefined;
+  let checking: Promise<void> | undefined;
   let closed = false;
+  let closing: Promise<void> | undefined;
+  let listens = 0;
 
   async function trainAndStore(): Promise<Loaded> {
     training ??= (async () => {
@@ -184,16 +206,51 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
     logger.debug({ modelId: newest.id }, 'loaded stored model');
   }
 
-  return {
-    async current() {
-      if (closed) throw new Error('recommender service is closed');
-      const now = Date.now();
-      if (!loaded || forceCheck || now - lastCheck >= pollMs) {
-        lastCheck = now;
+  /** One check at a time: requests arriving meanwhile keep serving the model they have. */
+  function check(): Promise<void> {
+    checking ??= (async () => {
+      try {
+        lastCheck = Date.now();
         forceCheck = false;
         if (training && !loaded) await training;
         else await refresh();
+      } finally {
+        checking = undefined;
       }
+    })();
+    return checking;
+  }
+
+  /** A NOTIFY on {@link MODEL_CHANNEL}: load that model now, so the next request need not wait for it. */
+  function modelStored(payload: string): void {
+    const id = Number(payload);
+    // Not serving yet (the first `current()` checks anyway), or this process's own or an older model.
+    if (closed || !loaded || !Number.isInteger(id) || id <= loaded.id) return;
+    forceCheck = true;
+    void (async () => {
+      await Promise.allSettled([checking, training]);
+      if (closed || !forceCheck || (loaded && id <= loaded.id)) return;
+      await check();
+    })().catch((error) => logger.warn({ err: error, modelId: id }, 'loading the notified model failed'));
+  }
+
+  const listening = options.listen
+    ? options
+        .listen(MODEL_CHANNEL, modelStored, () => {
+          // After a reconnect, look for models whose notification was lost while the connection was down.
+          if (listens++ > 0) forceCheck = true;
+        })
+        .catch((error) => {
+          logger.warn({ err: error, pollMs }, 'cannot LISTEN for new models: polling only');
+          return undefined;
+        })
+    : Promise.resolve(undefined);
+
+  return {
+    async current() {
+      if (closed) throw new Error('recommender service is closed');
+      const interval = listens > 0 ? listenPollMs : pollMs;
+      if (!loaded || forceCheck || Date.now() - lastCheck >= interval) await check();
       return loaded!.recommender;
     },
     catalogChanged() {
@@ -203,9 +260,17 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
       await trainAndStore();
       lastCheck = Date.now();
     },
-    async close() {
+    async listening() {
+      return (await listening) !== undefined;
+    },
+    close() {
       closed = true;
-      await training?.catch(() => {});
+      closing ??= (async () => {
+        const unlisten = await listening;
+        await unlisten?.().catch((error) => logger.warn({ err: error }, 'UNLISTEN failed'));
+        await Promise.allSettled([checking, training]);
+      })();
+      return closing;
     },
   };
 }
@@ -277,7 +342,8 @@ export async function readDataset(db: Database, pages: PageSizes = DEFAULT_PAGES
 
 /**
  * Stores a model row and its bytes in {@link MODEL_CHUNK_BYTES} slices, in one transaction so no
- * other process ever sees a model without all its bytes. Returns the model's id.
+ * other process ever sees a model without all its bytes, and announces its id on {@link MODEL_CHANNEL}
+ * when that transaction commits. Returns the model's id.
  */
 export async function storeModel(
   db: Database,
@@ -295,6 +361,8 @@ export async function storeModel(
       const slice = bytes.subarray(seq * chunkBytes, (seq + 1) * chunkBytes);
       await tx.insert(modelChunks).values({ modelId: row!.id, seq, data: toBytea(slice) });
     }
+    // Delivered on commit, so a listener never hears of a model it cannot read yet.
+    await tx.execute(sql`select pg_notify(${MODEL_CHANNEL}, ${String(row!.id)})`);
     return row!.id;
   });
 }
