@@ -1,4 +1,4 @@
-import { inverseSpd } from './linalg.ts';
+import { inverseSpdInPlace } from './linalg.ts';
 import type { PreparedData } from './prepare.ts';
 import { topK } from './top-k.ts';
 import type { UserContext } from './user-context.ts';
@@ -132,7 +132,7 @@ export function trainEase(data: PreparedData, config = DEFAULT_EASE_CONFIG): Eas
   return finishEase(gram, kept, column, config);
 }
 
-/** EASE from the lower triangle of XᵀX (summed over all users), `kept` and `column` as above. */
+/** EASE from the lower triangle of XᵀX (summed over all users), `kept` and `column` as above; `gram` is consumed. */
 export function finishEase(
   gram: Float64Array,
   kept: Int32Array,
@@ -142,7 +142,7 @@ export function finishEase(
   const n = kept.length;
   for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) gram[b * n + a] = gram[a * n + b]!;
   for (let c = 0; c < n; c++) gram[c * n + c]! += config.lambda;
-  const p = n > 0 ? inverseSpd(gram, n) : new Float64Array(0);
+  const p = n > 0 ? inverseSpdInPlace(gram, n) : new Float64Array(0);
   const meta = {
     items: kept,
     column,

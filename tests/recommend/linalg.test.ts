@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   inverseSpd,
+  inverseSpdInPlace,
   inverseSpdReference,
   solveSpdInPlace,
   solveSpdReference,
@@ -22,6 +23,26 @@ function spd(n: number, values: number[], lambda: number): Float64Array {
 }
 
 describe('inverseSpd', () => {
+  it('in place gives the same inverse to the bit, in the input array; inverseSpd leaves its input alone', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 25 }),
+        fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 25, maxLength: 400 }),
+        fc.double({ min: 0.1, max: 50, noNaN: true }),
+        (n, values, lambda) => {
+          const a = spd(n, values, lambda);
+          const original = a.slice();
+          const copy = inverseSpd(a, n);
+          expect(a).toEqual(original);
+          const inPlace = inverseSpdInPlace(a, n);
+          expect(inPlace).toBe(a);
+          expect(Array.from(inPlace)).toEqual(Array.from(copy));
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
   it('agrees with the ml-matrix reference implementation', () => {
     fc.assert(
       fc.property(
