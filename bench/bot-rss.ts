@@ -6,7 +6,7 @@
  * for MovieLens users through the core. `npm run bench` instead imports and trains three times in one
  * process before it serves, so its peak is higher than a bot's.
  *
- *   npx tsx bench/bot-rss.ts [pglite|postgres] [requests=600] [--data DIR]
+ *   npx tsx bench/bot-rss.ts [pglite|postgres] [requests=600] [ml-latest-small dir]
  *
  * On Postgres it uses a scratch database on the bench server (BENCH_DATABASE_URL / DATABASE_URL / local)
  * and drops it afterwards; the scratch handle's small pool is in this process too.
@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { runChild } from './child.ts';
 import {
   actionEvent,
   cardMovieIds,
@@ -30,54 +31,82 @@ import {
   ratingAction,
 } from './core-driver.ts';
 import { type BenchDbKind, createScratchDatabase } from './databases.ts';
-import { peakRssMb, round, summarize } from './stats.ts';
+import { type LatencySummary, peakRssMb, round, summarize } from './stats.ts';
 
-const args = process.argv.slice(2);
-const dataAt = args.indexOf('--data');
-const dataDir = dataAt >= 0 ? args.splice(dataAt, 2)[1]! : '../shared/data';
-const kind = (args[0] ?? 'pglite') as BenchDbKind;
-const requests = Number(args[1] ?? 600);
-const mlDir = path.resolve(dataDir, 'ml-latest-small');
-const bin = fileURLToPath(new URL('../bin/movierec.js', import.meta.url));
+export interface BotRssFigures {
+  kind: BenchDbKind;
+  trainThreads: number;
+  importSecondsInItsOwnProcess: number;
+  trainSeconds: number;
+  recommendMs: LatencySummary;
+  /** Peak RSS so far after opening the app, after training, and after serving. */
+  peakRssMb: { afterOpen: number; afterTrain: number; afterServe: number };
+}
 
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'movierec-bot-rss-'));
-const scratch = kind === 'postgres' ? await createScratchDatabase('postgres', { maxConnections: 1 }) : null;
-const env = { ...process.env, MOVIEREC_HOME: home, DATABASE_URL: scratch?.url ?? '', LOG_LEVEL: 'warn' };
-try {
-  let t0 = performance.now();
-  execFileSync(process.execPath, [bin, 'import', 'movielens', '--from', mlDir], { env, stdio: 'ignore' });
-  const importSeconds = (performance.now() - t0) / 1000;
+const WORKER_PATH = fileURLToPath(import.meta.url);
+const BIN = fileURLToPath(new URL('../bin/movierec.js', import.meta.url));
 
-  const app = await createApp(loadConfig(env), pino({ level: 'warn' }, pino.destination(2)));
-  const afterOpen = peakRssMb();
-  t0 = performance.now();
-  await app.recommender.current();
-  const trainSeconds = (performance.now() - t0) / 1000;
-  const afterTrain = peakRssMb();
+/** Imports in a child `movierec import`, then opens, trains and serves in this process. */
+export async function measureBotRss(
+  kind: BenchDbKind,
+  mlDir: string,
+  requests: number,
+): Promise<BotRssFigures> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'movierec-bot-rss-'));
+  const scratch = kind === 'postgres' ? await createScratchDatabase('postgres', { maxConnections: 1 }) : null;
+  const env = { ...process.env, MOVIEREC_HOME: home, DATABASE_URL: scratch?.url ?? '', LOG_LEVEL: 'warn' };
+  try {
+    let t0 = performance.now();
+    execFileSync(process.execPath, [BIN, 'import', 'movielens', '--from', mlDir], { env, stdio: 'ignore' });
+    const importSeconds = (performance.now() - t0) / 1000;
 
-  const latencies: number[] = [];
-  for (let i = 0; i < requests; i++) {
-    const user = movieLensUser(1 + (i % MOVIELENS_USERS));
-    const s = performance.now();
-    const replies = await app.core.handle(commandEvent(user, 'recommend'));
-    latencies.push(performance.now() - s);
-    const top = cardMovieIds(replies)[0];
-    const select = top === undefined ? undefined : ratingAction(replies, top);
-    if (i % 2 === 0 && select) await app.core.handle(actionEvent(user, select.id, select.values.at(-1)));
-  }
-  const afterServe = peakRssMb();
-  await app.close();
-  process.stdout.write(
-    `${JSON.stringify({
+    const app = await createApp(loadConfig(env), pino({ level: 'warn' }, pino.destination(2)));
+    const afterOpen = peakRssMb();
+    t0 = performance.now();
+    await app.recommender.current();
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const afterTrain = peakRssMb();
+
+    const latencies: number[] = [];
+    for (let i = 0; i < requests; i++) {
+      const user = movieLensUser(1 + (i % MOVIELENS_USERS));
+      const s = performance.now();
+      const replies = await app.core.handle(commandEvent(user, 'recommend'));
+      latencies.push(performance.now() - s);
+      const top = cardMovieIds(replies)[0];
+      const select = top === undefined ? undefined : ratingAction(replies, top);
+      if (i % 2 === 0 && select) await app.core.handle(actionEvent(user, select.id, select.values.at(-1)));
+    }
+    const afterServe = peakRssMb();
+    await app.close();
+    return {
       kind,
       trainThreads: app.config.trainThreads,
       importSecondsInItsOwnProcess: round(importSeconds),
       trainSeconds: round(trainSeconds),
       recommendMs: summarize(latencies),
       peakRssMb: { afterOpen, afterTrain, afterServe },
-    })}\n`,
-  );
-} finally {
-  fs.rmSync(home, { recursive: true, force: true });
-  await scratch?.destroy();
+    };
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+    await scratch?.destroy();
+  }
+}
+
+/** {@link measureBotRss} in a fresh process, so the peak is that process's alone. */
+export async function botRssIsolated(
+  kind: BenchDbKind,
+  mlDir: string,
+  requests: number,
+  timeoutMs: number,
+): Promise<BotRssFigures | { kind: BenchDbKind; skipped: string }> {
+  const result = await runChild<BotRssFigures>(WORKER_PATH, [kind, String(requests), mlDir], { timeoutMs });
+  return result.ok ? result.value : { kind, skipped: result.reason };
+}
+
+// Entry: `npx tsx bench/bot-rss.ts [pglite|postgres] [requests] [ml-latest-small dir]` prints one JSON line.
+if (process.argv[1] === WORKER_PATH) {
+  const [kind = 'pglite', requests = '600', dir = '../shared/data/ml-latest-small'] = process.argv.slice(2);
+  const figures = await measureBotRss(kind as BenchDbKind, path.resolve(dir), Number(requests));
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
 }

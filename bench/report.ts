@@ -33,7 +33,7 @@ export function formatReport(r: BenchReport): string {
           'new user',
           'rating visible',
           'throughput',
-          'RSS MB',
+          'bench process RSS MB',
         ],
         core.map((c) =>
           'skipped' in c
@@ -61,6 +61,13 @@ export function formatReport(r: BenchReport): string {
       '',
       `peak RSS of the orchestrating process (engine + NLP benches run in it): ${r.small.peakRssMb} MB`,
     );
+    for (const b of r.small.botRss ?? []) {
+      parts.push(
+        'skipped' in b
+          ? `bot process on ${b.kind}: skipped (${b.skipped})`
+          : `bot process on ${b.kind} (bench/bot-rss.ts: import in its own process, then train + serve): peak RSS ${b.peakRssMb.afterServe} MB (open ${b.peakRssMb.afterOpen}, after training ${b.peakRssMb.afterTrain}); train ${b.trainSeconds} s; /recommend p50 / p95 / p99 ${b.recommendMs.p50} / ${b.recommendMs.p95} / ${b.recommendMs.p99} ms`,
+      );
+    }
   }
   if (r.scale.length) {
     parts.push(
