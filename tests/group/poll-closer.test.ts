@@ -26,7 +26,7 @@ import { type DatabaseHandle, MIGRATIONS_DIR, openDatabase } from '../../src/db/
 import { marks, movies, polls, users } from '../../src/db/schema.ts';
 import { castVote, createPoll } from '../../src/db/store/polls.ts';
 import { quietLogger } from '../contract/fixture.ts';
-import { createTestDatabase, DB_KINDS, type DbKind, type TestDatabase } from '../helpers/db.ts';
+import { createTestDatabase, DB_KINDS, type DbKind, insertUsers, type TestDatabase } from '../helpers/db.ts';
 import { resolveTestPostgres } from '../helpers/postgres.ts';
 
 const T0 = new Date('2026-11-25T20:00:00Z');
@@ -53,18 +53,7 @@ describe.each(DB_KINDS)('poll closer (%s)', (kind) => {
         )
         .returning({ id: movies.id })
     ).map((r) => r.id);
-    userIds = (
-      await db.db
-        .insert(users)
-        .values(
-          ['ana', 'ben', 'cy', 'dee'].map((u) => ({
-            externalId: `discord:g1:${u}`,
-            platform: 'discord' as const,
-            tenant: 'g1',
-          })),
-        )
-        .returning({ id: users.id })
-    ).map((r) => r.id);
+    userIds = await insertUsers(db.db, 'discord', 'g1', ['ana', 'ben', 'cy', 'dee']);
   });
   afterAll(async () => {
     await db?.destroy();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { movies, users } from '../../src/db/schema.ts';
+import { movies } from '../../src/db/schema.ts';
 import { inTransaction } from '../../src/db/store/executor.ts';
 import {
   castVote,
@@ -11,7 +11,7 @@ import {
   recentRaters,
 } from '../../src/db/store/polls.ts';
 import { upsertRating } from '../../src/db/store/ratings.ts';
-import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
+import { createTestDatabase, DB_KINDS, insertUsers, type TestDatabase } from '../helpers/db.ts';
 
 describe.each(DB_KINDS)('poll store (%s)', (kind) => {
   let db: TestDatabase;
@@ -25,18 +25,7 @@ describe.each(DB_KINDS)('poll store (%s)', (kind) => {
         .values(['A', 'B', 'C'].map((title) => ({ title, source: 'manual' as const })))
         .returning({ id: movies.id })
     ).map((r) => r.id);
-    userIds = (
-      await db.db
-        .insert(users)
-        .values(
-          ['a', 'b', 'c'].map((u) => ({
-            externalId: `slack:T1:${u}`,
-            platform: 'slack' as const,
-            tenant: 'T1',
-          })),
-        )
-        .returning({ id: users.id })
-    ).map((r) => r.id);
+    userIds = await insertUsers(db.db, 'slack', 'T1', ['a', 'b', 'c']);
   });
   afterAll(async () => {
     await db?.destroy();

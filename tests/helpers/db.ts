@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { type DatabaseHandle, openDatabase } from '../../src/db/client.ts';
+import { type Database, type DatabaseHandle, openDatabase } from '../../src/db/client.ts';
+import { users } from '../../src/db/schema.ts';
 import { resolveTestPostgres } from './postgres.ts';
 
 export type DbKind = 'pglite' | 'postgres';
@@ -63,4 +64,18 @@ function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+/** Inserts one user per name (`<platform>:<tenant>:<name>`) and returns their ids in order. */
+export async function insertUsers(
+  db: Database,
+  platform: 'console' | 'discord' | 'slack',
+  tenant: string,
+  names: string[],
+): Promise<number[]> {
+  const rows = await db
+    .insert(users)
+    .values(names.map((name) => ({ externalId: `${platform}:${tenant}:${name}`, platform, tenant })))
+    .returning({ id: users.id });
+  return rows.map((r) => r.id);
 }
