@@ -296,7 +296,7 @@ function sameMovies(stored: CatalogFingerprint | undefined, now: CatalogFingerpr
 }
 
 function sameFingerprint(a: CatalogFingerprint | undefined, b: CatalogFingerprint): boolean {
-  return a !== undefined && a.movies === b.movies && a.maxId === b.maxId && a.updatedAt === b.updatedAt;
+  return sameMovies(a, b) && a!.updatedAt === b.updatedAt;
 }
 
 /**
