@@ -43,8 +43,15 @@ export interface CommandEvent extends EventBase {
   command: string;
   /** The free text after the command (Slack sends one text; Discord options are joined into it). */
   text: string;
-  /** Typed options when the platform has them (Discord); the core falls back to parsing `text`. */
+  /**
+   * Typed options when the platform has them (Discord). The core reads a typed option first and parses
+   * `text` only for what no option gave, the same way on every platform (console and Slack send text;
+   * `ask` may send both). A `user`-type option's value is the other person's user key
+   * (`discord:<guild>:<id>`); their display name, when the platform resolved it, is in {@link mentions}.
+   */
   options?: Record<string, string | number | boolean | undefined>;
+  /** People the platform resolved in this command (typed user options, Slack `<@U…|name>` mentions). */
+  mentions?: { userKey: string; displayName?: string }[];
   /** Files attached to the command (Letterboxd / IMDb CSV exports). */
   attachments?: Attachment[];
 }
@@ -87,6 +94,8 @@ export interface Action {
   style?: 'primary' | 'secondary' | 'danger';
   /** Present for selects (e.g. star ratings); absent for buttons. */
   options?: { label: string; value: string }[];
+  /** Shown but not pressable (a closed poll's buttons). */
+  disabled?: boolean;
 }
 
 /** Fits Discord's custom_id (100) and Slack's action_id (255) with room for an adapter prefix. */
@@ -109,8 +118,17 @@ export interface MovieCard {
   providers?: string[];
   /** The model's predicted stars for this user (0.5–5), when it can tell. */
   predictedStars: number | null;
+  /**
+   * Whose number {@link predictedStars} is, so a public card never passes one person's prediction off
+   * as everyone's: a person ("Predicted for Ana"), the group of a movie night ("Group prediction"), or
+   * no personal prediction yet (an average, labelled as such). Absent = the asker's own, in a private
+   * reply.
+   */
+  predictionFor?: { kind: 'person'; name: string } | { kind: 'group' } | { kind: 'average' };
   /** The user's own rating, when they have one. */
   userRating: number | null;
+  /** Whose rating {@link userRating} is, on public replies ("Ana rated ★★★★"). */
+  ratingBy?: string;
   /** One short line saying why this movie is here. */
   reason: string;
   /** Group label in mixed lists: "Personal pick", "Because you liked Heat", "Popular". */
@@ -136,6 +154,17 @@ export interface Reply {
   rateByReaction?: boolean;
   /** An image to attach (stats charts). */
   image?: { name: string; png: Uint8Array; alt: string };
+  /**
+   * On a reply to an action: replace the message the action came from (Discord UPDATE_MESSAGE / edit of
+   * the component's message; Slack `replace_original` through response_url or `chat.update`) instead of
+   * posting a new one. Used by pickers and confirmations so spent buttons disappear.
+   */
+  replaceSource?: boolean;
+  /**
+   * Edit this earlier bot message (a key the core was given through {@link BotCore.messagePosted}, e.g. a
+   * poll showing its live tally or its closed state) with this reply's content, instead of posting.
+   */
+  editMessage?: string;
   /** Machine-readable extras for `ask --json` and tests (parsed request, scores …). */
   data?: Record<string, unknown>;
 }
@@ -161,6 +190,13 @@ export interface CommandSpecInfo {
   options: CommandOptionSpec[];
   /** Only tenant admins may run it on platforms (e.g. `stats`). */
   adminOnly?: boolean;
+  /**
+   * Whether the answer is usually for the asker only ('private': /rate, /profile, /help …) or for the
+   * channel ('public': /recommend, /movienight). An adapter that must acknowledge before the answer is
+   * ready (Discord's deferral fixes visibility) defers with this; the reply's own `ephemeral` decides
+   * whenever the answer is ready in time.
+   */
+  visibility?: 'private' | 'public';
 }
 
 /** What the core offers to adapters. */
