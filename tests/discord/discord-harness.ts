@@ -4,7 +4,7 @@ import { createDiscordAdapter } from '../../adapters/discord/index.ts';
 import type { BotCore, CommandSpecInfo } from '../../src/bot/types.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { AdapterHarness, RenderedMessage } from '../contract/harness.ts';
-import { APP_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, type RecordedRequest, TOKEN } from './fake-discord.ts';
+import { APP_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, TOKEN } from './fake-discord.ts';
 import {
   type CommandOptionValue,
   commandInteraction,
@@ -116,40 +116,36 @@ export async function createDiscordHarness(core: BotCore): Promise<DiscordHarnes
   const waitHandled = (match: (id: string) => boolean, what: string) =>
     fake.waitFor(() => ([...handled].some(match) ? true : undefined), WAIT_MS, what);
 
-  /** Messages created for one interaction token, as rendered. */
-  const rendered = (token: string, callbackEphemeral: boolean): RenderedMessage[] => {
-    const created = fake.requests.filter(
-      (r: RecordedRequest) =>
-        r.path.includes(`/webhooks/${APP_ID}/${token}`) && r.status === 200 && r.method !== 'DELETE',
-    );
-    return created.map((r) => {
-      const message = r.response as Json;
-      const id = String(message.id);
-      bodies.set(id, message);
-      const view = flatten(message);
-      const ephemeral = r.method === 'PATCH' ? callbackEphemeral : (Number(r.body?.flags ?? 0) & 64) !== 0;
-      const reactions = fake.requests
-        .filter(
-          (q) => q.method === 'PUT' && q.path.startsWith(`/channels/${CHANNEL_ID}/messages/${id}/reactions/`),
-        )
-        .map((q) => q.path.split('/')[6]!);
-      return {
-        key: `discord:${CHANNEL_ID}:${id}`,
-        ephemeral,
-        text: view.text,
-        titles: view.titles,
-        actionIds: view.actionIds,
-        reactions,
-      };
-    });
+  /** A message as the channel (or, when ephemeral, only the asker) sees it now. */
+  const view = (message: Json, ephemeral: boolean): RenderedMessage => {
+    const id = String(message.id);
+    const channelId = String(message.channel_id);
+    bodies.set(id, message);
+    const flat = flatten(message);
+    const reactions = fake.requests
+      .filter(
+        (q) => q.method === 'PUT' && q.path.startsWith(`/channels/${channelId}/messages/${id}/reactions/`),
+      )
+      .map((q) => q.path.split('/')[6]!);
+    return {
+      key: `discord:${channelId}:${id}`,
+      ephemeral,
+      text: flat.text,
+      titles: flat.titles,
+      actionIds: flat.actionIds,
+      reactions,
+    };
   };
 
+  /**
+   * Sends a raw INTERACTION_CREATE, waits until the adapter is done, and returns what the asker now
+   * sees of the answer, read from the fake's messages (which follow Discord's rules on visibility and
+   * on the first follow-up after a deferral), not from what the adapter asked for.
+   */
   const interact = async (payload: { id: string; token: string }): Promise<RenderedMessage[]> => {
     fake.dispatch('INTERACTION_CREATE', payload);
     await waitHandled((id) => id === payload.id, `interaction ${payload.id}`);
-    const callback = fake.requests.find((r) => r.path.includes(`/interactions/${payload.id}/`));
-    const flags = Number((callback?.body?.data as Json | undefined)?.flags ?? 0);
-    return rendered(payload.token, (flags & 64) !== 0);
+    return fake.visibleAnswer(payload.id).map((m) => view(m.json, m.ephemeral));
   };
 
   const messageId = (m: RenderedMessage) => {
@@ -212,26 +208,7 @@ export async function createDiscordHarness(core: BotCore): Promise<DiscordHarnes
         .filter(
           (r) => r.method === 'POST' && r.path === `/channels/${CHANNEL_ID}/messages` && r.status === 200,
         )
-        .map((r) => {
-          const message = r.response as Json;
-          const id = String(message.id);
-          bodies.set(id, message);
-          const view = flatten(message);
-          const reactions = fake.requests
-            .filter(
-              (q) =>
-                q.method === 'PUT' && q.path.startsWith(`/channels/${CHANNEL_ID}/messages/${id}/reactions/`),
-            )
-            .map((q) => q.path.split('/')[6]!);
-          return {
-            key: `discord:${CHANNEL_ID}:${id}`,
-            ephemeral: false,
-            text: view.text,
-            titles: view.titles,
-            actionIds: view.actionIds,
-            reactions,
-          };
-        });
+        .map((r) => view(r.response as Json, false));
       return { ok, messages };
     },
     async close() {

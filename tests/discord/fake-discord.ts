@@ -1,23 +1,29 @@
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type WebSocket, WebSocketServer } from 'ws';
+import {
+  APP_ID,
+  BOT_ID,
+  botUser,
+  CHANNEL_ID,
+  discordUser,
+  GUILD_ID,
+  guildPayload,
+  snowflake,
+  TOKEN,
+} from './fake-constants.ts';
+import { FakeGateway } from './fake-gateway.ts';
+import { type FakeAnswer, InteractionRules, type StoredMessage } from './fake-interactions.ts';
 import { validateMessagePayload } from './validate-payload.ts';
+
+export { APP_ID, BOT_ID, CHANNEL_ID, discordUser, GUILD_ID, guildPayload, snowflake, TOKEN };
 
 /**
  * A local stand-in for Discord on 127.0.0.1: the REST API routes the adapter uses and a gateway
- * (HELLO → IDENTIFY → READY → GUILD_CREATE, heartbeat ACKs, RESUME with replay). Tests drive it by
- * dispatching gateway events and read back every REST request the bot made.
+ * (HELLO → IDENTIFY → READY → GUILD_CREATE, heartbeat ACKs, RESUME with replay). It holds the bot to
+ * Discord's documented interaction rules (fake-interactions.ts) and message limits (validate-payload.ts),
+ * answering like Discord does when a rule is broken. Tests drive it by dispatching gateway events and
+ * read back what users now see and every REST request the bot made.
  */
-
-export const APP_ID = '100000000000000001';
-export const BOT_ID = '100000000000000002';
-export const GUILD_ID = '200000000000000001';
-export const CHANNEL_ID = '300000000000000001';
-export const TOKEN = 'fake-bot-token';
-const HEARTBEAT_INTERVAL_MS = 1_000;
-/** Administrator: the bot and test members may do anything in the fake guild. */
-const ALL_PERMISSIONS = '8';
 
 export interface RecordedRequest {
   method: string;
@@ -37,31 +43,14 @@ interface RateLimitRule {
 
 type Json = Record<string, unknown>;
 
-let snowflakeCounter = 0n;
-/** Increasing Discord-like ids (timestamp-based so discord.js derives sane dates). */
-export function snowflake(): string {
-  snowflakeCounter += 1n;
-  return ((BigInt(Date.now() - 1420070400000) << 22n) + snowflakeCounter).toString();
-}
-
-export function discordUser(id: string, username = `user${id.slice(-4)}`): Json {
-  return { id, username, discriminator: '0', global_name: username, avatar: null, bot: false };
-}
-
 export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
-  /** Gateway payloads the client sent (op 2 IDENTIFY, op 6 RESUME, op 1 heartbeats …). */
-  readonly gatewayReceived: Json[] = [];
-  /** Messages the bot created, by id (webhook follow-ups, edited originals, channel messages). */
-  readonly messages = new Map<string, Json>();
-  /** Problems found in message bodies the bot sent; Discord would have answered 400. */
-  readonly invalidBodies: { path: string; problems: string[] }[] = [];
+  /** Interactions, their answers and the bot's messages, under Discord's documented rules. */
+  readonly rules: InteractionRules;
+  /** DM channels the bot opened (`POST /users/@me/channels`): channel id → recipient user id. */
+  readonly dmChannels = new Map<string, string>();
   private readonly server: http.Server;
-  private readonly wss: WebSocketServer;
-  private socket: WebSocket | undefined;
-  private sequence = 0;
-  private sessionId = '';
-  private readonly sent: { s: number; packet: Json }[] = [];
+  private readonly gateway: FakeGateway;
   private readonly rateLimits: RateLimitRule[] = [];
   private readonly failures: {
     match: RateLimitRule['match'];
@@ -70,15 +59,20 @@ export class FakeDiscord {
     message: string;
   }[] = [];
   private readonly listeners = new Set<() => void>();
-  private readonly originals = new Map<string, string>();
   private lastBodyArray: unknown[] | undefined;
   private readonly attachments = new Map<string, string>();
+  /** Added to the wall clock for the time rules (3 s, 15 min): tests move time on instead of sleeping. */
+  private clockOffsetMs = 0;
   port = 0;
 
   private constructor() {
+    this.rules = new InteractionRules(() => this.now());
     this.server = http.createServer((req, res) => void this.onRequest(req, res));
-    this.wss = new WebSocketServer({ server: this.server, path: '/gateway' });
-    this.wss.on('connection', (ws) => this.onConnection(ws));
+    this.gateway = new FakeGateway(
+      this.server,
+      () => this.gatewayUrl,
+      () => this.notify(),
+    );
   }
 
   static async start(): Promise<FakeDiscord> {
@@ -86,6 +80,49 @@ export class FakeDiscord {
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     fake.port = (fake.server.address() as AddressInfo).port;
     return fake;
+  }
+
+  /** The fake's clock (ms), which {@link advanceClock} moves on. */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** Moves the fake's clock on, e.g. past an interaction's 3 s or 15 min window. */
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
+  }
+
+  /** Every message the bot made that still exists, by id, as Discord would return it. */
+  get messages(): Map<string, Json> {
+    const out = new Map<string, Json>();
+    for (const [id, m] of this.rules.messages) if (!m.deleted) out.set(id, m.json);
+    return out;
+  }
+
+  /** Requests the fake refused because they broke a documented rule (see fake-interactions.ts). */
+  get violations(): { path: string; rule: string }[] {
+    return this.rules.violations;
+  }
+
+  /** The refused requests whose message body broke Discord's limits. */
+  get invalidBodies(): { path: string; rule: string }[] {
+    return this.rules.violations.filter((v) => v.rule.startsWith('invalid message'));
+  }
+
+  /**
+   * What the asking user can see of the bot's answer to one interaction: the messages made or changed
+   * through it that still exist and are not an unfilled "thinking…" placeholder.
+   */
+  visibleAnswer(interactionId: string): StoredMessage[] {
+    return this.rules.messagesFor(interactionId).filter((m) => !m.deleted && !m.loading);
+  }
+
+  /** Messages the bot sent to a user's DMs. */
+  dmsTo(userId: string): Json[] {
+    const channels = new Set([...this.dmChannels].filter(([, u]) => u === userId).map(([c]) => c));
+    return [...this.rules.messages.values()]
+      .filter((m) => !m.deleted && channels.has(String(m.json.channel_id)))
+      .map((m) => m.json);
   }
 
   get apiUrl(): string {
@@ -97,8 +134,7 @@ export class FakeDiscord {
   }
 
   async close(): Promise<void> {
-    for (const c of this.wss.clients) c.terminate();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await this.gateway.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -169,70 +205,30 @@ export class FakeDiscord {
 
   // ── gateway ──────────────────────────────────────────────────────────────
 
+  /** Gateway payloads the client sent (op 2 IDENTIFY, op 6 RESUME, op 1 heartbeats …). */
+  get gatewayReceived(): Json[] {
+    return this.gateway.received;
+  }
+
   get connected(): boolean {
-    return this.socket !== undefined;
+    return this.gateway.connected;
   }
 
   /** Sends a dispatch (op 0) with the next sequence number; kept for replay on RESUME. */
   dispatch(t: string, d: unknown): number {
-    this.sequence += 1;
-    const packet = { op: 0, t, s: this.sequence, d };
-    this.sent.push({ s: this.sequence, packet });
-    this.socket?.send(JSON.stringify(packet));
-    return this.sequence;
+    // An interaction's 3-second and 15-minute windows start when Discord sends it.
+    if (t === 'INTERACTION_CREATE') this.rules.register(d as Json);
+    return this.gateway.dispatch(t, d);
   }
 
   /** Re-sends a dispatch with an old sequence number, as Discord does when it replays after a resume. */
   redeliver(s: number): void {
-    const old = this.sent.find((p) => p.s === s);
-    if (old) this.socket?.send(JSON.stringify(old.packet));
+    this.gateway.redeliver(s);
   }
 
   /** Drops the connection from the server side with a resumable close code. */
   dropConnection(code = 4000): void {
-    this.socket?.close(code, 'fake Discord dropped the connection');
-    this.socket = undefined;
-  }
-
-  private onConnection(ws: WebSocket) {
-    this.socket = ws;
-    ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: HEARTBEAT_INTERVAL_MS } }));
-    ws.on('message', (raw) => {
-      const msg = JSON.parse(String(raw)) as Json;
-      this.gatewayReceived.push(msg);
-      if (msg.op === 1) ws.send(JSON.stringify({ op: 11 }));
-      if (msg.op === 2) this.onIdentify();
-      if (msg.op === 6) this.onResume(msg.d as { session_id: string; seq: number });
-      this.notify();
-    });
-    ws.on('close', () => {
-      if (this.socket === ws) this.socket = undefined;
-    });
-  }
-
-  private onIdentify() {
-    this.sessionId = randomBytes(8).toString('hex');
-    this.sent.length = 0;
-    this.sequence = 0;
-    this.dispatch('READY', {
-      v: 10,
-      user: { ...discordUser(BOT_ID, 'movierec'), bot: true },
-      guilds: [{ id: GUILD_ID, unavailable: true }],
-      session_id: this.sessionId,
-      resume_gateway_url: this.gatewayUrl,
-      shard: [0, 1],
-      application: { id: APP_ID, flags: 0 },
-    });
-    this.dispatch('GUILD_CREATE', guildPayload());
-  }
-
-  private onResume(d: { session_id: string; seq: number }) {
-    if (d.session_id !== this.sessionId) {
-      this.socket?.send(JSON.stringify({ op: 9, d: false }));
-      return;
-    }
-    for (const { s, packet } of this.sent) if (s > d.seq) this.socket?.send(JSON.stringify(packet));
-    this.dispatch('RESUMED', {});
+    this.gateway.dropConnection(code);
   }
 
   // ── REST ─────────────────────────────────────────────────────────────────
@@ -287,20 +283,23 @@ export class FakeDiscord {
       const f = this.failures.splice(failAt, 1)[0]!;
       return reply(f.status, { code: f.code, message: f.message });
     }
-    if (body && (body.embeds !== undefined || body.components !== undefined || body.content !== undefined)) {
-      const problems = validateMessagePayload(body);
-      if (problems.length > 0) {
-        this.invalidBodies.push({ path, problems });
-        return reply(400, { code: 50035, message: 'Invalid Form Body', errors: problems });
-      }
-    }
-    this.route(method, path, body ?? {}, reply);
+    this.route(method, path, body ?? {}, url.searchParams.get('with_response') === 'true', reply);
   }
 
-  private route(method: string, path: string, body: Json, reply: (s: number, j?: unknown) => void) {
+  private route(
+    method: string,
+    path: string,
+    body: Json,
+    withResponse: boolean,
+    reply: (s: number, j?: unknown) => void,
+  ) {
+    const answer = (a: FakeAnswer) => reply(a.status, a.json);
+    const callback = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path);
     const original = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(path);
+    const followUp = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(path);
     const channelPost = /^\/channels\/(\d+)\/messages$/.exec(path);
-    const messageGet = /^\/channels\/\d+\/messages\/(\d+)$/.exec(path);
+    const channelMessage = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path);
+    const channel = /^\/channels\/(\d+)$/.exec(path);
     if (method === 'GET' && path === '/gateway/bot') {
       return reply(200, {
         url: `ws://127.0.0.1:${this.port}/gateway`,
@@ -308,8 +307,7 @@ export class FakeDiscord {
         session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
       });
     }
-    if (method === 'GET' && path === '/users/@me')
-      return reply(200, { ...discordUser(BOT_ID, 'movierec'), bot: true });
+    if (method === 'GET' && path === '/users/@me') return reply(200, botUser());
     if (method === 'GET' && path === '/applications/@me') return reply(200, { id: APP_ID, name: 'movierec' });
     if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
       const commands = (this.lastBodyArray ?? []) as Json[];
@@ -318,52 +316,61 @@ export class FakeDiscord {
         commands.map((c) => ({ ...c, id: snowflake(), application_id: APP_ID, version: snowflake() })),
       );
     }
-    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return reply(204);
-    if (original) {
-      const token = original[2]!;
-      if (method === 'DELETE') return reply(204);
-      const id = this.originals.get(token) ?? snowflake();
-      this.originals.set(token, id);
-      return reply(200, this.storeMessage(id, body, true));
+    if (method === 'POST' && callback)
+      return answer(this.rules.callback(callback[1]!, callback[2]!, body, withResponse, path));
+    if (original && ['GET', 'PATCH', 'DELETE'].includes(method))
+      return answer(this.rules.original(method, original[2]!, body, path));
+    if (method === 'POST' && followUp) return answer(this.rules.followUp(followUp[2]!, body, path));
+    if (method === 'POST' && path === '/users/@me/channels') {
+      // A DM channel with the user (https://discord.com/developers/docs/resources/user#create-dm).
+      const recipient = String(body.recipient_id);
+      const existing = [...this.dmChannels].find(([, u]) => u === recipient)?.[0];
+      const id = existing ?? snowflake();
+      this.dmChannels.set(id, recipient);
+      return reply(200, { id, type: 1, last_message_id: null, recipients: [discordUser(recipient)] });
     }
-    if (method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/.test(path)) {
-      return reply(200, this.storeMessage(snowflake(), body, true));
+    if (method === 'GET' && channel) {
+      const id = channel[1]!;
+      if (id === CHANNEL_ID) return reply(200, { ...this.guildChannel(), guild_id: GUILD_ID });
+      const recipient = this.dmChannels.get(id);
+      return recipient
+        ? reply(200, { id, type: 1, last_message_id: null, recipients: [discordUser(recipient)] })
+        : reply(404, { code: 10003, message: 'Unknown Channel' });
     }
     if (method === 'POST' && channelPost) {
-      return reply(200, this.storeMessage(snowflake(), body, false, channelPost[1]));
+      const channelId = channelPost[1]!;
+      if (channelId !== CHANNEL_ID && !this.dmChannels.has(channelId))
+        return reply(404, { code: 10003, message: 'Unknown Channel' });
+      const problems = validateMessagePayload(body);
+      if (problems.length > 0) {
+        this.rules.violations.push({ path, rule: `invalid message: ${problems.join('; ')}` });
+        return reply(400, { code: 50035, message: 'Invalid Form Body', errors: problems });
+      }
+      return reply(200, this.rules.create(body, { channelId, ephemeral: false, webhook: false }).json);
     }
     if (method === 'PUT' && /^\/channels\/\d+\/messages\/\d+\/reactions\/[^/]+\/@me$/.test(path))
       return reply(204);
-    if (method === 'GET' && messageGet) {
-      const msg = this.messages.get(messageGet[1]!);
-      return msg ? reply(200, msg) : reply(404, { code: 10008, message: 'Unknown Message' });
+    if (channelMessage && (method === 'GET' || method === 'PATCH')) {
+      const stored = this.rules.messages.get(channelMessage[2]!);
+      // Ephemeral messages exist only for their interaction's token: channel routes do not see them
+      // (https://discord.com/developers/docs/resources/message: ephemeral messages "cannot be … fetched").
+      if (
+        !stored ||
+        stored.deleted ||
+        stored.ephemeral ||
+        String(stored.json.channel_id) !== channelMessage[1]
+      ) {
+        if (method === 'PATCH') this.rules.violations.push({ path, rule: 'edit of an unknown message' });
+        return reply(404, { code: 10008, message: 'Unknown Message' });
+      }
+      if (method === 'GET') return reply(200, stored.json);
+      return answer(this.rules.edit(stored, body, path));
     }
     return reply(404, { code: 0, message: `fake Discord has no route ${method} ${path}` });
   }
 
-  private storeMessage(id: string, body: Json, fromWebhook: boolean, channelId = CHANNEL_ID): Json {
-    const message = {
-      id,
-      channel_id: channelId,
-      guild_id: GUILD_ID,
-      author: { ...discordUser(BOT_ID, 'movierec'), bot: true },
-      content: body.content ?? '',
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      embeds: body.embeds ?? [],
-      components: body.components ?? [],
-      pinned: false,
-      type: fromWebhook ? 20 : 0,
-      flags: body.flags ?? 0,
-      ...(fromWebhook && { webhook_id: APP_ID, application_id: APP_ID }),
-    };
-    this.messages.set(id, message);
-    return message;
+  private guildChannel(): Json {
+    return { id: CHANNEL_ID, type: 0, name: 'movies', position: 0, permission_overwrites: [], nsfw: false };
   }
 }
 
@@ -379,61 +386,4 @@ async function readBody(req: http.IncomingMessage): Promise<Json | unknown[] | u
     return m ? (JSON.parse(m[1]!) as Json) : {};
   }
   return text ? (JSON.parse(text) as Json) : undefined;
-}
-
-export function guildPayload(): Json {
-  return {
-    id: GUILD_ID,
-    name: 'Movie Night',
-    icon: null,
-    owner_id: '400000000000000001',
-    unavailable: false,
-    member_count: 3,
-    large: false,
-    features: [],
-    emojis: [],
-    stickers: [],
-    roles: [
-      {
-        id: GUILD_ID,
-        name: '@everyone',
-        permissions: ALL_PERMISSIONS,
-        position: 0,
-        color: 0,
-        hoist: false,
-        managed: false,
-        mentionable: false,
-        flags: 0,
-      },
-    ],
-    channels: [
-      { id: CHANNEL_ID, type: 0, name: 'movies', position: 0, permission_overwrites: [], nsfw: false },
-    ],
-    threads: [],
-    members: [
-      {
-        user: { ...discordUser(BOT_ID, 'movierec'), bot: true },
-        roles: [],
-        joined_at: new Date().toISOString(),
-        deaf: false,
-        mute: false,
-        flags: 0,
-      },
-    ],
-    voice_states: [],
-    presences: [],
-    stage_instances: [],
-    guild_scheduled_events: [],
-    soundboard_sounds: [],
-    joined_at: new Date().toISOString(),
-    preferred_locale: 'en-US',
-    system_channel_flags: 0,
-    premium_tier: 0,
-    verification_level: 0,
-    default_message_notifications: 0,
-    explicit_content_filter: 0,
-    mfa_level: 0,
-    nsfw_level: 0,
-    afk_timeout: 300,
-  };
 }

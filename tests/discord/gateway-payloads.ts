@@ -31,11 +31,19 @@ export interface InteractionPayload extends Json {
   token: string;
 }
 
-function interactionBase(user: string, type: number, guildId: string | null = GUILD_ID): InteractionPayload {
+/** Manage Server: what admin-only commands (`/stats`) ask of a member. */
+export const MANAGE_GUILD = String(1 << 5);
+
+function interactionBase(
+  user: string,
+  type: number,
+  guildId: string | null = GUILD_ID,
+  permissions = '0',
+): InteractionPayload {
   const where = guildId
     ? {
         guild_id: guildId,
-        member: member(user),
+        member: member(user, permissions),
         channel: { id: CHANNEL_ID, type: 0, guild_id: guildId, name: 'movies', permissions: '8' },
         context: 0,
       }
@@ -59,18 +67,38 @@ function interactionBase(user: string, type: number, guildId: string | null = GU
 
 export type CommandOptionValue = { name: string; type: number; value: string | number; focused?: boolean };
 
+/** A `user`-type option (6) naming the test user `user`; Discord resolves the user in `data.resolved`. */
+export function userOption(name: string, user: string): CommandOptionValue {
+  return { name, type: 6, value: userId(user) };
+}
+
 /** INTERACTION_CREATE for a slash command (type 2), or its autocomplete (type 4) when an option is focused. */
 export function commandInteraction(
   user: string,
   name: string,
   options: CommandOptionValue[] = [],
   guildId?: string | null,
+  extra: { permissions?: string; names?: Record<string, string> } = {},
 ) {
   const type = options.some((o) => o.focused) ? 4 : 2;
-  return {
-    ...interactionBase(user, type, guildId),
-    data: { id: snowflake(), name, type: 1, options },
-  };
+  const data: Json = { id: snowflake(), name, type: 1, options };
+  const users = options.filter((o) => o.type === 6).map((o) => String(o.value));
+  if (users.length > 0) {
+    // https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object-resolved-data-structure
+    const nameOf = (id: string) => extra.names?.[id] ?? `user${id.slice(-4)}`;
+    data.resolved = {
+      users: Object.fromEntries(users.map((id) => [id, discordUser(id, nameOf(id))])),
+      ...(guildId !== null && {
+        members: Object.fromEntries(
+          users.map((id) => [
+            id,
+            { roles: [], joined_at: new Date().toISOString(), nick: null, permissions: '0', flags: 0 },
+          ]),
+        ),
+      }),
+    };
+  }
+  return { ...interactionBase(user, type, guildId, extra.permissions), data };
 }
 
 /** A slash command carrying one attachment option, with the attachment in `data.resolved` as Discord sends it. */
