@@ -7,17 +7,20 @@ import {
   type Message,
   type MessageCreateOptions,
   MessageFlags,
-  type RepliableInteraction,
 } from 'discord.js';
 import type { BotCore, ChannelRef, Reply } from '../../src/bot/types.ts';
 import type { Logger } from '../../src/logger.ts';
 import { discordMessageKey } from './identity.ts';
 import { type RenderedPart, renderReply } from './render.ts';
 
-/** What the adapter needs to post replies: the core to tell and a logger. */
+/** What the adapter needs to post replies: the core to tell, a logger, and the connected client. */
 export interface DeliveryContext {
   core: BotCore;
   logger: Logger;
+  /** The running discord.js client (REST edits of earlier messages, direct messages). */
+  client: () => Client;
+  /** How long to wait for the core before acknowledging an interaction (see ANSWER_BUDGET_MS). */
+  budgetMs: number;
 }
 
 function files(part: RenderedPart): AttachmentPayload[] | undefined {
@@ -28,7 +31,7 @@ function files(part: RenderedPart): AttachmentPayload[] | undefined {
   }));
 }
 
-function editOptions(part: RenderedPart): InteractionEditReplyOptions {
+export function editOptions(part: RenderedPart): InteractionEditReplyOptions {
   const p = part.payload;
   return {
     content: p.content ?? '',
@@ -51,7 +54,7 @@ function newMessage(part: RenderedPart) {
   };
 }
 
-function followUpOptions(part: RenderedPart): InteractionReplyOptions {
+export function followUpOptions(part: RenderedPart): InteractionReplyOptions {
   return { ...newMessage(part), ...(part.ephemeral && { flags: MessageFlags.Ephemeral }) };
 }
 
@@ -72,39 +75,73 @@ async function addReactions(message: Message, emoji: readonly string[], logger: 
 }
 
 /** After a message is up: tell the core which message shows the reply, then add rating reactions. */
-async function posted(ctx: DeliveryContext, message: Message, part: RenderedPart, channel: ChannelRef) {
+export async function posted(
+  ctx: DeliveryContext,
+  message: Message,
+  part: RenderedPart,
+  channel: ChannelRef,
+) {
   await ctx.core.messagePosted(part.reply, discordMessageKey(message.channelId, message.id), channel);
   // Awaited, not fired off: the handler is not finished until the card can be rated.
   if (part.reactions.length > 0) await addReactions(message, part.reactions, ctx.logger);
 }
 
+/** The channel and message ids in a `discord:<channel>:<message>` key, if it is one. */
+export function parseMessageKey(key: string): { channelId: string; messageId: string } | undefined {
+  const m = /^discord:(\d+):(\d+)$/.exec(key);
+  return m ? { channelId: m[1]!, messageId: m[2]! } : undefined;
+}
+
 /**
- * Sends the core's replies for an interaction that was already acknowledged. After `deferReply` the first
- * part with the same visibility replaces the "thinking…" placeholder (a public list must not land in an
- * ephemeral placeholder, nor an error in a public one); everything else is a follow-up. A placeholder
- * nothing replaced is deleted. After `deferUpdate` every part is a follow-up.
+ * Edits an earlier bot message named by a reply's `editMessage` key (a poll's live tally, its closed
+ * state) over REST (`PATCH /channels/{channel}/messages/{message}`). Only the first rendered message of
+ * the reply fits in one message; a refusal (message gone, ephemeral, no access) is logged, not thrown.
  */
-export async function deliverReplies(
+export async function editChannelMessage(
   ctx: DeliveryContext,
-  interaction: RepliableInteraction,
-  replies: readonly Reply[],
+  client: Client,
+  reply: Reply,
   channel: ChannelRef,
-  acknowledged: { kind: 'reply'; ephemeral: boolean } | { kind: 'update' },
-): Promise<void> {
-  let placeholder = acknowledged.kind === 'reply';
-  for (const reply of replies) {
-    for (const part of renderReply(reply)) {
-      let message: Message;
-      if (placeholder && acknowledged.kind === 'reply' && part.ephemeral === acknowledged.ephemeral) {
-        message = await interaction.editReply(editOptions(part));
-        placeholder = false;
-      } else {
-        message = await interaction.followUp(followUpOptions(part));
-      }
-      await posted(ctx, message, part, channel);
-    }
+): Promise<boolean> {
+  const target = reply.editMessage ? parseMessageKey(reply.editMessage) : undefined;
+  const [part] = renderReply({ ...reply, ephemeral: false });
+  if (!target || !part) {
+    ctx.logger.warn('not a Discord message key; edit skipped');
+    return false;
   }
-  if (placeholder) await interaction.deleteReply();
+  try {
+    const c = await client.channels.fetch(target.channelId);
+    if (!c?.isTextBased()) return false;
+    const message = await c.messages.edit(target.messageId, editOptions(part));
+    await ctx.core.messagePosted(part.reply, discordMessageKey(message.channelId, message.id), channel);
+    return true;
+  } catch (error) {
+    const code = error instanceof DiscordAPIError ? error.code : undefined;
+    ctx.logger.warn({ err: error, code }, 'could not edit the Discord message');
+    return false;
+  }
+}
+
+/**
+ * Sends a private reply where there is no interaction to answer (a refused reaction): a direct message
+ * to the user. Users who closed their DMs (50007) are logged; nothing else can reach them privately.
+ */
+export async function sendDirectMessage(
+  ctx: DeliveryContext,
+  client: Client,
+  userId: string,
+  reply: Reply,
+): Promise<boolean> {
+  try {
+    for (const part of renderReply({ ...reply, ephemeral: false })) {
+      await client.users.send(userId, channelOptions(part));
+    }
+    return true;
+  } catch (error) {
+    const code = error instanceof DiscordAPIError ? error.code : undefined;
+    ctx.logger.warn({ err: error, code }, 'could not send a direct message');
+    return false;
+  }
 }
 
 /**

@@ -16,7 +16,9 @@ import { UserError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import { type DeliveryContext, postToChannel } from './deliver.ts';
 import { onAutocomplete, onChatInput, onComponent } from './interactions.ts';
+import { deliverReactionReplies } from './reaction-replies.ts';
 import { isRawReaction, ReactionDeliveryIds, rawDmReactionEvent, reactionEvent } from './reactions.ts';
+import { ANSWER_BUDGET_MS } from './respond.ts';
 
 export type DiscordAdapterConfig = NonNullable<Config['discord']>;
 
@@ -28,6 +30,8 @@ export interface DiscordAdapterDeps {
   readyTimeoutMs?: number;
   /** How long `stop()` waits for in-flight handlers. */
   stopDrainMs?: number;
+  /** How long to wait for the core before deferring an interaction (default ANSWER_BUDGET_MS, 2 s). */
+  answerBudgetMs?: number;
   /**
    * Called when the adapter has finished with one Discord event (every reply posted, reactions added),
    * with the interaction id or the reaction's delivery id. For tests and metrics.
@@ -102,13 +106,16 @@ export function createDiscordAdapter(
   };
 
   function attach(c: Client, core: BotCore) {
-    const ctx: DeliveryContext = { core, logger };
+    const ctx: DeliveryContext = {
+      core,
+      logger,
+      client: () => c,
+      budgetMs: deps.answerBudgetMs ?? ANSWER_BUDGET_MS,
+    };
     delivery = ctx;
-    const handleReaction = (event: ReactionEvent) => {
-      // Outside an interaction there is no private reply, and a public message per tap would flood the
-      // channel: the reaction itself is the feedback, so the core's replies are only logged.
+    const handleReaction = (event: ReactionEvent, userId: string) => {
       track(
-        core.handle(event).then((replies) => logger.debug({ replies: replies.length }, 'reaction handled')),
+        core.handle(event).then((replies) => deliverReactionReplies(ctx, c, event, userId, replies)),
         { kind: 'reaction', id: event.id },
       );
     };
@@ -118,7 +125,7 @@ export function createDiscordAdapter(
       // discord.js drops reactions in DM channels it has not cached; those are handled from the packet.
       if (!packet.d.guild_id && !c.channels.cache.has(packet.d.channel_id)) {
         const event = rawDmReactionEvent(packet, ids);
-        if (event) handleReaction(event);
+        if (event) handleReaction(event, packet.d.user_id);
       }
     });
     c.on(Events.InteractionCreate, (i: Interaction) => {
@@ -132,7 +139,7 @@ export function createDiscordAdapter(
       (added: boolean) => (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => {
         if (stopping || user.id === c.user?.id || user.bot) return;
         const event = reactionEvent(reaction, user, added, ids);
-        if (event) handleReaction(event);
+        if (event) handleReaction(event, user.id);
       };
     c.on(Events.MessageReactionAdd, onReaction(true));
     c.on(Events.MessageReactionRemove, onReaction(false));

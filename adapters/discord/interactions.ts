@@ -3,29 +3,19 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
-  MessageFlags,
   PermissionFlagsBits,
   type RepliableInteraction,
   type StringSelectMenuInteraction,
 } from 'discord.js';
 import type { Attachment, BotCore, CommandEvent, Reply } from '../../src/bot/types.ts';
 import { decodeComponent } from './custom-id.ts';
-import { type DeliveryContext, deliverReplies } from './deliver.ts';
+import type { DeliveryContext } from './deliver.ts';
 import { discordActor, discordChannel, discordMessageKey, discordUserKey } from './identity.ts';
 import { AUTOCOMPLETE_CHOICES_MAX, AUTOCOMPLETE_NAME_MAX, AUTOCOMPLETE_VALUE_MAX } from './limits.ts';
-import { slashName } from './slash-commands.ts';
+import { answerCommand, answerComponent } from './respond.ts';
 import { isBlank, truncate } from './text.ts';
+import { defersPrivately } from './visibility.ts';
 
-/** Commands whose answers concern only the asker; their placeholder is ephemeral from the start. */
-export const PERSONAL_COMMANDS = new Set([
-  'profile',
-  'prefs',
-  'forget-me',
-  'import',
-  'export',
-  'history',
-  'watchlist',
-]);
 /** Attachments (Letterboxd / IMDb exports) up to this size are fetched for the core. */
 export const ATTACHMENT_FETCH_MAX = 5 * 1024 * 1024;
 const ATTACHMENT_FETCH_TIMEOUT_MS = 10_000;
@@ -62,35 +52,27 @@ async function fetchAttachment(a: { name: string; url: string; size: number }): 
   return out;
 }
 
-/** A slash command as the core's {@link CommandEvent}: typed options, plus their values joined as `text`. */
-export async function commandEvent(
-  i: ChatInputCommandInteraction,
-  commands: BotCore['commands'],
-): Promise<CommandEvent> {
+/**
+ * A slash command as the core's {@link CommandEvent}: every option typed in `options` (a user option as
+ * that person's user key, their display name in `mentions`), `text` left empty, so the core combines
+ * options and text the same way on every platform and never re-parses a joined string.
+ */
+export async function commandEvent(i: ChatInputCommandInteraction): Promise<CommandEvent> {
   const options: Record<string, string | number | boolean | undefined> = {};
-  const words: string[] = [];
+  const mentions: NonNullable<CommandEvent['mentions']> = [];
   const attachments: Attachment[] = [];
-  // Join values in the order the core declared its options, whatever order Discord sends them in.
-  const declared = commands
-    .find((c) => slashName(c.name) === i.commandName)
-    ?.options.map((o) => slashName(o.name));
-  const rank = (name: string) => {
-    const at = declared?.indexOf(name) ?? -1;
-    return at < 0 ? Number.MAX_SAFE_INTEGER : at;
-  };
-  const flat: CommandInteractionOption[] = i.options.data
-    .flatMap((o) => (o.options ? [...o.options] : [o]))
-    .sort((a, b) => rank(a.name) - rank(b.name));
+  const flat: CommandInteractionOption[] = i.options.data.flatMap((o) => (o.options ? [...o.options] : [o]));
   for (const o of flat) {
     if (o.attachment) {
       attachments.push(await fetchAttachment(o.attachment));
       options[o.name] = o.attachment.name;
     } else if (o.user) {
-      options[o.name] = discordUserKey(i.guildId, o.user.id);
-      words.push(`@${o.member && 'displayName' in o.member ? o.member.displayName : o.user.username}`);
+      const userKey = discordUserKey(i.guildId, o.user.id);
+      options[o.name] = userKey;
+      const member = o.member && 'displayName' in o.member ? o.member.displayName : undefined;
+      mentions.push({ userKey, displayName: member ?? o.user.globalName ?? o.user.username });
     } else if (o.value !== undefined) {
       options[o.name] = o.value;
-      words.push(String(o.value));
     }
   }
   const event: CommandEvent = {
@@ -99,9 +81,10 @@ export async function commandEvent(
     actor: actorOf(i),
     channel: channelOf(i),
     command: i.commandName,
-    text: words.join(' '),
+    text: '',
     options,
   };
+  if (mentions.length > 0) event.mentions = mentions;
   if (attachments.length > 0) event.attachments = attachments;
   return event;
 }
@@ -118,23 +101,23 @@ async function handleSafely(ctx: DeliveryContext, event: Parameters<BotCore['han
   }
 }
 
-/** `/command`: acknowledge at once (Discord allows 3 s), then let the core work and edit / follow up. */
+/**
+ * `/command`: the core starts at once (the attachment fetch included) and the answer goes out directly
+ * when ready within the budget, else after a deferral (see {@link answerCommand}).
+ */
 export async function onChatInput(ctx: DeliveryContext, i: ChatInputCommandInteraction): Promise<void> {
-  const ephemeral = PERSONAL_COMMANDS.has(i.commandName);
-  await i.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-  const replies = await handleSafely(ctx, await commandEvent(i, ctx.core.commands));
-  await deliverReplies(ctx, i, replies, channelOf(i), { kind: 'reply', ephemeral });
+  const work = commandEvent(i).then((event) => handleSafely(ctx, event));
+  await answerCommand(ctx, i, work, defersPrivately(ctx.core.commands, i.commandName), channelOf(i));
 }
 
-/** A button or select on one of our messages: acknowledge without a placeholder, answer with follow-ups. */
+/** A button or select on one of our messages (see {@link answerComponent}). */
 export async function onComponent(
   ctx: DeliveryContext,
   i: ButtonInteraction | StringSelectMenuInteraction,
 ): Promise<void> {
   const decoded = decodeComponent(i.customId, i.isStringSelectMenu() ? i.values : undefined);
   if (!decoded) return;
-  await i.deferUpdate();
-  const replies = await handleSafely(ctx, {
+  const work = handleSafely(ctx, {
     type: 'action',
     id: i.id,
     actor: actorOf(i),
@@ -143,7 +126,7 @@ export async function onComponent(
     ...(decoded.value !== undefined && { value: decoded.value }),
     messageKey: discordMessageKey(i.message.channelId, i.message.id),
   });
-  await deliverReplies(ctx, i, replies, channelOf(i), { kind: 'update' });
+  await answerComponent(ctx, i, work, channelOf(i));
 }
 
 /** Title suggestions within Discord's autocomplete limits (25 choices, 100-character names and values). */

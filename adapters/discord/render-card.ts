@@ -49,13 +49,31 @@ export function cardTitle(card: Pick<MovieCard, 'title' | 'year'>, max = EMBED_T
   return truncate(title, Math.max(1, max - suffix.length)) + suffix;
 }
 
+/**
+ * Whose number the predicted stars are, so a public card never passes one person's prediction off as
+ * everyone's: "Predicted for Ana", "Group prediction", "Average rating"; a private card's is the asker's.
+ */
+export function predictionLabel(card: Pick<MovieCard, 'predictionFor'>): string {
+  const whose = card.predictionFor;
+  if (!whose) return 'Predicted for you';
+  if (whose.kind === 'person') return truncate(`Predicted for ${whose.name}`, EMBED_FIELD_NAME_MAX);
+  return whose.kind === 'group' ? 'Group prediction' : 'Average rating';
+}
+
+/** "Ana rated" on public cards; "Your rating" when the card is the asker's own. */
+export function ratingLabel(card: Pick<MovieCard, 'ratingBy'>): string {
+  return isBlank(card.ratingBy)
+    ? 'Your rating'
+    : truncate(`${card.ratingBy!.trim()} rated`, EMBED_FIELD_NAME_MAX);
+}
+
 /** Fields in the order they are dropped last-to-first when the message runs out of room. */
 function cardFields(card: MovieCard): APIEmbedField[] {
   const fields: (APIEmbedField | undefined)[] = [
     card.predictedStars != null
-      ? field('Predicted for you', [formatStars(card.predictedStars)], true)
+      ? field(predictionLabel(card), [`≈ ${formatStars(card.predictedStars)}`], true)
       : undefined,
-    card.userRating != null ? field('Your rating', [formatStars(card.userRating)], true) : undefined,
+    card.userRating != null ? field(ratingLabel(card), [formatStars(card.userRating)], true) : undefined,
     field('Genres', card.genres, true),
     field(card.directors.length > 1 ? 'Directors' : 'Director', card.directors, true),
     field('Cast', card.cast.slice(0, CAST_SHOWN), false),

@@ -42,6 +42,8 @@ function button(action: Action): APIButtonComponentWithCustomId | undefined {
     custom_id: customId,
     label: label(action.label, BUTTON_LABEL_MAX),
     style: STYLES[action.style ?? 'secondary'],
+    // A closed poll's buttons stay visible but cannot be pressed.
+    ...(action.disabled && { disabled: true }),
   };
 }
 
@@ -67,6 +69,7 @@ function select(action: Action): APIStringSelectComponent | undefined {
     custom_id: customId,
     placeholder: label(action.label, SELECT_PLACEHOLDER_MAX),
     options,
+    ...(action.disabled && { disabled: true }),
   };
 }
 
@@ -115,8 +118,9 @@ export function menuRow(
     options.push({ label: label(text, SELECT_OPTION_LABEL_MAX), value });
   };
   // One-tap verbs (seen, watchlist, not interested) first; the longer rating scale after them.
-  for (const a of actions) if (!a.options) add(a.label, menuOptionValue(a.id));
+  for (const a of actions) if (!a.options && !a.disabled) add(a.label, menuOptionValue(a.id));
   for (const a of actions) {
+    if (a.disabled) continue;
     for (const o of a.options ?? []) add(`${a.label}: ${o.label}`, menuOptionValue(a.id, o.value));
   }
   if (options.length === 0) return undefined;
@@ -128,4 +132,59 @@ export function menuRow(
       options,
     },
   ]);
+}
+
+/** One card's actions as menu entries: one-tap verbs first, then each select's choices. */
+export interface CardMenuEntries {
+  /** "#6 Heat" — how the entries name their movie when several cards share a menu. */
+  prefix: string;
+  actions: readonly Action[];
+}
+
+/**
+ * The per-card actions of a list page packed into at most `rows` selects (one row each, 25 entries per
+ * select), so a whole page fits in one message. Every card's verbs (seen, watchlist, not interested)
+ * come first, then the rating choices while room lasts; what does not fit is left out rather than
+ * spilling into another message. Disabled actions are not offered.
+ */
+export function packedMenuRows(
+  cards: readonly CardMenuEntries[],
+  rows: number,
+  firstIndex: number,
+): ActionRow[] {
+  if (rows <= 0) return [];
+  const entries: APISelectMenuOption[] = [];
+  const seen = new Set<string>();
+  const add = (text: string, value: string | undefined) => {
+    if (!value || seen.has(value) || entries.length >= rows * SELECT_OPTIONS_MAX) return;
+    seen.add(value);
+    entries.push({ label: label(text, SELECT_OPTION_LABEL_MAX), value });
+  };
+  for (const c of cards)
+    for (const a of c.actions)
+      if (!a.options && !a.disabled) add(`${c.prefix}: ${a.label}`, menuOptionValue(a.id));
+  for (const c of cards)
+    for (const a of c.actions)
+      if (!a.disabled)
+        for (const o of a.options ?? [])
+          add(`${c.prefix}: ${a.label} ${o.label}`, menuOptionValue(a.id, o.value));
+  const out: ActionRow[] = [];
+  for (let at = 0; at < entries.length; at += SELECT_OPTIONS_MAX) {
+    const chunk = entries.slice(at, at + SELECT_OPTIONS_MAX);
+    const n = out.length;
+    out.push(
+      row([
+        {
+          type: ComponentType.StringSelect,
+          custom_id: menuCustomId(firstIndex + n),
+          placeholder: label(
+            n === 0 ? 'Pick a movie: seen, watchlist, rate…' : 'More choices…',
+            SELECT_PLACEHOLDER_MAX,
+          ),
+          options: chunk,
+        },
+      ]),
+    );
+  }
+  return out;
 }

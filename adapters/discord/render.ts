@@ -8,7 +8,7 @@ import {
   MESSAGE_CONTENT_MAX,
 } from './limits.ts';
 import { cardTitle, renderCardEmbed } from './render-card.ts';
-import { type ActionRow, menuRow, nativeRows, uniqueActions } from './render-components.ts';
+import { type ActionRow, menuRow, nativeRows, packedMenuRows, uniqueActions } from './render-components.ts';
 import { isBlank, splitText, truncate } from './text.ts';
 
 /** Reactions the bot adds under a single-movie card, so members rate by tapping (see REACTION_STARS). */
@@ -48,13 +48,6 @@ function messageRows(actions: readonly Action[]): ActionRow[] {
   return menu ? [menu] : [];
 }
 
-/** Splits n items into k nearly equal consecutive groups (10 cards over 3 messages: 4, 3, 3). */
-function balancedSizes(n: number, perGroup: number): number[] {
-  const groups = Math.ceil(n / perGroup);
-  const base = Math.floor(n / groups);
-  return Array.from({ length: groups }, (_, i) => base + (i < n % groups ? 1 : 0));
-}
-
 function menuPlaceholder(card: MovieCard): string {
   const rank = card.rank != null ? `#${card.rank} ` : '';
   return `${rank}${cardTitle(card, 100)}: rate or mark…`;
@@ -87,39 +80,39 @@ function singleCardDraft(card: MovieCard, actions: readonly Action[], rateByReac
   };
 }
 
-function listDrafts(cards: readonly MovieCard[], actions: readonly Action[]): Draft[] {
+/** "#6 Heat (1995)": the card's own rank (numbering carries across pages), else its position. */
+function cardPrefix(card: MovieCard, position: number): string {
+  return `#${card.rank ?? position + 1} ${cardTitle(card, 60)}`;
+}
+
+/**
+ * A list page as ONE message: up to 10 embeds, the message-level actions, and the cards' actions packed
+ * into the action rows left (at most 5 in all). Cards past 10 are left out and said so, rather than
+ * spreading the page over several messages.
+ */
+function listDraft(cards: readonly MovieCard[], actions: readonly Action[]): Draft {
+  const shown = cards.slice(0, EMBEDS_PER_MESSAGE_MAX);
   const msgRows = messageRows(actions);
-  const withActions = cards.some((c) => c.actions.length > 0);
-  const perMessage = withActions
-    ? Math.min(EMBEDS_PER_MESSAGE_MAX, ACTION_ROWS_MAX - msgRows.length)
-    : EMBEDS_PER_MESSAGE_MAX;
-  const drafts: Draft[] = [];
-  let start = 0;
-  for (const size of balancedSizes(cards.length, perMessage)) {
-    const slice = cards.slice(start, start + size);
-    const budget = Math.floor(EMBED_TOTAL_CHARS_MAX / slice.length);
-    const rows = slice
-      .map((card, i) => menuRow(card.actions, menuPlaceholder(card), start + i))
-      .filter((r): r is ActionRow => r !== undefined);
-    drafts.push({
-      text: '',
-      cards: slice,
-      embeds: slice.map((c) => renderCardEmbed(c, { budget })),
-      rows,
-      reactions: [],
-    });
-    start += size;
-  }
-  const last = drafts.at(-1);
-  if (last) last.rows.push(...msgRows);
-  return drafts;
+  const budget = Math.floor(EMBED_TOTAL_CHARS_MAX / shown.length);
+  const cardRows = packedMenuRows(
+    shown.map((card, i) => ({ prefix: cardPrefix(card, i), actions: card.actions })),
+    ACTION_ROWS_MAX - msgRows.length,
+    0,
+  );
+  return {
+    text: '',
+    cards: shown,
+    embeds: shown.map((c) => renderCardEmbed(c, { budget })),
+    rows: [...cardRows, ...msgRows],
+    reactions: [],
+  };
 }
 
 /**
  * Renders a core {@link Reply} as one or more Discord messages, each within every Discord limit whatever
  * the data: long text becomes several messages, a single card gets the full buttons + star select (and
- * rating reactions when `rateByReaction`), and a list is split into balanced messages where each card
- * carries one compact menu so every choice is unambiguous about its movie. Mentions are never parsed.
+ * rating reactions when `rateByReaction`), and a list page is always one message whose menus name the
+ * movie of every choice ("#6 Heat: Seen it"). Mentions are never parsed.
  */
 export function renderReply(reply: Reply): RenderedPart[] {
   const ephemeral = reply.ephemeral === true;
@@ -134,7 +127,12 @@ export function renderReply(reply: Reply): RenderedPart[] {
   if (cards.length === 1) {
     drafts = [singleCardDraft(cards[0]!, actions, reply.rateByReaction === true && !ephemeral)];
   } else if (cards.length > 1) {
-    drafts = listDrafts(cards, actions);
+    drafts = [listDraft(cards, actions)];
+    // The page is one message: its text goes with it, shortened to fit, never ahead of it.
+    if (texts.length > 1) texts.splice(0, texts.length, truncate(reply.text, MESSAGE_CONTENT_MAX));
+    const left = cards.length - drafts[0]!.cards.length;
+    if (left > 0)
+      texts.splice(0, 1, truncate(`${texts[0] ?? ''}\n(${left} more not shown)`.trim(), MESSAGE_CONTENT_MAX));
   } else {
     drafts = [{ text: '', cards: [], embeds: [], rows: messageRows(actions), reactions: [] }];
   }

@@ -115,18 +115,23 @@ describe('renderReply', () => {
     );
   });
 
-  it('shows every card exactly once, in order, with its actions reachable', () => {
+  it('shows a list page in one message: cards in order (up to 10), every verb of a 5-card page reachable', () => {
     fc.assert(
       fc.property(reply, (r) => {
         const parts = renderReply(r);
-        const shown = parts.flatMap((p) => p.reply.cards ?? []);
-        expect(shown).toEqual(r.cards ?? []);
-        expect(parts.reduce((n, p) => n + p.payload.embeds.length, 0)).toBe(r.cards?.length ?? 0);
+        const cards = r.cards ?? [];
+        const withCards = parts.filter((p) => p.payload.embeds.length > 0);
+        expect(withCards.length).toBe(cards.length > 0 ? 1 : 0);
+        expect(parts.flatMap((p) => p.reply.cards ?? [])).toEqual(cards.slice(0, 10));
         const got = parts.flatMap((p) => reachable(p.payload));
-        for (const a of [...(r.cards ?? []).flatMap((c) => c.actions), ...(r.actions ?? [])]) {
-          if (a.options)
-            for (const o of a.options) expect(got).toContainEqual({ actionId: a.id, value: o.value });
-          else expect(got).toContainEqual({ actionId: a.id });
+        const messageButtons = (r.actions ?? []).length;
+        if (cards.length <= 1 || (cards.length <= 5 && messageButtons <= 5)) {
+          for (const a of cards.flatMap((c) => c.actions))
+            if (!a.options) expect(got).toContainEqual({ actionId: a.id });
+        }
+        if (cards.length <= 1) {
+          for (const a of cards.flatMap((c) => c.actions))
+            for (const o of a.options ?? []) expect(got).toContainEqual({ actionId: a.id, value: o.value });
         }
         for (const a of r.actions ?? [])
           expect(reachable(parts.at(-1)!.payload)).toContainEqual({ actionId: a.id });
@@ -135,17 +140,102 @@ describe('renderReply', () => {
     );
   });
 
-  it('splits 25+ results into balanced messages of at most 10 embeds and 5 rows', () => {
-    fc.assert(
-      fc.property(fc.array(card, { minLength: 25, maxLength: 60 }), (cards) => {
-        const parts = renderReply({ text: 'Picks', cards, actions: [{ id: 'more', label: 'More' }] });
-        const sizes = parts.map((p) => p.payload.embeds.length);
-        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
-        expect(parts.at(-1)!.payload.components.at(-1)!.components[0]).toMatchObject({ custom_id: 'b:more' });
-        expect(parts[0]!.payload.content).toBe('Picks');
+  it("numbers a page from the cards' own ranks (#6–#10 on page 2) and rates by menu", () => {
+    const page = [6, 7, 8, 9, 10].map(
+      (rank): MovieCard => ({
+        movieId: rank,
+        title: `Film ${rank}`,
+        year: 2000,
+        genres: [],
+        directors: [],
+        cast: [],
+        runtime: null,
+        predictedStars: 4,
+        userRating: null,
+        reason: 'r',
+        rank,
+        actions: [
+          { id: `mr:seen:${rank}`, label: 'Seen it' },
+          { id: `mr:wl:${rank}`, label: 'Watchlist' },
+          { id: `mr:no:${rank}`, label: 'Not interested' },
+          {
+            id: `mr:rate:${rank}`,
+            label: 'Rate',
+            options: ['5', '4', '3', '2', '1'].map((v) => ({ label: v, value: v })),
+          },
+        ],
       }),
-      { numRuns: 8 },
     );
+    const parts = renderReply({
+      text: 'Page 2',
+      cards: page,
+      actions: [
+        {
+          id: 'mr:pick',
+          label: 'Pick',
+          options: page.map((c) => ({ label: c.title, value: String(c.movieId) })),
+        },
+        { id: 'mr:more', label: 'More' },
+      ],
+    });
+    expect(parts).toHaveLength(1);
+    const payload = parts[0]!.payload;
+    expect(payload.components.length).toBeLessThanOrEqual(5);
+    expect(payload.embeds.map((e) => e.footer?.text)).toEqual(['#6', '#7', '#8', '#9', '#10']);
+    const labels = payload.components.flatMap((r) =>
+      r.components.flatMap((c) => (c.type === 3 ? c.options.map((o) => o.label) : [])),
+    );
+    expect(labels[0]).toBe('#6 Film 6 (2000): Seen it');
+    expect(labels).toContain('#10 Film 10 (2000): Rate 5');
+    expect(reachable(payload)).toContainEqual({ actionId: 'mr:rate:8', value: '3' });
+    expect(reachable(payload)).toContainEqual({ actionId: 'mr:more' });
+    expect(validateMessagePayload(asBody(payload))).toEqual([]);
+  });
+
+  it('names whose prediction and rating a card shows, and shows director, cast and runtime', () => {
+    const base: MovieCard = {
+      movieId: 1,
+      title: 'Heat',
+      year: 1995,
+      genres: ['Crime'],
+      directors: ['Michael Mann'],
+      cast: ['Al Pacino', 'Robert De Niro'],
+      runtime: 170,
+      predictedStars: 3.5,
+      userRating: 4,
+      reason: 'r',
+      actions: [],
+    };
+    const fields = (c: MovieCard) =>
+      (renderReply({ text: '', cards: [c] })[0]!.payload.embeds[0]!.fields ?? []).map(
+        (f) => `${f.name}: ${f.value}`,
+      );
+    expect(fields({ ...base, predictionFor: { kind: 'person', name: 'Ana' }, ratingBy: 'Ana' })).toEqual(
+      expect.arrayContaining(['Predicted for Ana: ≈ ★★★½☆ 3.5', 'Ana rated: ★★★★☆ 4.0']),
+    );
+    expect(fields({ ...base, predictionFor: { kind: 'group' } })[0]).toMatch(/^Group prediction: /);
+    expect(fields({ ...base, predictionFor: { kind: 'average' } })[0]).toMatch(/^Average rating: /);
+    expect(fields(base)).toEqual(
+      expect.arrayContaining([
+        'Predicted for you: ≈ ★★★½☆ 3.5',
+        'Your rating: ★★★★☆ 4.0',
+        'Director: Michael Mann',
+        'Cast: Al Pacino, Robert De Niro',
+        'Runtime: 2 h 50 min',
+      ]),
+    );
+  });
+
+  it('renders disabled actions as disabled buttons (a closed poll)', () => {
+    const [part] = renderReply({
+      text: 'Poll closed',
+      actions: [
+        { id: 'vote:1', label: 'Heat', disabled: true },
+        { id: 'vote:2', label: 'Ronin', disabled: true },
+      ],
+    });
+    const buttons = part!.payload.components.flatMap((r) => r.components);
+    expect(buttons.map((b) => (b as { disabled?: boolean }).disabled)).toEqual([true, true]);
   });
 
   it('keeps the year when a huge title is shortened', () => {
