@@ -1,46 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../adapters/discord/index.ts';
-import type { PlatformAdapter } from '../../src/bot/types.ts';
 import { createLogger } from '../../src/logger.ts';
+import { type AdapterFixture, startAdapterFixture } from './adapter-fixture.ts';
 import { FakeCore } from './fake-core.ts';
-import { APP_ID, BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, TOKEN } from './fake-discord.ts';
-import { commandInteraction, componentInteraction, reactionPayload, userId } from './gateway-payloads.ts';
+import { APP_ID, BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, guildPayload, TOKEN } from './fake-discord.ts';
+import { commandInteraction, reactionPayload, userId } from './gateway-payloads.ts';
 
 type Json = Record<string, unknown>;
 
 const WAIT_MS = 10_000;
 
 describe('Discord adapter against a fake Discord (real discord.js Client)', () => {
+  let f: AdapterFixture;
   let fake: FakeDiscord;
   let core: FakeCore;
-  let adapter: PlatformAdapter;
-
-  const startAdapter = async () => {
-    const a = createDiscordAdapter(
-      { token: TOKEN, appId: APP_ID, apiUrl: fake.apiUrl },
-      {
-        logger: createLogger('silent'),
-        clientOptions: { rest: { timeout: 5_000 } },
-        readyTimeoutMs: WAIT_MS,
-      },
-    );
-    await a.start(core);
-    return a;
-  };
 
   beforeAll(async () => {
-    fake = await FakeDiscord.start();
-    core = new FakeCore();
-    adapter = await startAdapter();
+    f = await startAdapterFixture();
+    fake = f.fake;
+    core = f.core;
   });
 
   afterAll(async () => {
-    await adapter?.stop();
-    await fake?.close();
+    await f?.close();
   });
-
-  /** Requests for one interaction token, in arrival order. */
-  const forToken = (token: string) => fake.requests.filter((r) => r.path.includes(token));
 
   it('connects through IDENTIFY with minimal intents and no message content', () => {
     const identify = fake.gatewayReceived.find((m) => m.op === 2)?.d as { intents: number; token: string };
@@ -49,114 +32,12 @@ describe('Discord adapter against a fake Discord (real discord.js Client)', () =
     expect(identify.intents).toBe(1 | (1 << 10) | (1 << 13));
   });
 
-  it('defers a slash command, then edits the original and follows up with valid embeds and components', async () => {
-    const interaction = commandInteraction('alice', 'recommend', [
-      { name: 'request', type: 3, value: 'heist movies' },
-    ]);
-    fake.dispatch('INTERACTION_CREATE', interaction);
-    const token = interaction.token;
-    const followups = await fake.waitFor(() => {
-      const reqs = forToken(token).filter((r) => r.method === 'POST' && r.path.startsWith('/webhooks'));
-      return reqs.length >= 2 ? reqs : undefined;
-    }, WAIT_MS);
-    expect(fake.invalidBodies).toEqual([]);
-    const reqs = forToken(token);
-    expect(reqs[0]).toMatchObject({
-      method: 'POST',
-      path: `/interactions/${interaction.id}/${token}/callback`,
-    });
-    expect(reqs[0]!.body).toMatchObject({ type: 5 });
-    expect((reqs[0]!.body as { data?: { flags?: number } }).data?.flags ?? 0).toBe(0);
-    const edit = reqs.find((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'))!;
-    expect(edit.path).toBe(`/webhooks/${APP_ID}/${token}/messages/@original`);
-    expect(reqs.indexOf(edit)).toBeGreaterThan(0);
-    expect(edit.body!.content).toBe('Picks for heist movies');
-    expect(edit.body!.allowed_mentions).toEqual({ parse: [] });
-    // 12 cards with one menu each and a "More" row: split over messages of at most 4 cards.
-    const embeds = [edit, ...followups].flatMap((r) => (r.body!.embeds as Json[]) ?? []);
-    expect(embeds.map((e) => e.title)).toEqual(
-      Array.from({ length: 12 }, (_, i) => `Movie ${i + 1} (${1990 + ((i + 1) % 30)})`),
-    );
-    expect(embeds[0]).toMatchObject({
-      url: 'https://movies.example/1',
-      thumbnail: { url: 'https://image.example/1.jpg' },
-    });
-    expect(fake.invalidBodies).toEqual([]);
-    const event = core.events.find((e) => e.id === interaction.id)!;
-    expect(event).toMatchObject({
-      type: 'command',
-      command: 'recommend',
-      text: 'heist movies',
-      actor: { userKey: `discord:${GUILD_ID}:${userId('alice')}`, tenant: GUILD_ID, platform: 'discord' },
-      channel: { key: `discord:${GUILD_ID}:${CHANNEL_ID}` },
-    });
-    // Every posted message is registered with the core under its `discord:<channel>:<message>` key.
-    const keys = await fake.waitFor(() => {
-      const k = [edit, ...followups].map((r) => `discord:${CHANNEL_ID}:${(r.response as { id: string }).id}`);
-      return k.every((key) => core.posted.has(key)) ? k : undefined;
-    }, WAIT_MS);
-    expect(keys).toHaveLength(3);
-  });
-
-  it('acknowledges before the core works, and moves a private answer out of a public placeholder', async () => {
-    const interaction = commandInteraction('alice', 'recommend', [
-      { name: 'request', type: 3, value: 'slow' },
-    ]);
-    fake.dispatch('INTERACTION_CREATE', interaction);
-    const callback = await fake.waitForRequest((r) => r.path.includes(interaction.token), {
-      timeoutMs: WAIT_MS,
-    });
-    expect(callback.body).toMatchObject({ type: 5 });
-    expect((callback.body as { data?: { flags?: number } }).data?.flags ?? 0).toBe(0);
-    // The core is still busy: nothing but the acknowledgement has been sent.
-    await fake.waitFor(() => core.events.find((e) => e.id === interaction.id), WAIT_MS, 'core event');
-    expect(forToken(interaction.token)).toHaveLength(1);
-    core.release();
-    const followUp = await fake.waitForRequest((r) => r.path === `/webhooks/${APP_ID}/${interaction.token}`, {
-      timeoutMs: WAIT_MS,
-    });
-    expect(followUp.body).toMatchObject({ content: 'Sorry, something failed.', flags: 64 });
-    await fake.waitForRequest(
-      (r) =>
-        r.method === 'DELETE' && r.path === `/webhooks/${APP_ID}/${interaction.token}/messages/@original`,
-      { timeoutMs: WAIT_MS },
-    );
-  });
-
-  it('names DM users discord:dm:<user>', async () => {
-    const interaction = commandInteraction('ivy', 'profile', [], null);
-    fake.dispatch('INTERACTION_CREATE', interaction);
-    await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.includes(interaction.token), {
-      timeoutMs: WAIT_MS,
-    });
-    expect(core.events.find((e) => e.id === interaction.id)).toMatchObject({
-      actor: { userKey: `discord:dm:${userId('ivy')}`, tenant: 'dm' },
-      channel: { key: `discord:dm:${CHANNEL_ID}` },
-    });
-  });
-
-  it('answers personal commands ephemerally from the first response', async () => {
-    const interaction = commandInteraction('alice', 'profile');
-    fake.dispatch('INTERACTION_CREATE', interaction);
-    const edit = await fake.waitForRequest(
-      (r) => r.path === `/webhooks/${APP_ID}/${interaction.token}/messages/@original`,
-      {
-        timeoutMs: WAIT_MS,
-      },
-    );
-    const callback = forToken(interaction.token)[0]!;
-    expect(callback.body).toEqual({ type: 5, data: { flags: 64 } });
-    expect(edit.body!.content).toContain('Profile of alice');
-  });
-
   it('answers title autocomplete within Discord limits', async () => {
     const interaction = commandInteraction('bob', 'movie', [
       { name: 'title', type: 3, value: 'hea', focused: true },
     ]);
-    fake.dispatch('INTERACTION_CREATE', interaction);
-    const callback = await fake.waitForRequest((r) => r.path.includes(interaction.token), {
-      timeoutMs: WAIT_MS,
-    });
+    await f.send(interaction);
+    const callback = f.forToken(interaction.token)[0]!;
     expect(callback.body!.type).toBe(8);
     const choices = (callback.body!.data as { choices: { name: string; value: string }[] }).choices;
     expect(choices.map((c) => c.value)).toEqual(['#1', '#2', '#3']);
@@ -164,63 +45,17 @@ describe('Discord adapter against a fake Discord (real discord.js Client)', () =
     expect(core.autocompleteQueries).toContain('hea');
   });
 
-  it('turns a button press and a menu choice into core actions, acknowledged with deferUpdate', async () => {
-    const message = [...fake.messages.values()].find((m) => (m.components as unknown[]).length > 0)!;
-    const rows = message.components as {
-      components: { custom_id: string; options?: { value: string }[] }[];
-    }[];
-    const more = rows.flatMap((r) => r.components).find((c) => c.custom_id === 'b:mr:more:s1');
-    const menu = rows.flatMap((r) => r.components).find((c) => c.custom_id.startsWith('m:'))!;
-
-    const lastMessage = [...fake.messages.values()].find((m) =>
-      (m.components as typeof rows).some((r) => r.components.some((c) => c.custom_id === 'b:mr:more:s1')),
-    )!;
-    expect(more ?? lastMessage).toBeTruthy();
-    const press = componentInteraction('alice', lastMessage, 'b:mr:more:s1');
-    fake.dispatch('INTERACTION_CREATE', press);
-    const followUp = await fake.waitForRequest((r) => r.path === `/webhooks/${APP_ID}/${press.token}`, {
-      timeoutMs: WAIT_MS,
-    });
-    expect(forToken(press.token)[0]!.body).toEqual({ type: 6 });
-    expect(followUp.body).toMatchObject({ content: 'ok mr:more:s1', flags: 64 });
-
-    const rate = menu.options!.find((o) => o.value.includes('mr:rate:'))!;
-    const choose = componentInteraction('alice', message, menu.custom_id, [rate.value]);
-    fake.dispatch('INTERACTION_CREATE', choose);
-    await fake.waitForRequest((r) => r.path === `/webhooks/${APP_ID}/${choose.token}`, {
-      timeoutMs: WAIT_MS,
-    });
-    const event = core.events.find((e) => e.id === choose.id);
-    expect(event).toMatchObject({
-      type: 'action',
-      actionId: 'mr:rate:1',
-      value: '5',
-      messageKey: `discord:${CHANNEL_ID}:${message.id}`,
-    });
-  });
-
+  /** Posts `/movie Heat` and returns the card's message id. */
   async function postSingleCard(user: string) {
-    const interaction = commandInteraction(user, 'movie', [{ name: 'title', type: 3, value: 'Heat' }]);
-    fake.dispatch('INTERACTION_CREATE', interaction);
-    const edit = await fake.waitForRequest(
-      (r) => r.path === `/webhooks/${APP_ID}/${interaction.token}/messages/@original`,
-      {
-        timeoutMs: WAIT_MS,
-      },
+    const [card] = await f.send(
+      commandInteraction(user, 'movie', [{ name: 'title', type: 3, value: 'Heat' }]),
     );
-    const messageId = [...fake.messages.entries()].find(
-      ([, m]) => (m.embeds as Json[])[0]?.title === 'Heat (2002)',
-    )?.[0];
-    expect(edit.body!.embeds).toHaveLength(1);
-    return messageId!;
+    expect((card!.json.embeds as Json[]).map((e) => e.title)).toEqual(['Heat (2002)']);
+    return String(card!.json.id);
   }
 
   it('adds rating reactions to a single-movie card, and reactions store and remove ratings', async () => {
     const messageId = await postSingleCard('carol');
-    const reactionPath = (e: string) => `/channels/${CHANNEL_ID}/messages/${messageId}/reactions/${e}/@me`;
-    await fake.waitForRequest((r) => r.method === 'PUT' && r.path === reactionPath('🚫'), {
-      timeoutMs: WAIT_MS,
-    });
     const added = fake.requests.filter(
       (r) => r.method === 'PUT' && r.path.includes(`/messages/${messageId}/reactions/`),
     );
@@ -231,12 +66,32 @@ describe('Discord adapter against a fake Discord (real discord.js Client)', () =
       ...reactionPayload('movierec', messageId, '4️⃣', true),
       user_id: BOT_ID,
     });
-    fake.dispatch('MESSAGE_REACTION_ADD', reactionPayload('carol', messageId, '4️⃣', true));
+    await f.react('MESSAGE_REACTION_ADD', reactionPayload('carol', messageId, '4️⃣', true));
     const key = `discord:${GUILD_ID}:${userId('carol')}`;
-    await fake.waitFor(() => core.ratings.get(key)?.get(42), WAIT_MS, 'rating stored');
+    expect(core.ratings.get(key)?.get(42)).toBe(4);
     expect(core.events.filter((e) => e.type === 'reaction' && e.actor.userKey.endsWith(BOT_ID))).toEqual([]);
-    fake.dispatch('MESSAGE_REACTION_REMOVE', reactionPayload('carol', messageId, '4️⃣', false));
-    await fake.waitFor(() => (core.ratings.get(key)?.has(42) ? undefined : true), WAIT_MS, 'rating removed');
+    await f.react('MESSAGE_REACTION_REMOVE', reactionPayload('carol', messageId, '4️⃣', false));
+    expect(core.ratings.get(key)?.has(42)).toBe(false);
+    // A confirmation says what the reaction already shows: no DM per tap.
+    expect(fake.dmsTo(userId('carol'))).toEqual([]);
+  });
+
+  it('tells the user privately by DM when their reaction was refused (rate limit), never silently', async () => {
+    const messageId = await postSingleCard('dora');
+    core.refuseReactions = true;
+    try {
+      await f.react('MESSAGE_REACTION_ADD', reactionPayload('dora', messageId, '5️⃣', true));
+    } finally {
+      core.refuseReactions = false;
+    }
+    const dms = await fake.waitFor(() => {
+      const m = fake.dmsTo(userId('dora'));
+      return m.length > 0 ? m : undefined;
+    }, WAIT_MS);
+    expect(dms.map((m) => m.content)).toEqual(['Easy there! Try again in a few seconds.']);
+    // Nothing about it in the channel.
+    const inChannel = [...fake.messages.values()].filter((m) => String(m.content).startsWith('Easy there'));
+    expect(inChannel.every((m) => m.channel_id !== CHANNEL_ID)).toBe(true);
   });
 
   it('gives a replayed reaction the same delivery id, so the core counts it once', async () => {
@@ -256,14 +111,13 @@ describe('Discord adapter against a fake Discord (real discord.js Client)', () =
 
   it('honours a 429 with retry_after: the request is retried after the delay, not dropped', async () => {
     const interaction = commandInteraction('erin', 'profile');
-    const path = `/webhooks/${APP_ID}/${interaction.token}/messages/@original`;
-    fake.rateLimitNext((method, p) => method === 'PATCH' && p === path, 0.6);
-    fake.dispatch('INTERACTION_CREATE', interaction);
-    const ok = await fake.waitForRequest((r) => r.path === path && r.status === 200, { timeoutMs: WAIT_MS });
-    const limited = fake.requests.find((r) => r.path === path && r.status === 429)!;
-    expect(limited).toBeDefined();
-    expect(ok.at - limited.at).toBeGreaterThanOrEqual(550);
-    expect(ok.body!.content).toContain('Profile of erin');
+    const path = `/interactions/${interaction.id}/${interaction.token}/callback`;
+    fake.rateLimitNext((method, p) => method === 'POST' && p === path, 0.6);
+    const [answer] = await f.send(interaction);
+    const tries = fake.requests.filter((r) => r.path === path);
+    expect(tries.map((r) => r.status)).toEqual([429, 200]);
+    expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(550);
+    expect(answer!.json.content).toContain('Profile of erin');
   });
 
   it('resumes a dropped gateway connection with its session id, and events keep flowing', async () => {
@@ -282,23 +136,14 @@ describe('Discord adapter against a fake Discord (real discord.js Client)', () =
     // Heartbeats were sent and acknowledged on the way.
     expect(fake.gatewayReceived.some((m) => m.op === 1)).toBe(true);
     expect(fake.gatewayReceived.filter((m) => m.op === 2)).toHaveLength(identify);
-    const interaction = commandInteraction('frank', 'profile');
-    fake.dispatch('INTERACTION_CREATE', interaction);
-    await fake.waitForRequest(
-      (r) => r.path === `/webhooks/${APP_ID}/${interaction.token}/messages/@original`,
-      {
-        timeoutMs: WAIT_MS,
-      },
-    );
+    expect(await f.send(commandInteraction('frank', 'profile'))).toHaveLength(1);
   });
 
   it('after a restart, a reaction on an uncached message still rates', async () => {
     const messageId = await postSingleCard('gina');
-    await adapter.stop();
-    adapter = await startAdapter();
-    fake.dispatch('MESSAGE_REACTION_ADD', reactionPayload('gina', messageId, '5️⃣', true));
-    const key = `discord:${GUILD_ID}:${userId('gina')}`;
-    expect(await fake.waitFor(() => core.ratings.get(key)?.get(42), WAIT_MS, 'rating after restart')).toBe(5);
+    await f.restart();
+    await f.react('MESSAGE_REACTION_ADD', reactionPayload('gina', messageId, '5️⃣', true));
+    expect(core.ratings.get(`discord:${GUILD_ID}:${userId('gina')}`)?.get(42)).toBe(5);
   });
 
   it('receives reactions in a DM channel it has never seen (partial channel, message and user)', async () => {
@@ -322,12 +167,8 @@ describe('Discord adapter against a fake Discord (real discord.js Client)', () =
 
   it('purges a guild only when the bot was really removed, not during an outage', async () => {
     fake.dispatch('GUILD_DELETE', { id: GUILD_ID, unavailable: true });
-    fake.dispatch('GUILD_CREATE', (await import('./fake-discord.ts')).guildPayload());
-    const probe = commandInteraction('hank', 'profile');
-    fake.dispatch('INTERACTION_CREATE', probe);
-    await fake.waitForRequest((r) => r.path.includes(probe.token) && r.method === 'PATCH', {
-      timeoutMs: WAIT_MS,
-    });
+    fake.dispatch('GUILD_CREATE', guildPayload());
+    expect(await f.send(commandInteraction('hank', 'profile'))).toHaveLength(1);
     expect(core.purged).toEqual([]);
     fake.dispatch('GUILD_DELETE', { id: GUILD_ID });
     await fake.waitFor(() => (core.purged.length > 0 ? true : undefined), WAIT_MS, 'purge');

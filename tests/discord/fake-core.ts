@@ -21,12 +21,29 @@ export class FakeCore implements BotCore {
   readonly autocompleteQueries: string[] = [];
   private readonly seen = new Set<string>();
   /** `/recommend slow` waits for {@link release}, like a cold model load, then fails privately. */
-  private gate: Promise<void> = new Promise(() => {});
-  release: () => void = () => {};
+  private gate!: Promise<void>;
+  private open!: () => void;
+  /** Lets every held event go on; events after it are held again until the next release. */
+  release: () => void = () => {
+    const open = this.open;
+    this.arm();
+    open();
+  };
+  /**
+   * Replies a test scripts for a command name or an action id prefix, instead of the defaults below;
+   * `slow` ones wait for {@link release} first (the adapter's slow path).
+   */
+  readonly script = new Map<string, { replies: (event: BotEvent) => Reply[]; slow?: boolean }>();
+  /** When set, reactions are refused the way the core's rate limit refuses them. */
+  refuseReactions = false;
 
   constructor() {
+    this.arm();
+  }
+
+  private arm() {
     this.gate = new Promise((resolve) => {
-      this.release = resolve;
+      this.open = resolve;
     });
   }
 
@@ -36,7 +53,17 @@ export class FakeCore implements BotCore {
       description: 'Movies for you',
       usage: '[what you feel like]',
       options: [{ name: 'request', description: 'what you feel like', type: 'string' as const }],
+      visibility: 'public' as const,
     },
+    {
+      name: 'compat',
+      description: 'Taste match',
+      usage: '<user>',
+      options: [{ name: 'user', description: 'who', type: 'user' as const, required: true }],
+      visibility: 'private' as const,
+    },
+    // Declared public although the adapter's fallback table would defer /help privately.
+    { name: 'help', description: 'Help', usage: '', options: [], visibility: 'public' as const },
     {
       name: 'movie',
       description: 'One movie',
@@ -53,6 +80,13 @@ export class FakeCore implements BotCore {
     },
     { name: 'profile', description: 'Your taste', usage: '', options: [] },
   ];
+
+  private scripted(event: BotEvent) {
+    if (event.type === 'command') return this.script.get(event.command);
+    if (event.type === 'action')
+      return [...this.script].find(([prefix]) => event.actionId.startsWith(prefix))?.[1];
+    return undefined;
+  }
 
   static card(movieId: number, title = `Movie ${movieId}`): MovieCard {
     return {
@@ -85,19 +119,43 @@ export class FakeCore implements BotCore {
     this.events.push(event);
     if (this.seen.has(event.id)) return [];
     this.seen.add(event.id);
+    const scripted = this.scripted(event);
+    if (scripted) {
+      if (scripted.slow) await this.gate;
+      return scripted.replies(event);
+    }
+    if (event.type === 'reaction' && this.refuseReactions) {
+      return [
+        { text: 'Easy there! Try again in a few seconds.', ephemeral: true, data: { outcome: 'user_error' } },
+      ];
+    }
     if (event.type === 'command') {
       if (event.command === 'recommend' && event.text === 'slow') {
         await this.gate;
         return [{ text: 'Sorry, something failed.', ephemeral: true }];
       }
       if (event.command === 'recommend') {
-        const cards = Array.from({ length: 12 }, (_, i) => FakeCore.card(i + 1));
+        // One page as the core gives it: five cards, one "pick a movie" select and a row of actions.
+        const cards = Array.from({ length: 5 }, (_, i) => FakeCore.card(i + 1));
+        const request = event.options?.request ?? event.text;
         return [
-          { text: `Picks for ${event.text || 'you'}`, cards, actions: [{ id: 'mr:more:s1', label: 'More' }] },
+          {
+            text: `Picks for ${request || 'you'}`,
+            cards,
+            actions: [
+              {
+                id: 'mr:pick:s1',
+                label: 'Pick a movie',
+                options: cards.map((c) => ({ label: c.title, value: String(c.movieId) })),
+              },
+              { id: 'mr:more:s1', label: 'More' },
+            ],
+          },
         ];
       }
       if (event.command === 'movie') {
-        return [{ text: '', cards: [FakeCore.card(42, String(event.text))], rateByReaction: true }];
+        const title = String(event.options?.title ?? event.text);
+        return [{ text: '', cards: [FakeCore.card(42, title)], rateByReaction: true }];
       }
       return [{ text: `Profile of ${event.actor.displayName}`, ephemeral: true }];
     }

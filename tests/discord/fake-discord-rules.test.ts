@@ -139,7 +139,12 @@ describe('fake Discord enforces the documented interaction rules', () => {
     ['11 embeds', { embeds: Array.from({ length: 11 }, () => embed({})) }],
     [
       '6,001 embed characters in total',
-      { embeds: [embed({ title: 'x', description: 'd'.repeat(4096) }), embed({ description: 'd'.repeat(1903) })] },
+      {
+        embeds: [
+          embed({ title: 'x', description: 'd'.repeat(4096) }),
+          embed({ description: 'd'.repeat(1903) }),
+        ],
+      },
     ],
     ['a 257-character title', { embeds: [embed({ title: 'x'.repeat(257) })] }],
     ['a 4,097-character description', { embeds: [embed({ description: 'x'.repeat(4097) })] }],
