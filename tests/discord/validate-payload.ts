@@ -1,7 +1,18 @@
 /**
  * An independent check of a Discord message body against Discord's documented limits, used by the
- * renderer's property tests and by the fake Discord REST server (which answers 400 like Discord would).
- * Numbers are written out here, not imported from the adapter, so a wrong constant there is caught.
+ * renderer's property tests and by the fake Discord REST server, which refuses such a message with
+ * 400 / 50035 Invalid Form Body on every route (interaction callback, follow-up, @original edit, channel
+ * message) like Discord would. Numbers are written out here, not imported from the adapter, so a wrong
+ * constant there is caught. Sources:
+ * - [MSG] https://discord.com/developers/docs/resources/message (content 2000; "up to 10 embeds")
+ * - [EMB] https://discord.com/developers/docs/resources/message#embed-object-embed-limits (title 256,
+ *   description 4096, 25 fields, field name 256 / value 1024, footer 2048, author 256, and "the
+ *   combined sum of characters in all title, description, field.name, field.value, footer.text, and
+ *   author.name fields across all embeds attached to a message must not exceed 6000 characters")
+ * - [CMP] https://discord.com/developers/docs/components/reference (a message has up to 5 action rows;
+ *   a row holds up to 5 buttons or exactly one select; custom_id max 100 and unique per message; button
+ *   label 80; select placeholder 150, 1–25 options, option label/value 100)
+ * `allowed_mentions.parse = []` is movierec's own rule (never ping anyone), not Discord's.
  */
 
 type Json = Record<string, unknown>;
@@ -36,6 +47,7 @@ export function validateMessagePayload(body: Json): string[] {
   };
 
   const content = str(body.content);
+  // [MSG] content up to 2000 characters.
   if (content !== undefined && content !== '') text(content, 2000, 'content');
   const allowed = body.allowed_mentions as Json | undefined;
   check(
@@ -44,6 +56,7 @@ export function validateMessagePayload(body: Json): string[] {
   );
 
   const embeds = (body.embeds ?? []) as Json[];
+  // [MSG] up to 10 embeds; [EMB] per-field limits and 6000 characters over all embeds.
   check(embeds.length <= 10, `more than 10 embeds (${embeds.length})`);
   let total = 0;
   embeds.forEach((e, i) => {
@@ -68,6 +81,7 @@ export function validateMessagePayload(body: Json): string[] {
   check(total <= 6000, `embeds total ${total} > 6000`);
 
   const rows = (body.components ?? []) as Json[];
+  // [CMP] 5 action rows; 5 buttons or one select per row; custom_id 1–100 and unique; 25 options.
   check(rows.length <= 5, `more than 5 action rows (${rows.length})`);
   const ids = new Set<string>();
   rows.forEach((r, i) => {
