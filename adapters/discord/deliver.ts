@@ -116,8 +116,10 @@ export async function editChannelMessage(
     await ctx.core.messagePosted(part.reply, discordMessageKey(message.channelId, message.id), channel);
     return true;
   } catch (error) {
+    // Code and status only: the error's URL names the channel and message.
     const code = error instanceof DiscordAPIError ? error.code : undefined;
-    ctx.logger.warn({ err: error, code }, 'could not edit the Discord message');
+    const status = error instanceof DiscordAPIError ? error.status : undefined;
+    ctx.logger.warn({ code, status }, 'could not edit the Discord message');
     return false;
   }
 }
@@ -138,8 +140,10 @@ export async function sendDirectMessage(
     }
     return true;
   } catch (error) {
+    // Code and status only (50007: the user does not accept DMs); the error's URL names the user's DM.
     const code = error instanceof DiscordAPIError ? error.code : undefined;
-    ctx.logger.warn({ err: error, code }, 'could not send a direct message');
+    const status = error instanceof DiscordAPIError ? error.status : undefined;
+    ctx.logger.warn({ code, status }, 'could not send a direct message');
     return false;
   }
 }
