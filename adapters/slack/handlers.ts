@@ -144,7 +144,9 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
           channel,
           channelId,
           userId: body.user.id,
-          privateOnly: fromHome || body.container?.is_ephemeral === true,
+          // The Home tab has no conversation to be public in; a button on an ephemeral message may
+          // still get a public answer (the core decides), which then replaces nothing public.
+          privateOnly: fromHome,
           ...(fromHome ? {} : { respond }),
           ...(ts && !fromHome ? { source: { ts, ephemeral: body.container?.is_ephemeral === true } } : {}),
         };

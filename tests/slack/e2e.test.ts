@@ -52,8 +52,7 @@ describe.each(DB_KINDS)('Slack end to end with the real core (%s)', (kind) => {
     await t?.close();
   });
 
-  const recommend = (user: string) =>
-    commandFrom(fake, { user, name: 'recommend', text: '90s comedy' });
+  const recommend = (user: string) => commandFrom(fake, { user, name: 'recommend', text: '90s comedy' });
 
   it('a signed /recommend 90s comedy is acknowledged and leads to movie blocks at the Web API', async () => {
     const from = fake.calls.length;

@@ -1,3 +1,4 @@
+import { SHORT_COMMANDS } from '../../adapters/slack/commands.ts';
 import { slackChannel } from '../../adapters/slack/identity.ts';
 import {
   createSlackAdapter,
@@ -5,7 +6,6 @@ import {
   type SlackAdapter,
   type SlackAdapterDeps,
 } from '../../adapters/slack/index.ts';
-import { SHORT_COMMANDS } from '../../adapters/slack/commands.ts';
 import { CARD_BLOCK_PREFIX } from '../../adapters/slack/render.ts';
 import type { BotCore } from '../../src/bot/types.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -101,14 +101,23 @@ export function commandFrom(
 }
 
 /** The message a person pressed a button on: the channel message, or their ephemeral one carrying it. */
-function pressedMessage(fake: FakeSlack, user: string, channel: string, ts: string | undefined, actionId: string) {
+function pressedMessage(
+  fake: FakeSlack,
+  user: string,
+  channel: string,
+  ts: string | undefined,
+  actionId: string,
+) {
   if (ts) {
     const message = fake.message(channel, ts);
     if (message) return message;
   }
   return fake
     .visibleTo(user)
-    .filter((m: ShownMessage) => m.onlyFor === user && JSON.stringify(m.blocks).includes(`"action_id":"${actionId}"`))
+    .filter(
+      (m: ShownMessage) =>
+        m.onlyFor === user && JSON.stringify(m.blocks).includes(`"action_id":"${actionId}"`),
+    )
     .at(-1);
 }
 
@@ -125,7 +134,9 @@ export function renderedSince(fake: FakeSlack, from: number): RenderedMessage[] 
         .map((r) => String(r.body.name));
       messages.push(toRendered(call, key, false, reactions));
     } else if (call.method === 'chat.update') {
-      messages.push(toRendered(call, `slack:${String(call.body.channel)}:${String(call.body.ts)}`, false, []));
+      messages.push(
+        toRendered(call, `slack:${String(call.body.channel)}:${String(call.body.ts)}`, false, []),
+      );
     } else if (call.method === 'chat.postEphemeral') {
       messages.push(toRendered(call, undefined, true, []));
     } else if (call.method === 'respond' && call.body.delete_original !== true) {
@@ -215,10 +226,13 @@ export async function createSlackHarness(core: BotCore): Promise<AdapterHarness>
     if (res.status !== 200) throw new Error(`receiver answered ${res.status}`);
     await adapter.idle();
     if (fake.unexpected.length) throw new Error(`unexpected Slack calls: ${fake.unexpected.join(', ')}`);
-    if (fake.lateAcks.length) throw new Error(`slash commands acknowledged too late: ${fake.lateAcks.length}`);
+    if (fake.lateAcks.length)
+      throw new Error(`slash commands acknowledged too late: ${fake.lateAcks.length}`);
     const refused = fake.calls.slice(from).filter((c) => c.status !== 200 || c.result.ok === false);
     if (refused.length) {
-      throw new Error(`Slack refused: ${refused.map((c) => `${c.method} ${JSON.stringify(c.result)}`).join(', ')}`);
+      throw new Error(
+        `Slack refused: ${refused.map((c) => `${c.method} ${JSON.stringify(c.result)}`).join(', ')}`,
+      );
     }
     return renderedSince(fake, from);
   }
@@ -234,7 +248,13 @@ export async function createSlackHarness(core: BotCore): Promise<AdapterHarness>
     press: (user, message, actionId, value) => {
       const m = message as RenderedMessage & { ts?: string; channel?: string };
       const channel = m.channel ?? TEST_CHANNEL;
-      const source = pressedMessage(fake, slackUserId(user), channel, message.ephemeral ? undefined : m.ts, actionId);
+      const source = pressedMessage(
+        fake,
+        slackUserId(user),
+        channel,
+        message.ephemeral ? undefined : m.ts,
+        actionId,
+      );
       return send(
         blockActionBody({
           team: TEST_TEAM,

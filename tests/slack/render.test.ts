@@ -186,8 +186,12 @@ describe('card rendering', () => {
   it('names whose prediction or rating a public card shows; only a private card says "you"', () => {
     const ana = card({ predictionFor: { kind: 'person', name: 'Ana' } });
     expect(cardText(ana, true)).toContain('Predicted for Ana: ★★★★☆ 4.3');
-    expect(cardText(card({ predictionFor: { kind: 'group' } }), true)).toContain('Group prediction: ★★★★☆ 4.3');
-    expect(cardText(card({ predictionFor: { kind: 'average' } }), true)).toContain('Average rating: ★★★★☆ 4.3');
+    expect(cardText(card({ predictionFor: { kind: 'group' } }), true)).toContain(
+      'Group prediction: ★★★★☆ 4.3',
+    );
+    expect(cardText(card({ predictionFor: { kind: 'average' } }), true)).toContain(
+      'Average rating: ★★★★☆ 4.3',
+    );
     expect(cardText(card({ userRating: 4, ratingBy: 'Ben' }), true)).toContain('Ben rated ★★★★☆ 4');
     // Without attribution a public card never calls the number "yours".
     expect(cardText(card(), true)).toContain('Predicted: ★★★★☆ 4.3');
@@ -219,7 +223,9 @@ describe('card rendering', () => {
     );
     expect(message.blocks[0]).toEqual({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: 'Asked by <@U0ANA> · /recommend 90s &lt;comedy&gt;', verbatim: true }],
+      elements: [
+        { type: 'mrkdwn', text: 'Asked by <@U0ANA> · /recommend 90s &lt;comedy&gt;', verbatim: true },
+      ],
     });
   });
 
