@@ -51,6 +51,11 @@ const SLACK_USAGE: Record<string, string> = {
   'forget-me': '',
 };
 
+/** Descriptions that differ on Slack. */
+const SLACK_DESCRIPTION: Record<string, string> = {
+  import: 'Import your ratings from a Letterboxd or IMDb CSV export (a link to the file uploaded to Slack)',
+};
+
 const SLACK_REACTION_HELP =
   'React on a single-movie card: :one: … :five: = 1–5 stars, :+1: = 4, :-1: = 1.5, each :star: counts one star; ' +
   ':bookmark: adds to your watchlist, :no_entry_sign: = not interested. Removing the reaction undoes it.';
@@ -65,7 +70,8 @@ export function slackHelp(commands: readonly CommandSpecInfo[]): Reply {
     .filter((c) => c.name !== 'help')
     .map((c) => {
       const usage = SLACK_USAGE[c.name] ?? c.usage;
-      return `\`${slackInvocation(c.name)}${usage ? ` ${usage}` : ''}\` — ${c.description}`;
+      const description = SLACK_DESCRIPTION[c.name] ?? c.description;
+      return `\`${slackInvocation(c.name)}${usage ? ` ${usage}` : ''}\` — ${description}`;
     });
   return {
     text: [
