@@ -22,7 +22,7 @@ export type RoutedCommand = { kind: 'help' } | { kind: 'core'; command: string; 
  */
 export function routeSlashCommand(slash: string, rawText: string): RoutedCommand {
   const name = slash.replace(/^\//, '').toLowerCase();
-  const text = rawText.trim();
+  const text = unescapeSlackText(rawText).trim();
   if (name === NAMESPACE_COMMAND) {
     const [sub = ''] = text.split(/\s+/);
     const command = sub.replace(/^\//, '').toLowerCase();
@@ -31,6 +31,15 @@ export function routeSlashCommand(slash: string, rawText: string): RoutedCommand
   }
   if (isHelp(name) || isHelp(text.toLowerCase())) return { kind: 'help' };
   return { kind: 'core', command: name, text };
+}
+
+/**
+ * Slack sends `&`, `<` and `>` in a command's text as `&amp;`, `&lt;`, `&gt;` ("Formatting text" →
+ * "Escaping text"); the core wants what the person typed. Mention and link tokens (`<@U…|name>`) are
+ * real `<…>` and stay as they are.
+ */
+export function unescapeSlackText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 function isHelp(word: string): boolean {

@@ -91,7 +91,8 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
           }
           attachments = [file.attachment];
         }
-        const mentions = slackMentions(body.team_id, routed.text);
+        // From the raw text: only Slack's own tokens are mentions, not an escaped `&lt;@U…&gt;` someone typed.
+        const mentions = slackMentions(body.team_id, body.text ?? '');
         const replies = await core.handle({
           type: 'command',
           // trigger_id is unique per invocation; Slack does not retry slash commands.

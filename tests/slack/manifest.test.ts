@@ -61,6 +61,12 @@ describe('Slack app manifest', () => {
       expect(routeSlashCommand(`/${short}`, 'help')).toEqual({ kind: 'help' });
     }
     expect(routeSlashCommand('/movierec', '')).toEqual({ kind: 'help' });
+    // Slack escapes what people type: `rock & roll` arrives as `rock &amp; roll`.
+    expect(routeSlashCommand('/recommend', 'rock &amp; roll, not &lt;90 min&gt;')).toEqual({
+      kind: 'core',
+      command: 'recommend',
+      text: 'rock & roll, not <90 min>',
+    });
     expect(routeSlashCommand('/movierec', 'help')).toEqual({ kind: 'help' });
   });
 
