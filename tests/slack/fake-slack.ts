@@ -172,7 +172,9 @@ export class FakeSlack {
   /**
    * Delivers a signed request to the app the way Slack does, timing the acknowledgement on the fake's
    * clock: a slash command answered later than {@link SLASH_COMMAND_ACK_MS} is recorded in `lateAcks`
-   * (the user would see Slack's timeout error instead of the answer).
+   * (the user would see Slack's timeout error instead of the answer). Suites on the wall clock do not
+   * assert on it (timings belong in benchmarks and the acceptance test); the rule's own test drives a
+   * fake clock, and adapter.test shows the ack does not wait for the core.
    */
   async deliver(
     url: string,
@@ -321,12 +323,15 @@ export class FakeSlack {
         const refused = messageRefusal();
         if (refused) return refused;
         const channel = String(body.channel);
+        // A DM (a D… id, or a user id meaning the app's DM with them) is seen by that user only.
+        const dmUser = /^[UW]/.test(channel) ? channel : this.dms.get(channel);
         const message: ShownMessage = {
           channel,
           ts: this.nextTs(),
           author: FAKE_BOT.userId,
           text: String(body.text ?? ''),
           blocks,
+          ...(dmUser ? { onlyFor: dmUser } : {}),
         };
         this.shown.push(message);
         return { ok: true, channel, ts: message.ts, message: { text: body.text } };
