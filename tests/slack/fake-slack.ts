@@ -2,7 +2,15 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
 import { blockKitViolations, DOC_HOME_BLOCKS, DOC_MESSAGE_BLOCKS } from './block-limits.ts';
+import { type ResponseContext, ResponseUrls, type ShownMessage } from './fake-response-url.ts';
 import { postSigned, type SignOptions } from './signed-request.ts';
+
+export {
+  RESPONSE_URL_LIFETIME_MS,
+  RESPONSE_URL_USES,
+  type ResponseContext,
+  type ShownMessage,
+} from './fake-response-url.ts';
 
 /** One request the fake received: a Web API method call or a post to a response_url. */
 export interface FakeCall {
@@ -20,42 +28,6 @@ export interface FakeCall {
 /** The bot identity the fake's `auth.test` reports. */
 export const FAKE_BOT = { userId: 'UBOTMOVIE', botId: 'BMOVIE', team: 'T0TEST' };
 
-/** A message as Slack would show it: in a channel for everyone, or ephemeral for one user. */
-export interface ShownMessage {
-  channel: string;
-  /** Set for channel messages (the ts the app can update); ephemeral messages have none the app can use. */
-  ts?: string;
-  /** The only user who sees it, for ephemeral messages. */
-  onlyFor?: string;
-  /** Who posted it: the bot, or a user (`chat.update` may only edit the bot's own). */
-  author: string;
-  text: string;
-  blocks: unknown[];
-  deleted?: boolean;
-}
-
-/** What a response_url was issued for. */
-export interface ResponseContext {
-  /** The user who ran the command or pressed the button (ephemeral responses are for them). */
-  user: string;
-  channel: string;
-  /** The message whose button was pressed (block actions); slash commands have none. */
-  source?: ShownMessage;
-}
-
-interface IssuedResponseUrl extends ResponseContext {
-  issuedAt: number;
-  uses: number;
-  /** The last message posted through it (what a later `replace_original` of a slash command replaces). */
-  last?: ShownMessage;
-}
-
-/**
- * "Respond up to 5 times within 30 minutes" (api.slack.com "Handling user interaction" → "Message
- * responses"; the same limit in "Implementing slash commands" → "Delayed responses").
- */
-export const RESPONSE_URL_USES = 5;
-export const RESPONSE_URL_LIFETIME_MS = 30 * 60 * 1000;
 /** "your app must respond within 3000 ms" to a slash command ("Implementing slash commands"). */
 export const SLASH_COMMAND_ACK_MS = 3000;
 
@@ -86,7 +58,7 @@ export class FakeSlack {
   private seq = 0;
   private readonly joined = new Map<string, Set<string>>();
   private readonly dms = new Map<string, string>();
-  private readonly responseUrls = new Map<string, IssuedResponseUrl>();
+  private readonly responseUrls = new ResponseUrls(() => this.now(), this.shown, FAKE_BOT.userId);
   private readonly uploads = new Map<string, { name: string; length: number; bytes?: number }>();
   private readonly rateLimits = new Map<string, number[]>();
   private readonly errors = new Map<string, string[]>();
@@ -117,7 +89,7 @@ export class FakeSlack {
    * `context.channel`, replacing `context.source` when it is a button's message.
    */
   responseUrl(id: string, context?: ResponseContext): string {
-    if (context) this.responseUrls.set(id, { ...context, issuedAt: this.now(), uses: 0 });
+    if (context) this.responseUrls.issue(id, context);
     return `${this.url}/respond/${encodeURIComponent(id)}`;
   }
 
@@ -212,7 +184,7 @@ export class FakeSlack {
     if (req.method === 'POST' && respond) {
       const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
       const responseId = decodeURIComponent(respond[1]!);
-      const refusal = this.respond(responseId, body);
+      const refusal = this.responseUrls.post(responseId, body);
       const status = refusal ? refusal.status : 200;
       this.calls.push({ method: 'respond', body, responseId, result: refusal ?? {}, status, authorization });
       return refusal ? { status, body: refusal.error, raw: true } : { status: 200, body: 'ok', raw: true };
@@ -256,53 +228,6 @@ export class FakeSlack {
     }
     this.calls.push({ method, body, result, status: 200, authorization });
     return { status: 200, body: result };
-  }
-
-  /** A post to a response_url; the refusal Slack would give, or undefined when it is shown. */
-  private respond(id: string, body: Record<string, unknown>): { status: number; error: string } | undefined {
-    const issued = this.responseUrls.get(id);
-    // Only URLs Slack issued with an interaction exist.
-    if (!issued) return { status: 404, error: 'invalid_url' };
-    // "up to 5 times within 30 minutes" (Handling user interaction → Message responses).
-    if (this.now() - issued.issuedAt > RESPONSE_URL_LIFETIME_MS) return { status: 404, error: 'expired_url' };
-    if (issued.uses >= RESPONSE_URL_USES) return { status: 404, error: 'used_url' };
-    // response_type is "ephemeral" or "in_channel" (Implementing slash commands → Message visibility).
-    const type = body.response_type;
-    if (type !== undefined && type !== 'ephemeral' && type !== 'in_channel') {
-      return { status: 400, error: 'invalid_response_type' };
-    }
-    const blocks = (body.blocks as unknown[] | undefined) ?? [];
-    if (blockKitViolations(blocks, DOC_MESSAGE_BLOCKS, false).length)
-      return { status: 400, error: 'invalid_blocks' };
-    const original = issued.source ?? issued.last;
-    // delete_original: true deletes the message the interaction came from (Handling user interaction).
-    if (body.delete_original === true) {
-      if (!original) return { status: 404, error: 'message_not_found' };
-      issued.uses++;
-      original.deleted = true;
-      return undefined;
-    }
-    if (!body.text && blocks.length === 0) return { status: 400, error: 'no_text' };
-    issued.uses++;
-    // replace_original: true replaces the source message in place, ephemeral or not, keeping who sees it.
-    if (body.replace_original === true) {
-      if (!original) return { status: 404, error: 'message_not_found' };
-      original.text = String(body.text ?? '');
-      original.blocks = blocks;
-      return undefined;
-    }
-    // "By default, the response messages sent to commands will only be visible to the user that issued
-    // the command" (Implementing slash commands); in_channel shows it to everyone.
-    const message: ShownMessage = {
-      channel: issued.channel,
-      author: FAKE_BOT.userId,
-      text: String(body.text ?? ''),
-      blocks,
-      ...(type === 'in_channel' ? {} : { onlyFor: issued.user }),
-    };
-    this.shown.push(message);
-    issued.last = message;
-    return undefined;
   }
 
   private answer(method: string, body: Record<string, unknown>): Record<string, unknown> | undefined {
