@@ -53,3 +53,25 @@ function isSlackFileHost(url: string, extraHost: string | undefined): boolean {
     return false;
   }
 }
+
+/**
+ * Uploads an image into the app's DM with `user` through Slack's external upload flow
+ * (files.getUploadURLExternal → POST the bytes to the upload URL → files.completeUploadExternal with the
+ * DM's channel id), which web-api's `files.uploadV2` performs. The DM comes from `conversations.open`.
+ */
+export async function uploadToDirectMessage(
+  client: webApi.WebClient,
+  user: string,
+  image: { name: string; png: Uint8Array; alt: string },
+): Promise<void> {
+  const dm = await client.conversations.open({ users: user });
+  const channel = dm.channel?.id;
+  if (!channel) throw new Error('conversations.open gave no channel');
+  await client.files.uploadV2({
+    channel_id: channel,
+    file: Buffer.from(image.png),
+    filename: image.name,
+    title: image.name,
+    alt_text: image.alt,
+  });
+}

@@ -7,10 +7,18 @@ import type { App, BlockAction, webApi } from '@slack/bolt';
 import { MAX_IMPORT_BYTES } from '../../src/bot/ratings-import.ts';
 import type { Attachment, BotCore } from '../../src/bot/types.ts';
 import type { Logger } from '../../src/logger.ts';
+import { routeSlashCommand, slackHelp, slackInvocation } from './commands.ts';
 import { type DeliveryTarget, deliverReplies } from './deliver.ts';
 import { fetchLinkedFile } from './files.ts';
 import { publishHome } from './home.ts';
-import { reactionName, slackActor, slackChannel, slackMessageKey, slackUserKey } from './identity.ts';
+import {
+  reactionName,
+  slackActor,
+  slackChannel,
+  slackMentions,
+  slackMessageKey,
+  slackUserKey,
+} from './identity.ts';
 
 export interface ListenerContext {
   core: () => BotCore;
@@ -30,7 +38,7 @@ const MEMBERS_LISTED_MAX = 200;
 
 const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a moment.';
 const IMPORT_HOW =
-  'Upload your ratings.csv (Letterboxd or IMDb export) in our DM, copy the link to the file and run `/import <link>`.';
+  'Upload your ratings.csv (Letterboxd or IMDb export) in our DM, copy the link to the file and run `/movierec import <link>`.';
 const IMPORT_HELP: Record<'none' | 'too-big' | 'unavailable', string> = {
   none: IMPORT_HOW,
   'too-big': `That file is too big to import (at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB).`,
@@ -44,15 +52,9 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     if (ctx.stopping()) return;
     ctx.track(
       (async () => {
-        const command = body.command.replace(/^\//, '').toLowerCase();
+        const routed = routeSlashCommand(body.command, body.text ?? '');
         const core = ctx.core();
-        const spec = core.commands.find((c) => c.name === command);
-        const isAdmin = spec?.adminOnly ? await userIsAdmin(client, body.user_id, ctx.logger) : undefined;
         const channel = slackChannel(body.team_id, body.channel_id);
-        if (GROUP_COMMANDS.has(command)) {
-          const members = await channelMembers(client, body.channel_id, context.botUserId, ctx.logger);
-          if (members) channel.memberKeys = members.map((u) => slackUserKey(body.team_id, u));
-        }
         const target: DeliveryTarget = {
           core,
           client,
@@ -62,21 +64,35 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
           userId: body.user_id,
           respond,
         };
+        if (routed.kind === 'help') {
+          await deliverReplies(target, [slackHelp(core.commands)]);
+          return;
+        }
+        const { command } = routed;
+        target.askedBy = { command: slackInvocation(command).slice(1), text: routed.text };
+        const spec = core.commands.find((c) => c.name === command);
+        const isAdmin = spec?.adminOnly ? await userIsAdmin(client, body.user_id, ctx.logger) : undefined;
+        if (GROUP_COMMANDS.has(command)) {
+          const members = await channelMembers(client, body.channel_id, context.botUserId, ctx.logger);
+          if (members) channel.memberKeys = members.map((u) => slackUserKey(body.team_id, u));
+        }
         let attachments: Attachment[] | undefined;
         if (command === 'import') {
           const file = await fetchLinkedFile(
             client,
             context.botToken ?? '',
-            body.text ?? '',
+            routed.text,
             MAX_IMPORT_BYTES,
             ctx.apiHost,
           );
           if (file.kind !== 'ok') {
-            await respond({ response_type: 'ephemeral', text: IMPORT_HELP[file.kind] });
+            await deliverReplies(target, [{ text: IMPORT_HELP[file.kind], ephemeral: true }]);
             return;
           }
           attachments = [file.attachment];
         }
+        // From the raw text: only Slack's own tokens are mentions, not an escaped `&lt;@U…&gt;` someone typed.
+        const mentions = slackMentions(body.team_id, body.text ?? '');
         const replies = await core.handle({
           type: 'command',
           // trigger_id is unique per invocation; Slack does not retry slash commands.
@@ -84,7 +100,8 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
           actor: slackActor(body.team_id, body.user_id, body.user_name, isAdmin),
           channel,
           command,
-          text: attachments ? '' : (body.text ?? ''),
+          text: attachments ? '' : routed.text,
+          ...(mentions.length ? { mentions } : {}),
           ...(attachments ? { attachments } : {}),
         });
         await deliverReplies(target, replies);
@@ -128,8 +145,11 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
           channel,
           channelId,
           userId: body.user.id,
-          privateOnly: fromHome || body.container?.is_ephemeral === true,
+          // The Home tab has no conversation to be public in; a button on an ephemeral message may
+          // still get a public answer (the core decides), which then replaces nothing public.
+          privateOnly: fromHome,
           ...(fromHome ? {} : { respond }),
+          ...(ts && !fromHome ? { source: { ts, ephemeral: body.container?.is_ephemeral === true } } : {}),
         };
         await deliverReplies(target, replies);
         if (fromHome) await publishHome(core, client, ctx.logger, team, body.user.id, body.trigger_id);

@@ -37,3 +37,26 @@ export function reactionName(reaction: string): string {
  * Discord (1️⃣–5️⃣, 🔖 watchlist, 🚫 not interested).
  */
 export const SLACK_RATING_REACTIONS = ['one', 'two', 'three', 'four', 'five', 'bookmark', 'no_entry_sign'];
+
+/** The channel and ts of a message key made by {@link slackMessageKey}; undefined for other platforms' keys. */
+export function parseSlackMessageKey(key: string): { channel: string; ts: string } | undefined {
+  const m = /^slack:([A-Z0-9]+):(\d+\.\d+)$/.exec(key);
+  return m ? { channel: m[1]!, ts: m[2]! } : undefined;
+}
+
+/**
+ * The people a slash command's text mentions. With the command's "escape channels, users, and links"
+ * option on (`should_escape: true` in the manifest), Slack sends a mention as `<@U0ZED|zed>` (or
+ * `<@U0ZED>`); each becomes the user's key in this workspace and, when Slack gave one, their name.
+ */
+export function slackMentions(team: string, text: string): { userKey: string; displayName?: string }[] {
+  const seen = new Set<string>();
+  const out: { userKey: string; displayName?: string }[] = [];
+  for (const m of text.matchAll(/<@([UW][A-Z0-9]{2,30})(?:\|([^>]{1,80}))?>/g)) {
+    const userKey = slackUserKey(team, m[1]!);
+    if (seen.has(userKey)) continue;
+    seen.add(userKey);
+    out.push(m[2]?.trim() ? { userKey, displayName: m[2].trim() } : { userKey });
+  }
+  return out;
+}

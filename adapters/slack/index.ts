@@ -12,6 +12,7 @@ import { HEALTH_PATH, METRICS_PATH, type OpsRequestHandler } from '../../src/ops
 import { boltLogger } from './bolt-logger.ts';
 import { postToChannel } from './deliver.ts';
 import { registerListeners } from './handlers.ts';
+import { guardRequests } from './request-guard.ts';
 
 export type SlackAdapterConfig = NonNullable<Config['slack']>;
 
@@ -28,6 +29,8 @@ export interface SlackAdapterDeps {
    * owns `PORT`. Without it `/healthz` answers a bare ok.
    */
   opsHandler?: OpsRequestHandler;
+  /** Clock for the signed-timestamp window (tests); `Date.now` by default. */
+  nowMs?: () => number;
 }
 
 /** A running Slack adapter; `port` and `idle()` serve tests and health checks. */
@@ -78,7 +81,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     };
     const identity = lazyBotIdentity(config.botToken, clientOptions, log);
     poster = new webApi.WebClient(config.botToken, { ...clientOptions, logger: log });
-    const common = { authorize: identity, logger: log, clientOptions };
+    const common = { authorize: identity.authorize, logger: log, clientOptions };
     if (config.appToken) {
       return new App({ ...common, socketMode: true, appToken: config.appToken });
     }
@@ -89,6 +92,13 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
       logger: log,
       unhandledRequestTimeoutMillis: UNHANDLED_REQUEST_TIMEOUT_MS,
       customRoutes: opsRoutes(deps.opsHandler),
+    });
+    receiver.requestListener = guardRequests(receiver.requestListener, {
+      signingSecret: config.signingSecret,
+      path: SLACK_EVENTS_PATH,
+      installedTeam: identity.team,
+      logger,
+      ...(deps.nowMs ? { nowMs: deps.nowMs } : {}),
     });
     return new App({ ...common, receiver });
   }
@@ -174,26 +184,33 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
 }
 
 /**
- * An authorize function for the single-workspace bot token that calls `auth.test` once, on first use,
- * and caches the bot's ids (a failure is retried on the next event instead of crashing start-up).
+ * The single-workspace bot token's identity from `auth.test`, called once on first use and cached (a
+ * failure is retried on the next event instead of crashing start-up): bolt's authorize function, and the
+ * installed workspace's team id for the request guard.
  */
 function lazyBotIdentity(
   botToken: string,
   clientOptions: webApi.WebClientOptions,
   log: ReturnType<typeof boltLogger>,
-): Authorize<boolean> {
-  let pending: Promise<{ botUserId?: string; botId?: string }> | undefined;
-  return async () => {
+): { authorize: Authorize<boolean>; team: () => Promise<string | undefined> } {
+  let pending: Promise<{ botUserId?: string; botId?: string; teamId?: string }> | undefined;
+  const ids = async () => {
     pending ??= new webApi.WebClient(botToken, { ...clientOptions, logger: log }).auth
       .test()
-      .then((result) => ({ botUserId: result.user_id, botId: result.bot_id }));
+      .then((result) => ({ botUserId: result.user_id, botId: result.bot_id, teamId: result.team_id }));
     try {
-      const ids = await pending;
-      return { botToken, ...ids };
+      return await pending;
     } catch (error) {
       pending = undefined;
       throw error;
     }
+  };
+  return {
+    authorize: async () => {
+      const { botUserId, botId } = await ids();
+      return { botToken, botUserId, botId };
+    },
+    team: async () => (await ids()).teamId,
   };
 }
 

@@ -58,6 +58,9 @@ export function link(url: string | null | undefined, label: string): string {
  */
 const USER_MENTION_RE = /<@([UW][A-Z0-9]{2,30})>/g;
 
+/** `[label](url)` where the URL may contain one level of balanced parentheses and no whitespace. */
+const LIGHT_LINK_RE = /\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g;
+
 /** Converts the core's light markdown to Slack mrkdwn, escaping everything that is not markup. */
 export function toMrkdwn(light: string): string {
   const links: string[] = [];
@@ -66,9 +69,9 @@ export function toMrkdwn(light: string): string {
     return `${PLACEHOLDER_OPEN}${links.length - 1}${PLACEHOLDER_CLOSE}`;
   };
   let text = light.replace(PLACEHOLDER_RE, '');
-  text = text.replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, (_m, label: string, url: string) =>
-    keep(link(url, label)),
-  );
+  // A URL may hold balanced parentheses (Wikipedia-style `Heat_(1995_film)`); the link ends at the `)`
+  // that closes the opening `(`, not at the first `)` inside the URL.
+  text = text.replace(LIGHT_LINK_RE, (_m, label: string, url: string) => keep(link(url, label)));
   text = text.replace(USER_MENTION_RE, (_m, id: string) => keep(`<@${id}>`));
   text = escapeSlack(text);
   text = text
@@ -105,4 +108,26 @@ export function truncateMrkdwn(text: string, max: number): string {
   const open = cut.lastIndexOf('<');
   if (open > cut.lastIndexOf('>')) cut = cut.slice(0, open);
   return `${cut}…`;
+}
+
+/**
+ * Slack's date token (api.slack.com "Formatting text for app surfaces" → "Date formatting"): each reader
+ * sees `unix` in their own time zone and locale; clients that cannot render it show `fallback`.
+ */
+export function slackDate(unixSeconds: number, fallback: string): string {
+  const safe = escapeSlack(fallback).replace(/[|]/g, '¦');
+  return `<!date^${Math.floor(unixSeconds)}^{date_short_pretty} {time}|${safe}>`;
+}
+
+/**
+ * Replaces the core's `HH:MM UTC` rendering of `when` (a poll's closing time) in mrkdwn with a
+ * {@link slackDate} token, so each reader sees their local time. Text that does not show that time is
+ * returned unchanged.
+ */
+export function withLocalTime(mrkdwn: string, when: Date): string {
+  if (Number.isNaN(when.getTime())) return mrkdwn;
+  const hhmm = when.toISOString().slice(11, 16);
+  const utc = `${hhmm} UTC`;
+  if (!mrkdwn.includes(utc)) return mrkdwn;
+  return mrkdwn.split(utc).join(slackDate(when.getTime() / 1000, utc));
 }

@@ -30,6 +30,7 @@ import {
   truncate,
   truncateMrkdwn,
   webUrl,
+  withLocalTime,
 } from './mrkdwn.ts';
 
 export type Block = types.KnownBlock;
@@ -56,9 +57,38 @@ const TEXT_SECTIONS_MAX = 3;
 /** Prefix of block ids that carry a card's movie id, e.g. `card:603:0`. */
 export const CARD_BLOCK_PREFIX = 'card:';
 
+/** Who a rendered message is for, which decides how personal numbers are worded. */
+export interface RenderOptions {
+  /**
+   * The message is seen by the channel, not only the asker: a card's prediction or rating is never
+   * worded as "yours" unless the core said whose it is ({@link MovieCard.predictionFor}, `ratingBy`).
+   */
+  public?: boolean;
+  /** The person whose slash command this public message answers, named in a context line. */
+  askedBy?: { userId: string; command: string; text: string };
+}
+
+/** Characters of the asker's command text echoed in the "asked by" line. */
+const ASKED_TEXT_MAX = 150;
+
 /** Renders one reply as a message of at most {@link MESSAGE_BLOCKS_MAX} blocks. */
-export function renderReply(reply: Reply): SlackMessage {
-  return { text: fallbackText(reply), blocks: renderBlocks(reply, MESSAGE_BLOCKS_MAX, 'm') };
+export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMessage {
+  const head: Block[] = options.askedBy ? [askedByBlock(options.askedBy)] : [];
+  const blocks = renderBlocks(reply, MESSAGE_BLOCKS_MAX - head.length, 'm', options.public === true);
+  return { text: fallbackText(reply), blocks: [...head, ...blocks] };
+}
+
+/** "Asked by @ana · /recommend 90s comedy": a public answer names who asked (Slack shows no echo). */
+function askedByBlock(asked: NonNullable<RenderOptions['askedBy']>): Block {
+  const said = truncate(
+    `/${asked.command}${asked.text.trim() ? ` ${asked.text.trim()}` : ''}`,
+    ASKED_TEXT_MAX,
+  );
+  const user = /^[UW][A-Z0-9]{2,30}$/.test(asked.userId) ? `<@${asked.userId}>` : 'someone';
+  return {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `Asked by ${user} · ${escapeSlack(said)}`, verbatim: true }],
+  };
 }
 
 /** One titled part of the App Home tab. */
@@ -90,15 +120,16 @@ export function renderHomeView(sections: HomeSection[]): types.HomeView {
  * The reply's blocks in at most `budget` blocks: its text, then the cards (section + actions, divider
  * between), then message-level actions. Cards that do not fit are counted in a closing note.
  */
-export function renderBlocks(reply: Reply, budget: number, idPrefix: string): Block[] {
+export function renderBlocks(reply: Reply, budget: number, idPrefix: string, isPublic = false): Block[] {
   if (budget <= 0) return [];
-  const head = textBlocks(reply.text);
-  const tail = actionBlocks(reply.actions ?? [], `${idPrefix}:a`);
+  const closesAt = typeof reply.data?.closesAt === 'string' ? new Date(reply.data.closesAt) : undefined;
+  const head = textBlocks(reply.text, closesAt);
+  const tail = [...actionBlocks(reply.actions ?? [], `${idPrefix}:a`), ...disabledNote(reply.actions ?? [])];
   const cards = reply.cards ?? [];
   const blocks: Block[] = [...head];
   let shown = 0;
   for (const [i, card] of cards.entries()) {
-    const cardBlocks = renderCard(card, `${idPrefix}:${i}`);
+    const cardBlocks = renderCard(card, `${idPrefix}:${i}`, isPublic);
     const divider = blocks.length > 0 ? 1 : 0;
     const remainingAfter = cards.length - i - 1;
     // Keep room for the message actions and, when cards are left over, the "N more" note.
@@ -121,10 +152,11 @@ export function renderBlocks(reply: Reply, budget: number, idPrefix: string): Bl
 }
 
 /** The reply text as sections of at most {@link SECTION_TEXT_MAX} characters, split at line breaks. */
-function textBlocks(text: string): Block[] {
+function textBlocks(text: string, closesAt?: Date): Block[] {
   const parts: string[] = [];
   let current = '';
-  for (const line of toMrkdwn(text).split('\n')) {
+  const mrkdwn = closesAt ? withLocalTime(toMrkdwn(text), closesAt) : toMrkdwn(text);
+  for (const line of mrkdwn.split('\n')) {
     const piece = truncateMrkdwn(line, SECTION_TEXT_MAX);
     if (current && current.length + 1 + piece.length > SECTION_TEXT_MAX) {
       parts.push(current);
@@ -145,7 +177,7 @@ function section(text: string, accessory?: types.ImageElement): types.SectionBlo
 }
 
 /** A card: one section (poster accessory) and, when it has any, its actions. */
-export function renderCard(card: MovieCard, blockKey: string): Block[] {
+export function renderCard(card: MovieCard, blockKey: string, isPublic = false): Block[] {
   const poster: types.ImageElement | undefined =
     isWebUrl(card.posterUrl) && webUrl(card.posterUrl).length <= IMAGE_URL_MAX
       ? {
@@ -154,15 +186,19 @@ export function renderCard(card: MovieCard, blockKey: string): Block[] {
           alt_text: truncate(nonEmpty(plainText(`Poster of ${card.title}`)), IMAGE_ALT_MAX),
         }
       : undefined;
-  const main = section(truncateMrkdwn(cardText(card), SECTION_TEXT_MAX), poster);
+  const main = section(truncateMrkdwn(cardText(card, isPublic), SECTION_TEXT_MAX), poster);
   main.block_id = blockId(`${CARD_BLOCK_PREFIX}${card.movieId}:${blockKey}`);
   const blocks: Block[] = [main];
   blocks.push(...actionBlocks(card.actions, `${blockKey}:c`, 1));
   return blocks;
 }
 
-/** The mrkdwn body of a card: label, linked title (year), genres, people, ratings, reason. */
-export function cardText(card: MovieCard): string {
+/**
+ * The mrkdwn body of a card: label, linked title (year), genres and runtime, director and top-billed
+ * cast, whose rating or prediction it shows, reason, and the state of spent actions ("✓ On your
+ * watchlist"). On a public card a number is only called "yours" when the core said whose it is.
+ */
+export function cardText(card: MovieCard, isPublic = false): string {
   const lines: string[] = [];
   if (card.label) lines.push(`_${escapeSlack(truncate(card.label, LABEL_MAX))}_`);
   const title = truncate(card.title, TITLE_MAX) + (card.year ? ` (${card.year})` : '');
@@ -175,12 +211,8 @@ export function cardText(card: MovieCard): string {
   if (card.directors.length) people.push(`Directed by ${names(card.directors)}`);
   if (card.cast.length) people.push(`With ${names(card.cast)}`);
   if (people.length) lines.push(escapeSlack(people.join(' · ')));
-  const ratings: string[] = [];
-  if (card.userRating != null) ratings.push(`Your rating: ${stars(card.userRating)} ${card.userRating}`);
-  else if (card.predictedStars != null) {
-    ratings.push(`Predicted for you: ${stars(card.predictedStars)} ${card.predictedStars.toFixed(1)}`);
-  }
-  if (ratings.length) lines.push(ratings.join(' · '));
+  const rating = ratingLine(card, isPublic);
+  if (rating) lines.push(rating);
   if (card.reason) lines.push(`_${escapeSlack(truncate(card.reason, REASON_MAX))}_`);
   if (card.overview) lines.push(`>${escapeSlack(truncate(card.overview, OVERVIEW_MAX)).replace(/\n/g, ' ')}`);
   const extras: string[] = [];
@@ -189,7 +221,48 @@ export function cardText(card: MovieCard): string {
   }
   if (isWebUrl(card.trailerUrl)) extras.push(link(card.trailerUrl, 'Trailer'));
   if (extras.length) lines.push(extras.join(' · '));
+  const state = card.actions.filter((a) => a.disabled && a.label.trim());
+  if (state.length)
+    lines.push(`_${escapeSlack(state.map((a) => truncate(a.label, LABEL_MAX)).join(' · '))}_`);
   return lines.join('\n');
+}
+
+/** "Ana rated ★★★★☆ 4", "Predicted for Ana", "Group prediction", "Average rating" — or "yours" in private. */
+function ratingLine(card: MovieCard, isPublic: boolean): string | undefined {
+  if (card.userRating != null) {
+    const shown = `${stars(card.userRating)} ${card.userRating}`;
+    if (card.ratingBy) return `${escapeSlack(truncate(card.ratingBy, NAME_MAX))} rated ${shown}`;
+    return isPublic ? `Rated ${shown}` : `Your rating: ${shown}`;
+  }
+  if (card.predictedStars == null) return undefined;
+  const shown = `${stars(card.predictedStars)} ${card.predictedStars.toFixed(1)}`;
+  const whose = card.predictionFor;
+  if (whose?.kind === 'person')
+    return `Predicted for ${escapeSlack(truncate(whose.name, NAME_MAX))}: ${shown}`;
+  if (whose?.kind === 'group') return `Group prediction: ${shown}`;
+  if (whose?.kind === 'average') return `Average rating: ${shown}`;
+  return isPublic ? `Predicted: ${shown}` : `Predicted for you: ${shown}`;
+}
+
+/**
+ * Slack buttons cannot be disabled (Block Kit buttons have no such field), so spent ones are dropped
+ * from the actions and their labels shown as text instead: a closed poll keeps its tally visible.
+ */
+function disabledNote(actions: Action[]): Block[] {
+  const labels = actions.filter((a) => a.disabled && a.label.trim()).map((a) => truncate(a.label, LABEL_MAX));
+  if (labels.length === 0) return [];
+  return [
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: truncateMrkdwn(escapeSlack(labels.join(' · ')), SECTION_TEXT_MAX),
+          verbatim: true,
+        },
+      ],
+    },
+  ];
 }
 
 /**
@@ -200,6 +273,7 @@ export function actionBlocks(actions: Action[], blockKey: string, maxBlocks = 2)
   const seen = new Set<string>();
   const elements: ActionElement[] = [];
   for (const action of actions) {
+    if (action.disabled) continue;
     if (!action.id || action.id.length > ACTION_ID_MAX_SLACK || seen.has(action.id)) continue;
     const element = renderAction(action);
     if (!element) continue;

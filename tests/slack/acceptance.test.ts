@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
-import { FakeSlack } from './fake-slack.ts';
+import { FAKE_BOT, FakeSlack } from './fake-slack.ts';
 import { renderedSince } from './harness.ts';
 import { postSigned, randomId, slashCommandBody } from './signed-request.ts';
 
@@ -87,12 +87,12 @@ describe('movierec start with Slack configured (acceptance)', () => {
 
   const command = (text: string) =>
     slashCommandBody({
-      team: 'T0ACCEPT',
+      team: FAKE_BOT.team,
       user: 'UACCEPT',
       channel: 'C0ACCEPT',
       command: 'recommend',
       text,
-      responseUrl: fake.responseUrl(randomId('R')),
+      responseUrl: fake.responseUrl(randomId('R'), { user: 'UACCEPT', channel: 'C0ACCEPT' }),
     });
 
   it('a signed /recommend 90s comedy gets 200 within 3 s and a message with movie blocks', async () => {

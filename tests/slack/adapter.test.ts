@@ -35,7 +35,7 @@ describe('Slack adapter over the real bolt HTTP receiver (scripted core)', () =>
       channel: TEST_CHANNEL,
       command: name,
       text,
-      responseUrl: rig.fake.responseUrl('r1'),
+      responseUrl: rig.fake.responseUrl(`r-${name}-${user}-${text}`, { user, channel: TEST_CHANNEL }),
     });
 
   it('acknowledges a slash command before the core answers, then posts the blocks', async () => {
@@ -137,7 +137,7 @@ describe('Slack adapter over the real bolt HTTP receiver (scripted core)', () =>
       ephemeral: false,
       actionId: 'mr:rate:2580',
       value: '4.5',
-      responseUrl: rig.fake.responseUrl('r2'),
+      responseUrl: rig.fake.responseUrl('r2', { user: 'UBOB', channel: TEST_CHANNEL }),
     });
     expect((await postSigned(rig.eventsUrl, body, FORM, sign)).status).toBe(200);
     await rig.adapter.idle();
@@ -215,13 +215,13 @@ describe('Slack adapter over the real bolt HTTP receiver (scripted core)', () =>
     });
     await postSigned(rig.eventsUrl, uninstall, 'application/json', sign);
     const userOnly = eventBody({
-      team: 'T0OTHER',
+      team: TEST_TEAM,
       eventId: 'Ev0REVOKE1',
       event: { type: 'tokens_revoked', tokens: { oauth: ['UX'] } },
     });
     await postSigned(rig.eventsUrl, userOnly, 'application/json', sign);
     const bot = eventBody({
-      team: 'T0OTHER',
+      team: TEST_TEAM,
       eventId: 'Ev0REVOKE2',
       event: { type: 'tokens_revoked', tokens: { bot: [FAKE_BOT.userId] } },
     });
@@ -229,20 +229,20 @@ describe('Slack adapter over the real bolt HTTP receiver (scripted core)', () =>
     await rig.adapter.idle();
     expect(core.purged).toEqual([
       { platform: 'slack', tenant: TEST_TEAM },
-      { platform: 'slack', tenant: 'T0OTHER' },
+      { platform: 'slack', tenant: TEST_TEAM },
     ]);
   });
 
   it('asks Slack whether the user is an admin only for admin-only commands', async () => {
     core.script = () => [{ text: 'ok', ephemeral: true }];
     await postSigned(rig.eventsUrl, command('', 'stats'), FORM, sign);
-    await postSigned(rig.eventsUrl, command('', 'help'), FORM, sign);
+    await postSigned(rig.eventsUrl, command('', 'profile'), FORM, sign);
     await rig.adapter.idle();
     expect(rig.fake.callsOf('users.info').map((c) => c.body.user)).toEqual(['UALICE']);
     const byName = (name: string) => (core.events as CommandEvent[]).find((e) => e.command === name);
-    const [stats, help] = [byName('stats'), byName('help')];
+    const [stats, profile] = [byName('stats'), byName('profile')];
     expect(stats!.actor.isAdmin).toBe(false);
-    expect(help!.actor.isAdmin).toBeUndefined();
+    expect(profile!.actor.isAdmin).toBeUndefined();
   });
 
   it("gives /movienight the channel's members (without the bot) and other commands none", async () => {

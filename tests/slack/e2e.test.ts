@@ -7,8 +7,8 @@ import { ratings, users } from '../../src/db/schema.ts';
 import { createTestCore, FIXTURE_MOVIES, quietLogger, type TestCore } from '../contract/fixture.ts';
 import { DB_KINDS } from '../helpers/db.ts';
 import { FakeSlack } from './fake-slack.ts';
-import { renderedSince, slackUserId, TEST_CHANNEL, TEST_TEAM } from './harness.ts';
-import { eventBody, postSigned, randomId, slashCommandBody } from './signed-request.ts';
+import { commandFrom, renderedSince, slackUserId, TEST_TEAM } from './harness.ts';
+import { eventBody, postSigned, randomId } from './signed-request.ts';
 
 const SECRET = 'e2e-signing-secret-fedcba9876543210';
 const FORM = 'application/x-www-form-urlencoded';
@@ -52,15 +52,7 @@ describe.each(DB_KINDS)('Slack end to end with the real core (%s)', (kind) => {
     await t?.close();
   });
 
-  const recommend = (user: string) =>
-    slashCommandBody({
-      team: TEST_TEAM,
-      user,
-      channel: TEST_CHANNEL,
-      command: 'recommend',
-      text: '90s comedy',
-      responseUrl: fake.responseUrl(randomId('R')),
-    });
+  const recommend = (user: string) => commandFrom(fake, { user, name: 'recommend', text: '90s comedy' });
 
   it('a signed /recommend 90s comedy is acknowledged and leads to movie blocks at the Web API', async () => {
     const from = fake.calls.length;
@@ -96,14 +88,7 @@ describe.each(DB_KINDS)('Slack end to end with the real core (%s)', (kind) => {
   it('a rating reaction retried by Slack (same event_id, X-Slack-Retry-Num) is counted once', async () => {
     const user = slackUserId('gus');
     const from = fake.calls.length;
-    const movie = slashCommandBody({
-      team: TEST_TEAM,
-      user,
-      channel: TEST_CHANNEL,
-      command: 'movie',
-      text: 'Heat',
-      responseUrl: fake.responseUrl(randomId('R')),
-    });
+    const movie = commandFrom(fake, { user, name: 'movie', text: 'Heat' });
     await postSigned(url, movie, FORM, { secret: SECRET });
     await adapter.idle();
     const card = renderedSince(fake, from).find((m) => m.key && m.titles.length === 1)!;
@@ -164,13 +149,10 @@ describe.each(DB_KINDS)('Slack end to end with the real core (%s)', (kind) => {
       'Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Heat,1981,https://boxd.it/x,4.5\n2024-01-02,Ronin,1984,https://boxd.it/y,3\n',
     );
     const from = fake.calls.length;
-    const body = slashCommandBody({
-      team: TEST_TEAM,
+    const body = commandFrom(fake, {
       user,
-      channel: TEST_CHANNEL,
-      command: 'import',
+      name: 'import',
       text: 'https://movierec-test.slack.com/files/UIDA/F0RATINGS1/ratings.csv',
-      responseUrl: fake.responseUrl(randomId('R')),
     });
     await postSigned(url, body, FORM, { secret: SECRET });
     await adapter.idle();
@@ -184,14 +166,7 @@ describe.each(DB_KINDS)('Slack end to end with the real core (%s)', (kind) => {
       .where(eq(users.externalId, `slack:${TEST_TEAM}:${user}`));
     expect(rows.map((r) => r.rating).sort()).toEqual([3, 4.5]);
 
-    const missing = slashCommandBody({
-      team: TEST_TEAM,
-      user,
-      channel: TEST_CHANNEL,
-      command: 'import',
-      text: '',
-      responseUrl: fake.responseUrl(randomId('R')),
-    });
+    const missing = commandFrom(fake, { user, name: 'import', text: '' });
     const before = fake.calls.length;
     await postSigned(url, missing, FORM, { secret: SECRET });
     await adapter.idle();

@@ -1,3 +1,4 @@
+import { SHORT_COMMANDS } from '../../adapters/slack/commands.ts';
 import { slackChannel } from '../../adapters/slack/identity.ts';
 import {
   createSlackAdapter,
@@ -9,8 +10,8 @@ import { CARD_BLOCK_PREFIX } from '../../adapters/slack/render.ts';
 import type { BotCore } from '../../src/bot/types.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { AdapterHarness, RenderedMessage } from '../contract/harness.ts';
-import { FAKE_BOT, type FakeCall, FakeSlack } from './fake-slack.ts';
-import { blockActionBody, eventBody, postSigned, randomId, slashCommandBody } from './signed-request.ts';
+import { FAKE_BOT, type FakeCall, FakeSlack, type ShownMessage } from './fake-slack.ts';
+import { blockActionBody, eventBody, randomId, slashCommandBody } from './signed-request.ts';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const TEST_TEAM = FAKE_BOT.team;
@@ -71,6 +72,55 @@ export async function startSlackRig(
   };
 }
 
+/**
+ * The slash command a person types for core command `name`: `/recommend` and `/rate` on their own, every
+ * other command under `/movierec`.
+ */
+export function slashFor(name: string, text: string): { command: string; text: string } {
+  if ((SHORT_COMMANDS as readonly string[]).includes(name)) return { command: name, text };
+  return { command: 'movierec', text: text ? `${name} ${text}` : name };
+}
+
+/** A signed slash command body from `user` in `channel`, with a response_url the fake issued for them. */
+export function commandFrom(
+  fake: FakeSlack,
+  p: { user: string; userName?: string; channel?: string; name: string; text: string; team?: string },
+): string {
+  const channel = p.channel ?? TEST_CHANNEL;
+  fake.join(channel, p.user);
+  const slash = slashFor(p.name, p.text);
+  return slashCommandBody({
+    team: p.team ?? TEST_TEAM,
+    user: p.user,
+    ...(p.userName ? { userName: p.userName } : {}),
+    channel,
+    command: slash.command,
+    text: slash.text,
+    responseUrl: fake.responseUrl(randomId('R'), { user: p.user, channel }),
+  });
+}
+
+/** The message a person pressed a button on: the channel message, or their ephemeral one carrying it. */
+function pressedMessage(
+  fake: FakeSlack,
+  user: string,
+  channel: string,
+  ts: string | undefined,
+  actionId: string,
+) {
+  if (ts) {
+    const message = fake.message(channel, ts);
+    if (message) return message;
+  }
+  return fake
+    .visibleTo(user)
+    .filter(
+      (m: ShownMessage) =>
+        m.onlyFor === user && JSON.stringify(m.blocks).includes(`"action_id":"${actionId}"`),
+    )
+    .at(-1);
+}
+
 /** Reads the messages the adapter sent after call index `from`, as Slack would show them. */
 export function renderedSince(fake: FakeSlack, from: number): RenderedMessage[] {
   const calls = fake.calls.slice(from).filter((c) => c.status === 200);
@@ -83,9 +133,13 @@ export function renderedSince(fake: FakeSlack, from: number): RenderedMessage[] 
         .filter((r) => r.body.channel === call.result.channel && r.body.timestamp === call.result.ts)
         .map((r) => String(r.body.name));
       messages.push(toRendered(call, key, false, reactions));
+    } else if (call.method === 'chat.update') {
+      messages.push(
+        toRendered(call, `slack:${String(call.body.channel)}:${String(call.body.ts)}`, false, []),
+      );
     } else if (call.method === 'chat.postEphemeral') {
       messages.push(toRendered(call, undefined, true, []));
-    } else if (call.method === 'respond') {
+    } else if (call.method === 'respond' && call.body.delete_original !== true) {
       messages.push(toRendered(call, undefined, call.body.response_type !== 'in_channel', []));
     }
   }
@@ -168,10 +222,16 @@ export async function createSlackHarness(core: BotCore): Promise<AdapterHarness>
     retry?: number,
   ) {
     const from = fake.calls.length;
-    const res = await postSigned(eventsUrl, body, type, { ...sign, retryNum: retry });
+    const res = await fake.deliver(eventsUrl, body, type, { ...sign, retryNum: retry });
     if (res.status !== 200) throw new Error(`receiver answered ${res.status}`);
     await adapter.idle();
     if (fake.unexpected.length) throw new Error(`unexpected Slack calls: ${fake.unexpected.join(', ')}`);
+    const refused = fake.calls.slice(from).filter((c) => c.status !== 200 || c.result.ok === false);
+    if (refused.length) {
+      throw new Error(
+        `Slack refused: ${refused.map((c) => `${c.method} ${JSON.stringify(c.result)}`).join(', ')}`,
+      );
+    }
     return renderedSince(fake, from);
   }
 
@@ -180,19 +240,19 @@ export async function createSlackHarness(core: BotCore): Promise<AdapterHarness>
     userKey: (user) => `slack:${TEST_TEAM}:${slackUserId(user)}`,
     command: (user, name, text) =>
       send(
-        slashCommandBody({
-          team: TEST_TEAM,
-          user: slackUserId(user),
-          userName: user,
-          channel: TEST_CHANNEL,
-          command: name,
-          text,
-          responseUrl: fake.responseUrl(randomId('R')),
-        }),
+        commandFrom(fake, { user: slackUserId(user), userName: user, name, text }),
         'application/x-www-form-urlencoded',
       ),
     press: (user, message, actionId, value) => {
       const m = message as RenderedMessage & { ts?: string; channel?: string };
+      const channel = m.channel ?? TEST_CHANNEL;
+      const source = pressedMessage(
+        fake,
+        slackUserId(user),
+        channel,
+        message.ephemeral ? undefined : m.ts,
+        actionId,
+      );
       return send(
         blockActionBody({
           team: TEST_TEAM,
@@ -202,7 +262,11 @@ export async function createSlackHarness(core: BotCore): Promise<AdapterHarness>
           ephemeral: message.ephemeral,
           actionId,
           value,
-          responseUrl: fake.responseUrl(randomId('R')),
+          responseUrl: fake.responseUrl(randomId('R'), {
+            user: slackUserId(user),
+            channel,
+            ...(source ? { source } : {}),
+          }),
         }),
         'application/x-www-form-urlencoded',
       );
@@ -210,6 +274,7 @@ export async function createSlackHarness(core: BotCore): Promise<AdapterHarness>
     react: (user, message, emoji, added, options) => {
       if (!message.key) throw new Error('only posted messages can get reactions');
       const [, channel, ts] = message.key.split(':');
+      fake.join(channel!, slackUserId(user));
       const eventId = options?.deliveryId ?? randomId('Ev');
       const retry = deliveries.has(eventId) ? 1 : undefined;
       deliveries.add(eventId);

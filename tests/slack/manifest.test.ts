@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  NAMESPACE_COMMAND,
+  routeSlashCommand,
+  SHORT_COMMANDS,
+  SLACK_SLASH_COMMANDS,
+} from '../../adapters/slack/commands.ts';
 import { COMMANDS, findCommand } from '../../src/bot/commands/index.ts';
 
 interface Manifest {
@@ -23,18 +29,45 @@ const COMMAND_DESCRIPTION_MAX = 100;
 const COMMAND_NAME_MAX = 32;
 
 describe('Slack app manifest', () => {
-  it('declares every visible core command as a slash command, and nothing the core does not know', () => {
-    const declared = manifest.features.slash_commands.map((c) => c.command.replace(/^\//, ''));
-    const visible = COMMANDS.filter((c) => !c.hidden).map((c) => c.name);
-    expect([...declared].sort()).toEqual(
-      [...new Set([...visible, ...declared.filter((d) => findCommand(d))])].sort(),
-    );
-    for (const name of visible) expect(declared).toContain(name);
+  it('declares one namespace, /movierec, and only /recommend and /rate as short commands', () => {
+    const declared = manifest.features.slash_commands.map((c) => c.command);
+    expect([...declared].sort()).toEqual(['/movierec', '/rate', '/recommend']);
+    expect([...SLACK_SLASH_COMMANDS].sort()).toEqual([...declared].sort());
     for (const c of manifest.features.slash_commands) {
       expect(c.command).toMatch(/^\/[a-z0-9-]+$/);
       expect(c.command.length).toBeLessThanOrEqual(COMMAND_NAME_MAX);
       expect(c.description.length).toBeLessThanOrEqual(COMMAND_DESCRIPTION_MAX);
+      // Mentions arrive as <@U…|name> only when Slack escapes them (the manifest's should_escape).
+      expect((c as { should_escape?: boolean }).should_escape).toBe(true);
     }
+  });
+
+  it('the handlers reach every visible core command through /movierec, the short ones directly too', () => {
+    for (const command of COMMANDS.filter((c) => !c.hidden && c.name !== 'help')) {
+      expect(routeSlashCommand(`/${NAMESPACE_COMMAND}`, `${command.name} some text`)).toEqual({
+        kind: 'core',
+        command: command.name,
+        text: 'some text',
+      });
+      expect(findCommand(command.name)).toBe(command);
+    }
+    for (const short of SHORT_COMMANDS) {
+      expect(routeSlashCommand(`/${short}`, 'Heat 4')).toEqual({
+        kind: 'core',
+        command: short,
+        text: 'Heat 4',
+      });
+      // `/recommend help` is a request for help, not for the film The Help.
+      expect(routeSlashCommand(`/${short}`, 'help')).toEqual({ kind: 'help' });
+    }
+    expect(routeSlashCommand('/movierec', '')).toEqual({ kind: 'help' });
+    // Slack escapes what people type: `rock & roll` arrives as `rock &amp; roll`.
+    expect(routeSlashCommand('/recommend', 'rock &amp; roll, not &lt;90 min&gt;')).toEqual({
+      kind: 'core',
+      command: 'recommend',
+      text: 'rock & roll, not <90 min>',
+    });
+    expect(routeSlashCommand('/movierec', 'help')).toEqual({ kind: 'help' });
   });
 
   it('sends commands, events and interactions to the one endpoint the adapter serves', () => {
@@ -58,6 +91,8 @@ describe('Slack app manifest', () => {
         'reactions:write',
         'users:read',
         'files:read',
+        'files:write',
+        'im:write',
       ]),
     );
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(

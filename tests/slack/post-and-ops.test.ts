@@ -40,6 +40,26 @@ describe('Slack postToChannel (messages the bot starts itself) against the fake 
     expect(rig.fake.callsOf('reactions.add').length).toBeGreaterThanOrEqual(5);
   });
 
+  it('a reply that edits an earlier poll message (closed by time) updates it with chat.update', async () => {
+    await start();
+    expect(
+      await rig.adapter.postToChannel(channel, { text: 'Vote!', actions: [{ id: 'v:1', label: 'Heat' }] }),
+    ).toBe(true);
+    const key = core.posted[0]!.key;
+    const ts = key.split(':')[2]!;
+    const closed: Reply = {
+      text: "Time's up — **Heat** wins",
+      editMessage: key,
+      actions: [{ id: 'v:1', label: 'Heat — 2 votes', disabled: true }],
+    };
+    expect(await rig.adapter.postToChannel(channel, closed)).toBe(true);
+    expect(rig.fake.callsOf('chat.update')[0]!.body).toMatchObject({ channel: TEST_CHANNEL, ts });
+    const shown = JSON.stringify(rig.fake.message(TEST_CHANNEL, ts)!.blocks);
+    expect(shown).toContain("Time's up — *Heat* wins");
+    expect(shown).not.toContain('action_id');
+    expect(rig.fake.callsOf('chat.postMessage')).toHaveLength(1);
+  });
+
   it("waits out a 429 for Slack's Retry-After, then posts", async () => {
     await start();
     rig.fake.rateLimitNext('chat.postMessage', 1);

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HOME_BLOCKS_MAX, MESSAGE_BLOCKS_MAX } from '../../adapters/slack/limits.ts';
-import { escapeSlack, toMrkdwn } from '../../adapters/slack/mrkdwn.ts';
+import { escapeSlack, toMrkdwn, withLocalTime } from '../../adapters/slack/mrkdwn.ts';
 import { cardText, renderHomeView, renderReply } from '../../adapters/slack/render.ts';
 import type { Action, MovieCard, Reply } from '../../src/bot/types.ts';
-import { blockKitViolations } from './block-limits.ts';
+import { blockKitViolations, DOC_HOME_BLOCKS, DOC_MESSAGE_BLOCKS } from './block-limits.ts';
 
 /** Strings that try to break out: mentions, links, entities, markup, astral characters. */
 const nasty = fc.oneof(
@@ -32,6 +31,7 @@ const actionArb: fc.Arbitrary<Action> = fc.record(
     id: fc.oneof(fc.string({ maxLength: 90 }), fc.string({ minLength: 200, maxLength: 400 })),
     label: nasty,
     style: fc.constantFrom('primary', 'secondary', 'danger'),
+    disabled: fc.boolean(),
     options: fc.array(
       fc.record({
         label: nasty,
@@ -63,6 +63,12 @@ const cardArb: fc.Arbitrary<MovieCard> = fc.record({
   trailerUrl: urlArb,
   providers: fc.array(nasty, { maxLength: 20 }),
   predictedStars: fc.option(fc.double({ min: 0.5, max: 5, noNaN: true })),
+  predictionFor: fc.oneof(
+    fc.record({ kind: fc.constant('person' as const), name: nasty }),
+    fc.constant({ kind: 'group' as const }),
+    fc.constant({ kind: 'average' as const }),
+  ),
+  ratingBy: nasty,
   userRating: fc.option(fc.constantFrom(0.5, 1, 2.5, 4, 5)),
   reason: nasty,
   label: nasty,
@@ -76,8 +82,17 @@ const replyArb: fc.Arbitrary<Reply> = fc.record(
     cards: fc.array(cardArb, { maxLength: 30 }),
     actions: fc.array(actionArb, { maxLength: 60 }),
     ephemeral: fc.boolean(),
+    data: fc.record({ closesAt: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()) }),
   },
   { requiredKeys: ['text'] },
+);
+
+const optionsArb = fc.record(
+  {
+    public: fc.boolean(),
+    askedBy: fc.record({ userId: fc.constantFrom('U0ANA', 'bad id'), command: nasty, text: nasty }),
+  },
+  { requiredKeys: [] },
 );
 
 function card(over: Partial<MovieCard> = {}): MovieCard {
@@ -107,9 +122,9 @@ function card(over: Partial<MovieCard> = {}): MovieCard {
 describe('renderReply: Block Kit limits whatever the data', () => {
   it('every message passes the limits and lets no mention or link through', () => {
     fc.assert(
-      fc.property(replyArb, (reply) => {
-        const message = renderReply(reply);
-        expect(blockKitViolations(message.blocks, MESSAGE_BLOCKS_MAX)).toEqual([]);
+      fc.property(replyArb, optionsArb, (reply, options) => {
+        const message = renderReply(reply, options);
+        expect(blockKitViolations(message.blocks, DOC_MESSAGE_BLOCKS)).toEqual([]);
         expect(message.text.length).toBeGreaterThan(0);
         // The core's own plain user mentions (`<@U123>`, e.g. movie-night members) are kept by design
         // (see the test below); broadcasts, groups, channels and any other `<@…>` never get through.
@@ -124,7 +139,7 @@ describe('renderReply: Block Kit limits whatever the data', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ title: nasty, reply: replyArb }), { maxLength: 6 }), (sections) => {
         const view = renderHomeView(sections);
-        expect(blockKitViolations(view.blocks, HOME_BLOCKS_MAX)).toEqual([]);
+        expect(blockKitViolations(view.blocks, DOC_HOME_BLOCKS)).toEqual([]);
       }),
       { numRuns: 20 },
     );
@@ -133,7 +148,7 @@ describe('renderReply: Block Kit limits whatever the data', () => {
   it('keeps the first cards and the message actions when there are too many cards', () => {
     const cards = Array.from({ length: 40 }, (_, i) => card({ movieId: i + 1, title: `Film ${i + 1}` }));
     const message = renderReply({ text: 'Top picks', cards, actions: [{ id: 'more', label: 'More' }] });
-    expect(message.blocks.length).toBeLessThanOrEqual(MESSAGE_BLOCKS_MAX);
+    expect(message.blocks.length).toBeLessThanOrEqual(DOC_MESSAGE_BLOCKS);
     const last = message.blocks.at(-1) as { type: string; elements: { action_id: string }[] };
     expect(last.type).toBe('actions');
     expect(last.elements.map((e) => e.action_id)).toEqual(['more']);
@@ -166,6 +181,52 @@ describe('card rendering', () => {
       ['button', 'seen:1'],
       ['static_select', 'rate:1'],
     ]);
+  });
+
+  it('names whose prediction or rating a public card shows; only a private card says "you"', () => {
+    const ana = card({ predictionFor: { kind: 'person', name: 'Ana' } });
+    expect(cardText(ana, true)).toContain('Predicted for Ana: ★★★★☆ 4.3');
+    expect(cardText(card({ predictionFor: { kind: 'group' } }), true)).toContain(
+      'Group prediction: ★★★★☆ 4.3',
+    );
+    expect(cardText(card({ predictionFor: { kind: 'average' } }), true)).toContain(
+      'Average rating: ★★★★☆ 4.3',
+    );
+    expect(cardText(card({ userRating: 4, ratingBy: 'Ben' }), true)).toContain('Ben rated ★★★★☆ 4');
+    // Without attribution a public card never calls the number "yours".
+    expect(cardText(card(), true)).toContain('Predicted: ★★★★☆ 4.3');
+    expect(cardText(card(), true)).not.toContain('for you');
+    expect(cardText(card({ userRating: 4 }), true)).toContain('Rated ★★★★☆ 4');
+    expect(cardText(card({ userRating: 4 }), true)).not.toContain('Your rating');
+    expect(cardText(card(), false)).toContain('Predicted for you: ★★★★☆ 4.3');
+  });
+
+  it('drops disabled buttons (Slack has none) and shows their state as text', () => {
+    const closed = renderReply({
+      text: 'Voting closed',
+      actions: [
+        { id: 'vote:1', label: 'Heat — 3 votes', disabled: true },
+        { id: 'vote:2', label: 'Ronin — 1 vote', disabled: true },
+      ],
+      cards: [card({ actions: [{ id: 'watch:1', label: '✓ On your watchlist', disabled: true }] })],
+    });
+    const json = JSON.stringify(closed.blocks);
+    expect(json).not.toContain('"action_id"');
+    expect(json).toContain('Heat — 3 votes · Ronin — 1 vote');
+    expect(json).toContain('_✓ On your watchlist_');
+  });
+
+  it('names who asked on a public answer', () => {
+    const message = renderReply(
+      { text: 'Top picks' },
+      { public: true, askedBy: { userId: 'U0ANA', command: 'recommend', text: '90s <comedy>' } },
+    );
+    expect(message.blocks[0]).toEqual({
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: 'Asked by <@U0ANA> · /recommend 90s &lt;comedy&gt;', verbatim: true },
+      ],
+    });
   });
 
   it("shows the user's own rating instead of the prediction", () => {
@@ -204,9 +265,25 @@ describe('toMrkdwn', () => {
   });
 
   it('does not link unsafe URLs and escapes the rest', () => {
-    expect(toMrkdwn('[x](javascript:alert(1)) <!here> a&b')).toBe(
-      'x) &lt;!here&gt; a&amp;b'.replace('x)', 'x)'),
+    // The whole `(javascript:alert(1))` is the link target: only the label is left, no stray `)`.
+    expect(toMrkdwn('[x](javascript:alert(1)) <!here> a&b')).toBe('x &lt;!here&gt; a&amp;b');
+  });
+
+  it('keeps balanced parentheses inside a link URL', () => {
+    // The link ends at the `)` closing the one after `]`; the URL itself is `https://ok.example/a(b)`.
+    expect(toMrkdwn('[x](https://ok.example/a(b))')).toBe('<https://ok.example/a(b)|x>');
+    expect(toMrkdwn('see [Heat](https://en.wikipedia.org/wiki/Heat_(1995_film)) now')).toBe(
+      'see <https://en.wikipedia.org/wiki/Heat_(1995_film)|Heat> now',
     );
+  });
+
+  it("shows a poll's closing time as a Slack date token with the UTC time as fallback", () => {
+    const closes = new Date('2026-12-03T19:45:00Z');
+    // 2026-12-03T19:45:00Z is 1796327100 seconds after the epoch.
+    expect(withLocalTime('closes in 10 minutes (19:45 UTC) or when', closes)).toBe(
+      'closes in 10 minutes (<!date^1796327100^{date_short_pretty} {time}|19:45 UTC>) or when',
+    );
+    expect(withLocalTime('no time here', closes)).toBe('no time here');
   });
 
   it("keeps the core's plain user mentions but no broadcast, group or labelled mention", () => {
