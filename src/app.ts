@@ -3,6 +3,7 @@ import type { ConsoleAdapterOptions } from '../adapters/console/index.ts';
 import { type CatalogSource, createCatalogSource } from './bot/catalog-view.ts';
 import type { BotCoreDeps } from './bot/context.ts';
 import { createBotCore } from './bot/core.ts';
+import { withDeadline } from './bot/deadline.ts';
 import { type PollCloser, startPollCloser } from './bot/poll-closer.ts';
 import type { BotCore, Platform, PlatformAdapter } from './bot/types.ts';
 import { ensureStarterCatalog } from './catalog/starter.ts';
@@ -46,7 +47,11 @@ export async function createApp(
   logger: Logger,
   options: CreateAppOptions = {},
 ): Promise<App> {
-  const database = await openDatabase({ url: config.databaseUrl, home: config.home });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    home: config.home,
+    limits: config.database,
+  });
   try {
     await database.migrate();
     await ensureStarterCatalog(database.db, logger);
@@ -81,10 +86,12 @@ export async function createApp(
     },
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
+  // Inside the instrument wrapper, so a "try again" at the deadline is counted as unavailable.
+  core = withDeadline(core, { deadlineMs: config.requestDeadlineMs, logger });
   let ops: Operations | undefined;
   if (options.instrument) {
     const { createOperations } = await import('./ops/index.ts');
-    ops = createOperations({ db: database.db, logger });
+    ops = createOperations({ db: database.db, logger, database });
     core = ops.instrument(core);
   }
   let closing: Promise<void> | undefined;
