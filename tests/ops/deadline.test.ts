@@ -76,3 +76,16 @@ describe('withDeadline', () => {
     await expect(failing).rejects.toThrow('boom');
   });
 });
+
+describe('deadline and connection-limit settings', () => {
+  it('default to a 5 s deadline, 15 s statements and 30 s idle transactions, and can be changed', async () => {
+    const { loadConfig } = await import('../../src/config.ts');
+    const defaults = loadConfig({});
+    expect(defaults.requestDeadlineMs).toBe(5_000);
+    expect(defaults.database).toEqual({ statementTimeoutMs: 15_000, idleInTransactionTimeoutMs: 30_000 });
+    const changed = loadConfig({ REQUEST_DEADLINE_MS: '2500', DB_STATEMENT_TIMEOUT_MS: '0' });
+    expect(changed.requestDeadlineMs).toBe(2_500);
+    expect(changed.database.statementTimeoutMs).toBe(0);
+    expect(() => loadConfig({ REQUEST_DEADLINE_MS: '5' })).toThrow(/REQUEST_DEADLINE_MS/);
+  });
+});
