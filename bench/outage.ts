@@ -51,6 +51,8 @@ export interface OutageFigures {
   mode: OutageMode;
   users: number;
   outageSeconds: number;
+  /** Normal answers' reply time before the outage (p50), the baseline for recovery on this machine. */
+  beforeOkP50Ms: number | null;
   /** Replies to requests sent while the server was down (or being stopped / started). */
   whileDown: {
     requests: number;
@@ -61,7 +63,14 @@ export interface OutageFigures {
     other: number;
   };
   /** From the server accepting connections again until the first normal answer, and until every user had one. */
-  recovery: { firstOkMs: number | null; allUsersOkMs: number | null };
+  recovery: {
+    /** Until the database layer lets traffic through again (its circuit breaker closed). */
+    breakerClosedMs: number | null;
+    firstOkMs: number | null;
+    allUsersOkMs: number | null;
+    /** Reply time of the requests sent in the first 5 s after the restart that were answered normally. */
+    okP50Ms: number | null;
+  };
   acknowledgedRatings: number;
   lostRatings: number;
   /** Internal-error replies ("something went wrong") over the whole run: should be 0. */
@@ -177,6 +186,8 @@ export async function runOutage(
     let internalErrors = 0;
     let firstOkAt: number | null = null;
     const okUsersAfter = new Set<number>();
+    const okAfter: number[] = [];
+    const okBefore: number[] = [];
     let allOkAt: number | null = null;
     const acknowledged = new Map<string, number>();
     const people: SimUser[] = Array.from({ length: userCount }, (_, i) =>
@@ -195,8 +206,10 @@ export async function runOutage(
         if (outcome === 'unavailable') downOutcome.tryAgain++;
         else if (outcome) downOutcome.other++;
       }
+      if (sentIn === 'before' && !outcome) okBefore.push(ms);
       if (sentIn === 'after' && !outcome) {
         const now = performance.now();
+        if (t0 - upAt < 5_000) okAfter.push(ms);
         firstOkAt ??= now;
         okUsersAfter.add(p);
         if (okUsersAfter.size === userCount) allOkAt ??= now;
@@ -236,16 +249,32 @@ export async function runOutage(
     await server.start();
     upAt = performance.now();
     phase = 'after';
+    let breakerClosedAt: number | null = null;
+    const watch = setInterval(() => {
+      if (breakerClosedAt === null && handle.pool?.().breaker === 'closed')
+        breakerClosedAt = performance.now();
+    }, 20);
     say('server accepting connections again');
     await pause(AFTER_SECONDS * 1000);
     stop = true;
+    clearInterval(watch);
     await Promise.all(workers);
 
-    const stored = await handle.db
-      .select({ key: users.externalId, movieId: ratings.movieId, rating: ratings.rating })
-      .from(ratings)
-      .innerJoin(users, eq(users.id, ratings.userId))
-      .where(eq(ratings.source, 'button'));
+    const readStored = () =>
+      handle.db
+        .select({ key: users.externalId, movieId: ratings.movieId, rating: ratings.rating })
+        .from(ratings)
+        .innerJoin(users, eq(users.id, ratings.userId))
+        .where(eq(ratings.source, 'button'));
+    // If the bot has not recovered by now, keep asking for a while: the count must still be made.
+    let stored: Awaited<ReturnType<typeof readStored>> | undefined;
+    for (let attempt = 0; stored === undefined; attempt++) {
+      stored = await readStored().catch((error: unknown) => {
+        if (attempt >= 60) throw error;
+        return undefined;
+      });
+      if (stored === undefined) await pause(500);
+    }
     const byKey = new Map(stored.map((r) => [`${r.key}|${r.movieId}`, r.rating]));
     const lost = [...acknowledged].filter(([k, v]) => byKey.get(k) !== v).length;
     await cut.close();
@@ -256,6 +285,14 @@ export async function runOutage(
       mode,
       users: userCount,
       outageSeconds,
+      beforeOkP50Ms: okBefore.length
+        ? round(
+            percentile(
+              okBefore.sort((a, b) => a - b),
+              50,
+            ),
+          )
+        : null,
       whileDown: {
         requests: down.length,
         p50Ms: round(percentile(down, 50)),
@@ -264,6 +301,15 @@ export async function runOutage(
         ...downOutcome,
       },
       recovery: {
+        breakerClosedMs: breakerClosedAt === null ? null : round(breakerClosedAt - upAt),
+        okP50Ms: okAfter.length
+          ? round(
+              percentile(
+                okAfter.sort((a, b) => a - b),
+                50,
+              ),
+            )
+          : null,
         firstOkMs: firstOkAt === null ? null : round(firstOkAt - upAt),
         allUsersOkMs: allOkAt === null ? null : round(allOkAt - upAt),
       },
@@ -306,10 +352,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     results.push(r);
     if (!process.argv.includes('--json')) {
       process.stdout.write(
-        `${mode}: ${r.users} users, ${r.outageSeconds} s down: reply while down p50 ${r.whileDown.p50Ms} ms, ` +
+        `${mode}: ${r.users} users, normal reply p50 before ${r.beforeOkP50Ms} ms; ${r.outageSeconds} s down: reply while down p50 ${r.whileDown.p50Ms} ms, ` +
           `p99 ${r.whileDown.p99Ms} ms, max ${r.whileDown.maxMs} ms (${r.whileDown.requests} requests, ` +
-          `${r.whileDown.tryAgain} "try again"); first normal answer ${r.recovery.firstOkMs} ms after restart, ` +
-          `every user ${r.recovery.allUsersOkMs} ms; ${r.acknowledgedRatings} acknowledged ratings, ` +
+          `${r.whileDown.tryAgain} "try again"); breaker closed ${r.recovery.breakerClosedMs} ms after restart, first normal answer ${r.recovery.firstOkMs} ms after restart, ` +
+          `every user ${r.recovery.allUsersOkMs} ms (normal answers' p50 ${r.recovery.okP50Ms} ms); ${r.acknowledgedRatings} acknowledged ratings, ` +
           `${r.lostRatings} lost; ${r.internalErrors} internal errors; load ${r.loadAverage.join(' ')}\n`,
       );
     }

@@ -87,6 +87,14 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
 /** A breaker probe or health ping that has not answered in this long counts as failed. */
 const PROBE_TIMEOUT_MS = 2_000;
 
+/**
+ * Seconds a closed connection waits before reconnecting. postgres.js' default grows with every failed
+ * attempt, shared across the pool, up to 10–20 s: after a 60 s outage the pool and the probe waited
+ * that long after the server was back (issue 16: stragglers 17 s after the restart). The circuit
+ * breaker already keeps traffic off a dead server, so reconnecting stays quick.
+ */
+const reconnectBackoff = (retries: number) => Math.min(0.05 * 2 ** retries, 0.5);
+
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 /** Any stable 64-bit number: the advisory lock that serialises migrations across processes. */
