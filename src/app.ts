@@ -34,7 +34,7 @@ export interface App {
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface CreateAppOptions {
-  /** Wrap the core with request ids and metrics (src/ops); off for one-shot `ask`. */
+  /** Wrap the core with the request deadline, request ids and metrics (src/ops); off for one-shot `ask`. */
   instrument?: boolean;
 }
 
@@ -86,10 +86,12 @@ export async function createApp(
     },
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
-  // Inside the instrument wrapper, so a "try again" at the deadline is counted as unavailable.
-  core = withDeadline(core, { deadlineMs: config.requestDeadlineMs, logger });
   let ops: Operations | undefined;
   if (options.instrument) {
+    // A running bot answers every event within the deadline; one-shot `ask` waits for its answer (its
+    // first run may train the model). Inside the instrument wrapper, so a deadline reply counts as
+    // unavailable.
+    core = withDeadline(core, { deadlineMs: config.requestDeadlineMs, logger });
     const { createOperations } = await import('./ops/index.ts');
     ops = createOperations({ db: database.db, logger, database });
     core = ops.instrument(core);
