@@ -29,7 +29,10 @@ describe.each(DB_KINDS)('log hygiene on %s', (kind) => {
     tdb = undefined;
   });
 
-  it('a unique violation keeps its code and constraint, not the duplicated key or name', async () => {
+  // The first PGlite database of a worker builds the migrated template (a minute on a loaded machine).
+  it('a unique violation keeps its code and constraint, not the duplicated key or name', {
+    timeout: 180_000,
+  }, async () => {
     tdb = await createTestDatabase(kind);
     const row = {
       externalId: userKey,
