@@ -125,6 +125,7 @@ async function openPostgres(url: string, max: number, limits: ConnectionLimits):
     onnotice: () => {},
     connect_timeout: 5,
     idle_timeout: 30,
+    backoff: reconnectBackoff,
     connection,
   });
   // The health ping's own connection: a full pool must not make a live database look dead.
@@ -133,6 +134,7 @@ async function openPostgres(url: string, max: number, limits: ConnectionLimits):
     onnotice: () => {},
     connect_timeout: 2,
     idle_timeout: 30,
+    backoff: reconnectBackoff,
     connection,
   });
   const breaker = createCircuitBreaker({
