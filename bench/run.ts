@@ -8,9 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BotRssFigures, botRssIsolated } from './bot-rss.ts';
+import { runChild } from './child.ts';
 import { benchCoreIsolated, type CoreFigures } from './core-bench.ts';
 import { type BenchDbKind, benchServerUrl, serverReachable } from './databases.ts';
 import { describeMachine, type MachineInfo } from './machine.ts';
+import type { OutageFigures } from './outage.ts';
 import { formatReport } from './report.ts';
 import { runScalePointIsolated, type ScalePointOutcome } from './scale.ts';
 import { peakRssMb } from './stats.ts';
@@ -45,6 +47,8 @@ export interface BenchReport {
     botRss: (BotRssFigures | { kind: BenchDbKind; skipped: string })[];
   };
   scale: ScalePointOutcome[];
+  /** Database outage under 100 users (bench/outage.ts), when MOVIEREC_BENCH_OUTAGE=1. */
+  outage?: OutageFigures[] | { skipped: string };
   targets: { name: string; target: string; measured: string; ok: boolean | null }[];
   loadAverageAtEnd: number;
   totalSeconds: number;
@@ -153,6 +157,20 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
   }
 
+  // Optional (about 4 minutes, needs root for a private server): MOVIEREC_BENCH_OUTAGE=1.
+  let outage: BenchReport['outage'];
+  if (process.env.MOVIEREC_BENCH_OUTAGE === '1') {
+    say('database outage: 100 users, private server stopped / killed for 60 s (own process) …');
+    const child = await runChild<OutageFigures[]>(
+      fileURLToPath(new URL('./outage.ts', import.meta.url)),
+      ['--json'],
+      {
+        timeoutMs: 10 * 60_000,
+      },
+    );
+    outage = child.ok ? child.value : { skipped: child.reason };
+  }
+
   const report: BenchReport = {
     startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
     options: {
@@ -165,6 +183,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     machine,
     small,
     scale,
+    ...(outage ? { outage } : {}),
     targets: [],
     loadAverageAtEnd: Math.round(os.loadavg()[0]! * 100) / 100,
     totalSeconds: Math.round((performance.now() - started) / 1000),
@@ -247,6 +266,28 @@ function checkTargets(r: BenchReport): BenchReport['targets'] {
       measured: `${largest.recommendMs.p99} ms${at25m ? '' : ' (25M not run)'}`,
       ok: at25m ? largest.recommendMs.p99 <= 150 : null,
     });
+  }
+  for (const o of Array.isArray(r.outage) ? r.outage : []) {
+    targets.push(
+      {
+        name: `reply while the database is down (${o.mode}, ${o.users} users, ${o.outageSeconds} s), max`,
+        target: '<= 6 s',
+        measured: `${o.whileDown.maxMs} ms (p50 ${o.whileDown.p50Ms}, p99 ${o.whileDown.p99Ms})`,
+        ok: o.whileDown.maxMs <= 6_000,
+      },
+      {
+        name: `normal answers after the database returns (${o.mode})`,
+        target: '<= 5 s',
+        measured: `${o.recovery.firstOkMs} ms first, ${o.recovery.allUsersOkMs} ms every user`,
+        ok: o.recovery.allUsersOkMs !== null && o.recovery.allUsersOkMs <= 5_000,
+      },
+      {
+        name: `acknowledged ratings lost in the outage (${o.mode})`,
+        target: '0',
+        measured: `${o.lostRatings} of ${o.acknowledgedRatings}`,
+        ok: o.lostRatings === 0,
+      },
+    );
   }
   return targets;
 }

@@ -3,6 +3,7 @@ import type { ConsoleAdapterOptions } from '../adapters/console/index.ts';
 import { type CatalogSource, createCatalogSource } from './bot/catalog-view.ts';
 import type { BotCoreDeps } from './bot/context.ts';
 import { createBotCore } from './bot/core.ts';
+import { withDeadline } from './bot/deadline.ts';
 import { type PollCloser, startPollCloser } from './bot/poll-closer.ts';
 import type { BotCore, Platform, PlatformAdapter } from './bot/types.ts';
 import { ensureStarterCatalog } from './catalog/starter.ts';
@@ -33,7 +34,7 @@ export interface App {
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface CreateAppOptions {
-  /** Wrap the core with request ids and metrics (src/ops); off for one-shot `ask`. */
+  /** Wrap the core with the request deadline, request ids and metrics (src/ops); off for one-shot `ask`. */
   instrument?: boolean;
 }
 
@@ -46,7 +47,11 @@ export async function createApp(
   logger: Logger,
   options: CreateAppOptions = {},
 ): Promise<App> {
-  const database = await openDatabase({ url: config.databaseUrl, home: config.home });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    home: config.home,
+    limits: config.database,
+  });
   try {
     await database.migrate();
     await ensureStarterCatalog(database.db, logger);
@@ -83,8 +88,12 @@ export async function createApp(
   });
   let ops: Operations | undefined;
   if (options.instrument) {
+    // A running bot answers every event within the deadline; one-shot `ask` waits for its answer (its
+    // first run may train the model). Inside the instrument wrapper, so a deadline reply counts as
+    // unavailable.
+    core = withDeadline(core, { deadlineMs: config.requestDeadlineMs, logger });
     const { createOperations } = await import('./ops/index.ts');
-    ops = createOperations({ db: database.db, logger });
+    ops = createOperations({ db: database.db, logger, database });
     core = ops.instrument(core);
   }
   let closing: Promise<void> | undefined;

@@ -46,6 +46,9 @@ const envSchema = z.object({
   TMDB_API_URL: optionalText,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   TRAIN_THREADS: z.coerce.number().int().min(0).max(64).default(DEFAULT_TRAIN_THREADS),
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
 });
 
 /** The validated configuration every part of movierec reads; nothing else reads process.env. */
@@ -70,6 +73,10 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Worker threads that train models (0: train on the main thread, blocking it while training). */
   trainThreads: number;
+  /** Every request is answered within this (ms): with "try again" when its work has not finished. */
+  requestDeadlineMs: number;
+  /** Server-side limits on every pooled Postgres connection (ms; 0 disables one). */
+  database: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
 }
 
 /**
@@ -111,5 +118,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         : undefined,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trainThreads: e.TRAIN_THREADS,
+    requestDeadlineMs: e.REQUEST_DEADLINE_MS,
+    database: {
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
   };
 }

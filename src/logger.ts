@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { serializeError } from './ops/safe-error.ts';
 
 /** Keys whose values never reach a log line, wherever they appear. */
 const REDACT_PATHS = [
@@ -27,11 +28,30 @@ const REDACT_PATHS = [
   '*.*.apiKey',
   '*.*.readToken',
   '*.*.authorization',
+  // Who asked: the core's failure lines describe the event (`event.user` is the user key).
+  'event.user',
+  'userKey',
+  '*.userKey',
+  'displayName',
+  '*.displayName',
 ];
 
 export type Logger = pino.Logger;
 
+/**
+ * The options every movierec logger is built with (tests' capturing loggers too): secrets and user
+ * keys redacted, and `err` / `error` fields through {@link serializeError}, so a failed query's
+ * parameters (user text, names, ids) never reach a log line.
+ */
+export function loggerOptions(level: string): pino.LoggerOptions {
+  return {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError, error: serializeError },
+  };
+}
+
 /** Structured JSON logs on stderr, so stdout stays clean for command output (`ask --json`). */
 export function createLogger(level: string = 'info'): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, pino.destination(2));
+  return pino(loggerOptions(level), pino.destination(2));
 }

@@ -10,7 +10,11 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { DatabaseUnavailableError, UserError } from '../errors.ts';
+import { type BreakerState, createCircuitBreaker } from './breaker.ts';
+import { guardClient, type PoolStats } from './guarded-client.ts';
 import * as schema from './schema.ts';
+
+export type { BreakerState, PoolStats };
 
 export type Schema = typeof schema;
 /** The drizzle database, whichever driver is behind it. */
@@ -25,6 +29,13 @@ export interface DatabaseHandle {
   memoryBytes?(): number;
   /** See {@link ListenFn}. */
   listen: ListenFn;
+  /**
+   * Postgres only: a `select 1` on a connection of its own, outside the pool, so a saturated pool
+   * (queries waiting, database answering) is told apart from a dead database. Rejects on failure.
+   */
+  ping?(timeoutMs: number): Promise<void>;
+  /** Postgres only: the pool's load and the circuit breaker's state, for `/healthz`. */
+  pool?(): PoolStats & { breaker: BreakerState };
   close(): Promise<void>;
 }
 
@@ -49,7 +60,40 @@ export interface OpenDatabaseOptions {
   loadDataDir?: Blob | File;
   /** Maximum pooled connections to the server. */
   maxConnections?: number;
+  /** Server-side limits on every pooled connection; see {@link ConnectionLimits}. */
+  limits?: Partial<ConnectionLimits>;
 }
+
+/** Limits that keep a stuck request from holding a server connection for long. 0 disables one. */
+export interface ConnectionLimits {
+  /**
+   * `statement_timeout` (ms): the server cancels a statement running longer. Well above the request
+   * deadline (a request's statements are a few ms each) and above the largest batch statement of an
+   * import, so it only ever stops a runaway or a request nobody waits for any more.
+   */
+  statementTimeoutMs: number;
+  /** `idle_in_transaction_session_timeout` (ms): ends a session that left a transaction open and idle. */
+  idleInTransactionTimeoutMs: number;
+  /** After a connection error, queries fail at once for this long before a probe tries again. */
+  breakerCooldownMs: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  statementTimeoutMs: 15_000,
+  idleInTransactionTimeoutMs: 30_000,
+  breakerCooldownMs: 2_000,
+};
+
+/** A breaker probe or health ping that has not answered in this long counts as failed. */
+const PROBE_TIMEOUT_MS = 2_000;
+
+/**
+ * Seconds a closed connection waits before reconnecting. postgres.js' default grows with every failed
+ * attempt, shared across the pool, up to 10–20 s: after a 60 s outage the pool and the probe waited
+ * that long after the server was back (issue 16: stragglers 17 s after the restart). The circuit
+ * breaker already keeps traffic off a dead server, so reconnecting stays quick.
+ */
+const reconnectBackoff = (retries: number) => Math.min(0.05 * 2 ** retries, 0.5);
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -58,29 +102,77 @@ const MIGRATION_LOCK_ID = 727_001_337;
 
 /** Opens the configured database. Throws a clear error when it cannot be reached or is in use. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(options);
+  return options.url
+    ? openPostgres(options.url, options.maxConnections ?? 10, {
+        ...DEFAULT_CONNECTION_LIMITS,
+        ...options.limits,
+      })
+    : openPglite(options);
 }
 
-async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+/** Startup parameters for {@link ConnectionLimits}, sent with every new connection. */
+function serverParameters(limits: ConnectionLimits): Record<string, string> {
+  return {
+    statement_timeout: String(limits.statementTimeoutMs),
+    idle_in_transaction_session_timeout: String(limits.idleInTransactionTimeoutMs),
+  };
+}
+
+async function openPostgres(url: string, max: number, limits: ConnectionLimits): Promise<DatabaseHandle> {
+  const connection = serverParameters(limits);
   const client = postgres(url, {
     max,
     onnotice: () => {},
     connect_timeout: 5,
     idle_timeout: 30,
+    backoff: reconnectBackoff,
+    connection,
   });
+  // The health ping's own connection: a full pool must not make a live database look dead.
+  const pinger = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: 2,
+    idle_timeout: 30,
+    backoff: reconnectBackoff,
+    connection,
+  });
+  const breaker = createCircuitBreaker({
+    cooldownMs: limits.breakerCooldownMs,
+    probeTimeoutMs: PROBE_TIMEOUT_MS,
+    probe: async () => {
+      await pinger`select 1`;
+    },
+  });
+  const guard = guardClient(client, breaker, max);
   try {
     await client`select 1`;
   } catch (error) {
     await client.end({ timeout: 1 }).catch(() => {});
+    await pinger.end({ timeout: 1 }).catch(() => {});
     throw new DatabaseUnavailableError(
       `Cannot reach the Postgres server at ${redactUrl(url)}: ${(error as Error).message}`,
       { cause: error },
     );
   }
-  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  const db = drizzlePostgres(guard.sql, { schema }) as unknown as Database;
   return {
     db,
     kind: 'postgres',
+    async ping(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          pinger`select 1`,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    pool: () => ({ ...guard.stats(), breaker: breaker.state() }),
     async migrate() {
       // The advisory lock is per connection, so migrate through a dedicated single connection.
       const lockClient = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
@@ -98,7 +190,9 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
       const { unlisten } = await client.listen(channel, onNotify, onListen);
       return unlisten;
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), pinger.end({ timeout: 1 })]);
+    },
   };
 }
 

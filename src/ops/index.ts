@@ -1,5 +1,5 @@
 import type { BotCore } from '../bot/types.ts';
-import type { Database } from '../db/client.ts';
+import type { Database, DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { createHealthSource, type HealthSource } from './health.ts';
 import { createOpsHandler, type OpsRequestHandler, type OpsServer, startOpsServer } from './http.ts';
@@ -28,8 +28,10 @@ export function createOperations(deps: {
   db: Database;
   logger: Logger;
   processMetrics?: boolean;
+  /** The handle's ping and pool stats, so `/healthz` tells a saturated pool from a dead database. */
+  database?: Pick<DatabaseHandle, 'ping' | 'pool'>;
 }): Operations {
-  const health = createHealthSource(deps.db);
+  const health = createHealthSource(deps.db, { database: deps.database });
   const metrics = createMetrics({
     processMetrics: deps.processMetrics ?? true,
     modelAgeSeconds: () => health.modelAgeSeconds(),

@@ -1,8 +1,11 @@
 import type { BotCore, BotEvent, Reply } from '../bot/types.ts';
+import { isConnectionError } from '../db/connection-errors.ts';
 import { DatabaseUnavailableError, isUserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { type BotMetrics, labelValue } from './metrics.ts';
 import { eventName, withRequestContext } from './request-context.ts';
+
+export { isConnectionError };
 
 /** Outcome label for one handled event. */
 export type Outcome = 'ok' | 'user_error' | 'unavailable' | 'error';
@@ -12,30 +15,6 @@ export function outcomeOf(error: unknown): Outcome {
   if (isUserError(error)) return 'user_error';
   if (error instanceof DatabaseUnavailableError || isConnectionError(error)) return 'unavailable';
   return 'error';
-}
-
-/** postgres.js / Node socket errors that mean "the database is not reachable right now". */
-export function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = String((error as { message?: unknown } | null)?.message ?? '');
-  return (
-    typeof code === 'string' &&
-    (code === 'ECONNREFUSED' ||
-      code === 'ETIMEDOUT' ||
-      code === 'EPIPE' ||
-      code === '53300' || // too_many_connections
-      code === '57P02' || // crash_shutdown
-      // The database is closed to connections (maintenance, `allow_connections false`).
-      (code === '55000' && message.includes('not currently accepting connections')) ||
-      code === 'ECONNRESET' ||
-      code === 'CONNECTION_CLOSED' ||
-      code === 'CONNECTION_ENDED' ||
-      code === 'CONNECTION_DESTROYED' ||
-      code === 'CONNECT_TIMEOUT' ||
-      code === '57P01' || // admin_shutdown: pg_terminate_backend
-      code === '57P03' || // cannot_connect_now: server starting up
-      code.startsWith('08')) // connection_exception class
-  );
 }
 
 /**

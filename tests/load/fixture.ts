@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { generateRatings } from '../../bench/synthetic.ts';
 import type { Database } from '../../src/db/client.ts';
 import { movies, ratings, users } from '../../src/db/schema.ts';
-import type { Logger } from '../../src/logger.ts';
+import { type Logger, loggerOptions } from '../../src/logger.ts';
 
 /** Rows per insert: well under Postgres' 65,535 bind parameters. */
 const BATCH = 1_000;
@@ -55,7 +55,7 @@ export async function seedCatalog(db: Database, options: { ratings?: number; see
 
 /** Warnings and errors only, to stderr, so a failing run shows what the core logged. */
 export function quietLogger(): Logger {
-  return pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  return pino(loggerOptions(process.env.LOG_LEVEL ?? 'warn'), pino.destination(2));
 }
 
 /** How long the load test runs: `MOVIEREC_LOAD_SECONDS` (60 for the full run), 10 by default (CI). */

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { Logger } from '../../src/logger.ts';
+import { type Logger, loggerOptions } from '../../src/logger.ts';
 
-/** A pino logger (same redaction as production) writing JSON lines into memory, for assertions. */
+/** A pino logger (same redaction and error serializer as production) writing JSON lines into memory, for assertions. */
 export function captureLogger(level = 'debug'): {
   logger: Logger;
   lines: () => Record<string, unknown>[];
@@ -15,7 +15,7 @@ export function captureLogger(level = 'debug'): {
       done();
     },
   });
-  const logger = pino({ level }, stream);
+  const logger = pino(loggerOptions(level), stream);
   const text = () => chunks.join('');
   return {
     logger,
