@@ -103,7 +103,7 @@ export const COMMANDS: CliCommandSpec[] = [
   {
     name: 'eval',
     description:
-      'offline evaluation (EVAL.md protocols T and R) of every model and the hybrid on a MovieLens directory',
+      'offline evaluation (EVAL.md protocols T, R and C) of every model and the hybrid on a MovieLens directory',
     configure: (cmd) =>
       cmd
         .requiredOption('--data <dir>', 'directory in the MovieLens ml-latest-small layout')
@@ -112,7 +112,7 @@ export const COMMANDS: CliCommandSpec[] = [
           '--models <list>',
           'comma-separated subset: popularity,item-knn,user-knn,content,ease,mf,baseline,hybrid (+ reference-popular,reference-ease on request)',
         )
-        .option('--protocol <p>', 'T (top-N ranking), R (rating prediction) or both', 'both')
+        .option('--protocol <p>', 'T (top-N ranking), R (rating prediction), C (new users), both (T and R) or all', 'both')
         .option('--validation', 'evaluate on a validation split carved from the training data (for tuning)')
         .option('--config <json>', 'hybrid config overrides as JSON (for tuning with --validation)'),
     load: () => import('./eval.ts'),
