@@ -17,6 +17,7 @@ export async function run(cmd: Command): Promise<void> {
     protocol: string;
     validation?: boolean;
     config?: string;
+    tune?: boolean;
   }>();
   const p = opts.protocol.toUpperCase();
   if (!['T', 'R', 'C', 'BOTH', 'ALL'].includes(p))
@@ -54,6 +55,7 @@ export async function run(cmd: Command): Promise<void> {
     models: models as EvalModel[],
     protocols,
     validation: opts.validation,
+    tune: opts.tune !== false,
     config,
     log,
   });

@@ -110,11 +110,12 @@ export const COMMANDS: CliCommandSpec[] = [
         .option('--json', 'one JSON object per model on stdout')
         .option(
           '--models <list>',
-          'comma-separated subset: popularity,item-knn,user-knn,content,ease,mf,baseline,hybrid (+ reference-popular,reference-ease on request)',
+          'comma-separated subset: popularity,item-knn,user-knn,content,ease,mf,baseline,hybrid,reference-popular,reference-item-knn,reference-ease-200,reference-ease,reference-ease-centred,reference-ease-recency',
         )
         .option('--protocol <p>', 'T (top-N ranking), R (rating prediction), C (new users), both (T and R) or all', 'both')
         .option('--validation', 'evaluate on a validation split carved from the training data (for tuning)')
-        .option('--config <json>', 'hybrid config overrides as JSON (for tuning with --validation)'),
+        .option('--config <json>', 'hybrid config overrides as JSON (for tuning with --validation)')
+        .option('--no-tune', "train the hybrid with the given/default settings instead of train's validation search"),
     load: () => import('./eval.ts'),
   },
 ];

@@ -8,6 +8,7 @@ import { foldInMfUser, predictMf, trainMf } from '../mf.ts';
 import { prepareDataset } from '../prepare.ts';
 import { createRatingPredictor } from '../rating-predictor.ts';
 import { trainHybridState } from '../train.ts';
+import { trainTunedState } from '../tune-settings.ts';
 import type { Dataset, RatingRecord, UserState } from '../types.ts';
 import { ratingErrors, ratingFolds } from './protocol-r.ts';
 import { protocolC } from './run-protocol-c.ts';
@@ -65,6 +66,8 @@ export interface EvalLine {
   hr10?: number;
   coverage10?: number;
   users?: number;
+  /** The hybrid's NDCG@10 on the validation split its settings were chosen on (not the test split). */
+  validationNdcg10?: number;
   rmse?: number;
   mae?: number;
   trainSeconds: number;
@@ -78,6 +81,8 @@ export interface EvalOptions {
   config?: DeepPartial<HybridConfig>;
   /** Progress lines (stderr). */
   log: (line: string) => void;
+  /** Choose the hybrid's settings on a validation split carved from the training data (default true). */
+  tune?: boolean;
   /** How protocol C trains the hybrid (default: {@link trainHybridState} with `config`). */
   trainC?: (dataset: Dataset, options: EvalOptions) => HybridState;
 }
@@ -134,10 +139,22 @@ export function runEval(dataset: Dataset, options: EvalOptions): EvalLine[] {
   return out;
 }
 
+/**
+ * The hybrid as `train` builds it: settings tuned on a validation split carved from `train` (unless
+ * `options.tune` is false or a config is given), then trained on all of it.
+ */
+export function trainForEval(train: Dataset, options: EvalOptions): HybridState {
+  const onProgress = (name: string, s: number) => options.log(`  trained ${name} in ${s.toFixed(1)} s`);
+  if (options.tune === false) return trainHybridState(train, { config: options.config, onProgress });
+  const state = trainTunedState(train, { config: options.config, onProgress, log: options.log });
+  if (state.tuning) options.log(`  tuned: ${JSON.stringify(state.tuning.chosen)}`);
+  return state;
+}
+
 function protocolT(
   dataset: Dataset,
   options: EvalOptions,
-): Map<string, RankingMetrics & { trainSeconds: number }> {
+): Map<string, RankingMetrics & { trainSeconds: number; validationNdcg10?: number }> {
   let split = temporalSplit(dataset.ratings);
   if (options.validation) split = temporalSplit(split.train);
   options.log(`protocol T: ${split.train.length} training ratings, ${split.users.length} evaluated users`);
@@ -149,16 +166,10 @@ function protocolT(
     : options.models;
   const references = referenceRankers(dataset, split.train, models, options.log);
   const started = performance.now();
-  const state = trainHybridState(
-    { items: dataset.items, ratings: split.train },
-    {
-      config: options.config,
-      onProgress: (name, s) => options.log(`  trained ${name} in ${s.toFixed(1)} s`),
-    },
-  );
+  const state = trainForEval({ items: dataset.items, ratings: split.train }, options);
   const totalTrain = (performance.now() - started) / 1000;
   const rec = new HybridRecommender(state);
-  const out = new Map<string, RankingMetrics & { trainSeconds: number }>();
+  const out = new Map<string, RankingMetrics & { trainSeconds: number; validationNdcg10?: number }>();
   for (const model of models) {
     if (model === 'baseline') continue;
     const acc = new RankingAccumulator(dataset.items.length);
@@ -182,7 +193,8 @@ function protocolT(
     options.log(
       `  ${model}: ndcg10=${metrics.ndcg10.toFixed(4)} coverage10=${metrics.coverage10.toFixed(3)} (${((performance.now() - t) / 1000).toFixed(1)} s scoring)`,
     );
-    out.set(model, { ...metrics, trainSeconds });
+    const validation = model === 'hybrid' ? state.tuning?.validation.chosen.t : undefined;
+    out.set(model, { ...metrics, ...(validation === undefined ? {} : { validationNdcg10: validation }), trainSeconds });
   }
   return out;
 }

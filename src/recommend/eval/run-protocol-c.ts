@@ -1,11 +1,9 @@
 import { HybridRecommender } from '../hybrid.ts';
-import type { HybridState } from '../hybrid-state.ts';
-import { trainHybridState } from '../train.ts';
 import type { Dataset, RatingRecord, UserState } from '../types.ts';
 import { newUserSplit, PROFILE_SIZES, profileAndRelevant } from './protocol-c.ts';
 import { RankingAccumulator } from './protocol-t.ts';
 import { type ReferenceModel, referenceRankers } from './references.ts';
-import { COMPONENT_OF, type EvalLine, type EvalOptions, TRAIN_PARTS } from './run-eval.ts';
+import { COMPONENT_OF, type EvalLine, type EvalOptions, TRAIN_PARTS, trainForEval } from './run-eval.ts';
 
 /**
  * EVAL.md protocol C (new users): the hybrid is trained once without the held-out users; each is
@@ -17,10 +15,7 @@ export function protocolC(dataset: Dataset, options: EvalOptions): EvalLine[] {
   options.log(`protocol C: ${split.train.length} training ratings, ${split.users.length} held-out users`);
   const references = referenceRankers(dataset, split.train, options.models, options.log);
   const started = performance.now();
-  const state = (options.trainC ?? defaultTrain)(
-    { items: dataset.items, ratings: split.train },
-    options,
-  );
+  const state = (options.trainC ?? trainForEval)({ items: dataset.items, ratings: split.train }, options);
   const totalTrain = (performance.now() - started) / 1000;
   const rec = new HybridRecommender(state);
   const out: EvalLine[] = [];
@@ -52,17 +47,12 @@ export function protocolC(dataset: Dataset, options: EvalOptions): EvalLine[] {
           : (TRAIN_PARTS[model] ?? []).reduce((s, part) => s + (state.trainSeconds[part] ?? 0), 0);
       const m = acc.result();
       options.log(`  C k=${k} ${model}: ndcg10=${m.ndcg10.toFixed(4)} recall20=${m.recall20.toFixed(4)}`);
-      out.push({ protocol: 'C', k, model, ...m, trainSeconds });
+      const tuned = state.tuning?.validation.chosen;
+      const validation = model === 'hybrid' && tuned ? { validationNdcg10: k === 5 ? tuned.c5 : tuned.c10 } : {};
+      out.push({ protocol: 'C', k, model, ...m, ...validation, trainSeconds });
     }
   }
   return out;
-}
-
-function defaultTrain(dataset: Dataset, options: EvalOptions): HybridState {
-  return trainHybridState(dataset, {
-    config: options.config,
-    onProgress: (name, s) => options.log(`  trained ${name} in ${s.toFixed(1)} s`),
-  });
 }
 
 /** A brand-new user as the bot sees one: their ratings and nothing else. */
