@@ -11,7 +11,7 @@
 /** Predictions below this are films the user would probably not enjoy. */
 export const DISLIKE_STARS = 3;
 /** A prediction this far below the user's own mean is "well below" what they usually give. */
-export const WELL_BELOW_MEAN = 1;
+export const WELL_BELOW_MEAN = 1.5;
 /** Films with fewer ratings (or IMDb votes / 1000 on a catalog without ratings) count as barely evidenced. */
 export const FEW_RATINGS = 3;
 /** A barely evidenced film keeps its place only with a prediction at least this high. */
