@@ -24,13 +24,22 @@ export function blendWeights(state: HybridState, history: number): Record<Compon
  * state.
  */
 export function weightsFor(
-  c: Pick<HybridConfig, 'knownWeights' | 'coldWeights' | 'knowledgeHalf'>,
+  c: Pick<
+    HybridConfig,
+    'knownWeights' | 'coldWeights' | 'knowledgeHalf' | 'newUserWeights' | 'newUserUntil' | 'newUserFade'
+  >,
   ratingCount: number,
   history: number,
 ): Record<Component, number> {
   const know = history / (history + c.knowledgeHalf);
   const out = {} as Record<Component, number>;
   for (const k of COMPONENTS) out[k] = know * c.knownWeights[k] + (1 - know) * c.coldWeights[k];
+  const fresh = c.newUserWeights;
+  if (fresh && history > 0) {
+    const share =
+      history <= c.newUserUntil ? 1 : Math.max(0, 1 - (history - c.newUserUntil) / Math.max(1, c.newUserFade));
+    for (const k of COMPONENTS) out[k] = share * fresh[k] + (1 - share) * out[k]!;
+  }
   // Without collaborative data (a fresh catalog, e.g. the starter one) there is nothing for CF to
   // say, and the known-user mix's popularity penalty would push the list towards obscure, badly rated
   // films of the liked kind ("Def-Con 4 ≈ 1.9★"): quality (IMDb rating and votes, shrunk) keeps full
