@@ -9,13 +9,6 @@ import {
 import { applyRequestToUser, buildRecommendRequest, mergeStoredPreferences } from '../nlp/constraints.ts';
 import { describePreferences, emptyPreferences, parsePreferences } from '../nlp/parse-preferences.ts';
 import type { ParsedPreferences } from '../nlp/types.ts';
-import type {
-  ItemMeta,
-  Recommendation,
-  Recommender,
-  RecommendOptions,
-  UserState,
-} from '../recommend/types.ts';
 import {
   applyListRules,
   bayesianAverage,
@@ -24,6 +17,13 @@ import {
   orderPageByPrediction,
   predictionFloor,
 } from '../recommend/list-rules.ts';
+import type {
+  ItemMeta,
+  Recommendation,
+  Recommender,
+  RecommendOptions,
+  UserState,
+} from '../recommend/types.ts';
 import { actionId } from './action-ids.ts';
 import type { CommandContext } from './context.ts';
 import { cardData, displayTitle, movieCard, reasonText } from './render.ts';

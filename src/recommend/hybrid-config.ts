@@ -92,7 +92,9 @@ export function resolveConfig(partial?: DeepPartial<HybridConfig>): HybridConfig
     ratingBlend: { ...d.ratingBlend, ...p.ratingBlend },
     knownWeights: { ...d.knownWeights, ...p.knownWeights },
     coldWeights: { ...d.coldWeights, ...p.coldWeights },
-    newUserWeights: p.newUserWeights ? { ...d.knownWeights, ...p.newUserWeights } : (d.newUserWeights ?? null),
+    newUserWeights: p.newUserWeights
+      ? { ...d.knownWeights, ...p.newUserWeights }
+      : (d.newUserWeights ?? null),
   } as HybridConfig;
 }
 

@@ -37,7 +37,9 @@ export function weightsFor(
   const fresh = c.newUserWeights;
   if (fresh && history > 0) {
     const share =
-      history <= c.newUserUntil ? 1 : Math.max(0, 1 - (history - c.newUserUntil) / Math.max(1, c.newUserFade));
+      history <= c.newUserUntil
+        ? 1
+        : Math.max(0, 1 - (history - c.newUserUntil) / Math.max(1, c.newUserFade));
     for (const k of COMPONENTS) out[k] = share * fresh[k] + (1 - share) * out[k]!;
   }
   // Without collaborative data (a fresh catalog, e.g. the starter one) there is nothing for CF to

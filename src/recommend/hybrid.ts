@@ -165,9 +165,9 @@ export class HybridRecommender implements Recommender {
     const perDirector = new Map<string, number>();
     return list
       .filter((r) => {
-        const shared = this.state.items[this.vocab.indexOf(r.item)]!.directors
-          .map((d) => d.toLowerCase())
-          .filter((d) => directors.has(d));
+        const shared = this.state.items[this.vocab.indexOf(r.item)]!.directors.map((d) =>
+          d.toLowerCase(),
+        ).filter((d) => directors.has(d));
         if (shared.some((d) => (perDirector.get(d) ?? 0) >= SIMILAR_PER_DIRECTOR)) return false;
         for (const d of shared) perDirector.set(d, (perDirector.get(d) ?? 0) + 1);
         return true;

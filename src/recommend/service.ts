@@ -9,11 +9,11 @@ import { modelChunks, models, movies, ratings } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { HybridRecommender } from './hybrid.ts';
 import type { DeepPartial, HybridConfig } from './hybrid-config.ts';
-import { type TuningReport, tuneSettings } from './tune-settings.ts';
 import { type HybridState, MODEL_FORMAT } from './hybrid-state.ts';
 import { trainHybridStateParallel } from './parallel/train-parallel.ts';
 import { deserializeModel, serializeModel } from './serialize.ts';
 import { HYBRID_MODEL_NAME, trainHybridState } from './train.ts';
+import { type TuningReport, tuneSettings } from './tune-settings.ts';
 import type { Dataset, ItemMeta, RatingRecord, Recommender } from './types.ts';
 
 /** How often `current()` looks for a newer stored model or a changed catalog. */
@@ -145,7 +145,10 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
       const budgetSeconds = typeof options.tune === 'object' ? options.tune.budgetSeconds : undefined;
       const tuned = tuneSettings(dataset, options.config, { budgetSeconds });
       if (tuned) {
-        logger.info({ chosen: tuned.report.chosen, seconds: Math.round(tuned.report.seconds) }, 'settings tuned');
+        logger.info(
+          { chosen: tuned.report.chosen, seconds: Math.round(tuned.report.seconds) },
+          'settings tuned',
+        );
         return { config: tuned.config, tuning: tuned.report };
       }
     }

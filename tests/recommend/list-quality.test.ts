@@ -53,7 +53,10 @@ describe('list rules (issue 15, item 2)', () => {
     expect(one).toBeLessThan(3.5);
     expect(many).toBeGreaterThan(4.1);
     // The starter catalog: IMDb rating and votes stand in for ratings.
-    const imdb = bayesianAverage({ ratingCount: 0, ratingMean: 0, imdbRating: 8.6, imdbVotes: 900_000 }, 3.5)!;
+    const imdb = bayesianAverage(
+      { ratingCount: 0, ratingMean: 0, imdbRating: 8.6, imdbVotes: 900_000 },
+      3.5,
+    )!;
     expect(imdb).toBeGreaterThan(4.2);
     expect(bayesianAverage({ ratingCount: 0, ratingMean: 0 }, 3.5)).toBeNull();
   });

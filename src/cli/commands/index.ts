@@ -112,10 +112,17 @@ export const COMMANDS: CliCommandSpec[] = [
           '--models <list>',
           'comma-separated subset: popularity,item-knn,user-knn,content,ease,mf,baseline,hybrid,reference-popular,reference-item-knn,reference-ease-200,reference-ease,reference-ease-centred,reference-ease-recency',
         )
-        .option('--protocol <p>', 'T (top-N ranking), R (rating prediction), C (new users), both (T and R) or all', 'both')
+        .option(
+          '--protocol <p>',
+          'T (top-N ranking), R (rating prediction), C (new users), both (T and R) or all',
+          'both',
+        )
         .option('--validation', 'evaluate on a validation split carved from the training data (for tuning)')
         .option('--config <json>', 'hybrid config overrides as JSON (for tuning with --validation)')
-        .option('--no-tune', "train the hybrid with the given/default settings instead of train's validation search"),
+        .option(
+          '--no-tune',
+          "train the hybrid with the given/default settings instead of train's validation search",
+        ),
     load: () => import('./eval.ts'),
   },
 ];

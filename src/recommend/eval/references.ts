@@ -4,7 +4,7 @@
  * table): most popular by rating count, item-kNN cosine over who rated what, binary EASE, EASE queried
  * with a rating-centred profile, and that EASE with recency weighting as well.
  */
-import { easeColumns, easeGram, easeItems, finishEase, type EaseState } from '../ease.ts';
+import { type EaseState, easeColumns, easeGram, easeItems, finishEase } from '../ease.ts';
 import { DEFAULT_HYBRID_CONFIG } from '../hybrid-config.ts';
 import { type PreparedData, prepareDataset } from '../prepare.ts';
 import type { Dataset, RatingRecord } from '../types.ts';
@@ -113,7 +113,12 @@ export function referenceRankers(
 }
 
 /** `Σ_h w_h · B[h, ·]` over the history items in the EASE set. */
-function easeScores(ease: EaseState, items: number, history: { i: number }[], weights: number[]): Float64Array {
+function easeScores(
+  ease: EaseState,
+  items: number,
+  history: { i: number }[],
+  weights: number[],
+): Float64Array {
   const out = new Float64Array(items);
   const n = ease.items.length;
   history.forEach((h, k) => {

@@ -11,9 +11,9 @@ import { trainHybridState } from '../train.ts';
 import { trainTunedState } from '../tune-settings.ts';
 import type { Dataset, RatingRecord, UserState } from '../types.ts';
 import { ratingErrors, ratingFolds } from './protocol-r.ts';
-import { protocolC } from './run-protocol-c.ts';
 import { RankingAccumulator, type RankingMetrics, temporalSplit } from './protocol-t.ts';
 import { REFERENCE_MODELS, type ReferenceModel, referenceRankers } from './references.ts';
+import { protocolC } from './run-protocol-c.ts';
 
 /** Models `movierec eval` knows, in output order. `baseline` only predicts ratings. */
 export const EVAL_MODELS = [
@@ -161,7 +161,9 @@ function protocolT(
   // With protocol C in the same run, T keeps to its own references (see DEFAULT_REFERENCES).
   const models = options.protocols.includes('C')
     ? options.models.filter(
-        (m) => !(REFERENCE_MODELS as readonly string[]).includes(m) || DEFAULT_REFERENCES.T.includes(m as ReferenceModel),
+        (m) =>
+          !(REFERENCE_MODELS as readonly string[]).includes(m) ||
+          DEFAULT_REFERENCES.T.includes(m as ReferenceModel),
       )
     : options.models;
   const references = referenceRankers(dataset, split.train, models, options.log);
@@ -194,7 +196,11 @@ function protocolT(
       `  ${model}: ndcg10=${metrics.ndcg10.toFixed(4)} coverage10=${metrics.coverage10.toFixed(3)} (${((performance.now() - t) / 1000).toFixed(1)} s scoring)`,
     );
     const validation = model === 'hybrid' ? state.tuning?.validation.chosen.t : undefined;
-    out.set(model, { ...metrics, ...(validation === undefined ? {} : { validationNdcg10: validation }), trainSeconds });
+    out.set(model, {
+      ...metrics,
+      ...(validation === undefined ? {} : { validationNdcg10: validation }),
+      trainSeconds,
+    });
   }
   return out;
 }

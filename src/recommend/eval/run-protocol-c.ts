@@ -48,7 +48,8 @@ export function protocolC(dataset: Dataset, options: EvalOptions): EvalLine[] {
       const m = acc.result();
       options.log(`  C k=${k} ${model}: ndcg10=${m.ndcg10.toFixed(4)} recall20=${m.recall20.toFixed(4)}`);
       const tuned = state.tuning?.validation.chosen;
-      const validation = model === 'hybrid' && tuned ? { validationNdcg10: k === 5 ? tuned.c5 : tuned.c10 } : {};
+      const validation =
+        model === 'hybrid' && tuned ? { validationNdcg10: k === 5 ? tuned.c5 : tuned.c10 } : {};
       out.push({ protocol: 'C', k, model, ...m, ...validation, trainSeconds });
     }
   }
