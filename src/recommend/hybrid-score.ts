@@ -49,7 +49,7 @@ export function weightsFor(
   if (ratingCount === 0) {
     for (const k of COMPONENTS) out[k] = 0;
     out.popularity = 1;
-    out.content = STARTER_CONTENT_WEIGHT * know;
+    out.content = (STARTER_CONTENT_WEIGHT * history) / (history + 2);
   }
   return out;
 }
