@@ -9,6 +9,14 @@ import {
 import { applyRequestToUser, buildRecommendRequest, mergeStoredPreferences } from '../nlp/constraints.ts';
 import { describePreferences, emptyPreferences, parsePreferences } from '../nlp/parse-preferences.ts';
 import type { ParsedPreferences } from '../nlp/types.ts';
+import {
+  applyListRules,
+  bayesianAverage,
+  catalogMean,
+  evidenceOf,
+  orderPageByPrediction,
+  predictionFloor,
+} from '../recommend/list-rules.ts';
 import type {
   ItemMeta,
   Recommendation,
@@ -45,6 +53,8 @@ interface ListEntry {
   reason: string;
   label: string | null;
   predicted: number | null;
+  /** True when `predicted` is the film's (shrunk) average, not a personal prediction. */
+  average?: boolean;
 }
 
 interface RecommendSessionData extends Record<string, unknown> {
@@ -80,6 +90,16 @@ export async function recommendCommand(ctx: Ctx, text: string, pageSize: number)
     entries = recs.map((r) => entry(ctx, r, null));
   } else {
     entries = mixedList(ctx, rec, user, request?.filter);
+  }
+  const curated = curate(ctx, entries, state);
+  entries = curated.entries;
+  if (curated.dropped > 0 && entries.length < MIN_ELIGIBLE) {
+    notes = [
+      ...notes,
+      entries.length === 0
+        ? `I left out ${curated.dropped} film${curated.dropped === 1 ? '' : 's'} I predict you would rate below ${predictionFloor(curated.mean).toFixed(1)}★; nothing else fits yet.`
+        : `Only ${entries.length} film${entries.length === 1 ? '' : 's'} here I expect you to enjoy; I left out ${curated.dropped} I predict you would rate below ${predictionFloor(curated.mean).toFixed(1)}★.`,
+    ];
   }
   // The session is stored once, with the cursor after the first page, by showPage.
   const list = { id: newSessionId(), data: { entries, cursor: 0, text, parsed, notes }, stored: false };
@@ -180,6 +200,41 @@ function mixedList(
   return out;
 }
 
+/**
+ * The list rules of src/recommend/list-rules.ts: for a user with ratings, no film predicted below
+ * their floor and barely evidenced films behind well-evidenced ones; for a user without ratings,
+ * each card's number is the film's Bayesian average (labelled as an average), not a prediction.
+ */
+function curate(
+  ctx: Ctx,
+  entries: ListEntry[],
+  state: UserState,
+): { entries: ListEntry[]; dropped: number; mean: number } {
+  const evidence = (id: number) => {
+    const m = ctx.view.movie(id);
+    return m ? evidenceOf(m) : 0;
+  };
+  if (state.ratings.length === 0) {
+    const prior = catalogMean(ctx.view.catalog.list);
+    const averaged = entries.map((e) => {
+      const m = ctx.view.movie(e.id);
+      const avg = m ? bayesianAverage(m, prior) : null;
+      return { ...e, predicted: avg === null ? null : Math.round(avg * 10) / 10, average: true };
+    });
+    const ruled = applyListRules(
+      averaged.map((e) => ({ ...e, evidence: evidence(e.id) })),
+      Number.NaN,
+    );
+    return { entries: ruled.entries.map(({ evidence: _, ...e }) => e), dropped: 0, mean: Number.NaN };
+  }
+  const mean = state.ratings.reduce((sum, r) => sum + r.rating, 0) / state.ratings.length;
+  const ruled = applyListRules(
+    entries.map((e) => ({ ...e, evidence: evidence(e.id) })),
+    mean,
+  );
+  return { entries: ruled.entries.map(({ evidence: _, ...e }) => e), dropped: ruled.dropped, mean };
+}
+
 /** A list to page through: a stored session, or a fresh one not stored yet. */
 interface ListSession {
   id: string;
@@ -201,6 +256,8 @@ async function showPage(ctx: Ctx, session: ListSession, pageSize: number, model:
     const e = data.entries[cursor++]!;
     if (!excluded.has(e.id) && ctx.view.movie(e.id)) page.push(e);
   }
+  // The ranking decides which films make the page; the page reads in the order of its numbers.
+  const ordered = orderPageByPrediction(page);
   const next = { ...data, cursor };
   const db = ctx.deps.db;
   // Independent writes: on a server they run at once on two pooled connections.
@@ -220,11 +277,11 @@ async function showPage(ctx: Ctx, session: ListSession, pageSize: number, model:
       db,
       ctx.user.id,
       model,
-      page.map((e) => ({ movieId: e.id, score: e.score })),
+      ordered.map((e) => ({ movieId: e.id, score: e.score })),
     ),
   ]);
   const first = data.cursor === 0;
-  if (page.length === 0) {
+  if (ordered.length === 0) {
     return {
       text: first
         ? 'I have nothing to recommend for that yet. Try fewer constraints, or rate a few movies with `/onboard`.'
@@ -233,15 +290,16 @@ async function showPage(ctx: Ctx, session: ListSession, pageSize: number, model:
     };
   }
   const watch = new Set(state.watchlist);
-  const cards = page.map((e, i) =>
-    movieCard(ctx.view, ctx.view.movie(e.id)!, {
+  const cards = ordered.map((e, i) => {
+    const card = movieCard(ctx.view, ctx.view.movie(e.id)!, {
       predictedStars: e.predicted,
       reason: e.reason,
       label: e.label ?? undefined,
       rank: i + 1,
       onWatchlist: watch.has(e.id),
-    }),
-  );
+    });
+    return e.average ? { ...card, predictionFor: { kind: 'average' as const } } : card;
+  });
   const header = first ? headerText(data, state.ratings.length) : 'More from the same list:';
   const hasMore = cursor < data.entries.length;
   return {
@@ -249,7 +307,7 @@ async function showPage(ctx: Ctx, session: ListSession, pageSize: number, model:
     cards,
     actions: hasMore ? [{ id: actionId('more', session.id), label: 'More', style: 'primary' }] : [],
     data: {
-      movies: cards.map((c, i) => cardData(c, ctx.view.movie(c.movieId), page[i]!.score)),
+      movies: cards.map((c, i) => cardData(c, ctx.view.movie(c.movieId), ordered[i]!.score)),
       parsed: data.parsed,
       sessionId: session.id,
     },

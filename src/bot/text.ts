@@ -64,8 +64,11 @@ export function splitTitleAndStars(text: string): { title: string; stars: number
     : { title: words.slice(0, -1).join(' '), stars };
 }
 
-/** Formats stars for display: `★★★★½ 4.5`. */
+/**
+ * Formats stars for display: `★★★★½ 4.5`. Drawn to the nearest half star, like ratings, so a
+ * prediction of 3.7 reads `★★★½ 3.7` and 3.8 reads `★★★★ 3.8`; the number is shown as given.
+ */
 export function formatStars(stars: number): string {
-  const whole = Math.floor(stars);
-  return `${'★'.repeat(whole)}${stars - whole >= 0.5 ? '½' : ''} ${stars}`;
+  const halves = Math.round(Math.min(5, Math.max(0, stars)) * 2);
+  return `${'★'.repeat(Math.floor(halves / 2))}${halves % 2 === 1 ? '½' : ''} ${stars}`;
 }

@@ -25,6 +25,15 @@ export interface HybridConfig {
   coldWeights: Record<Component, number>;
   /** History size at which the known-user weights get half the say. */
   knowledgeHalf: number;
+  /**
+   * Blend weights for a new user (1 to `newUserUntil` ratings), chosen per catalog by `train` on a
+   * validation split of new users (tune-settings.ts); null = the cold → known mix alone. They fade
+   * into that mix over the next `newUserFade` ratings, so users with longer histories (every user
+   * protocol T evaluates on ml-latest-small has ≥ 16) are ranked exactly as without them.
+   */
+  newUserWeights: Record<Component, number> | null;
+  newUserUntil: number;
+  newUserFade: number;
   /** Recency by position: the n-th newest rating weighs `floor + (1 − floor)·0.5^(n / recentHalf)`. */
   recentHalf: number;
   recencyFloor: number;
@@ -54,6 +63,9 @@ export const DEFAULT_HYBRID_CONFIG: HybridConfig = {
   knownWeights: { ease: 1, itemKnn: 0.05, userKnn: 0.05, content: 0.05, popularity: -0.6, mf: 0 },
   coldWeights: { ease: 0.2, itemKnn: 0.2, userKnn: 0, content: 0.6, popularity: 0.6, mf: 0 },
   knowledgeHalf: 5,
+  newUserWeights: null,
+  newUserUntil: 10,
+  newUserFade: 5,
   recentHalf: 10,
   recencyFloor: 0.3,
   halfLifeDays: 0,
@@ -80,6 +92,9 @@ export function resolveConfig(partial?: DeepPartial<HybridConfig>): HybridConfig
     ratingBlend: { ...d.ratingBlend, ...p.ratingBlend },
     knownWeights: { ...d.knownWeights, ...p.knownWeights },
     coldWeights: { ...d.coldWeights, ...p.coldWeights },
+    newUserWeights: p.newUserWeights
+      ? { ...d.knownWeights, ...p.newUserWeights }
+      : (d.newUserWeights ?? null),
   } as HybridConfig;
 }
 
@@ -91,5 +106,5 @@ export function onlyComponent(component: Component): DeepPartial<HybridConfig> {
     Component,
     number
   >;
-  return { knownWeights: weights, coldWeights: weights };
+  return { knownWeights: weights, coldWeights: weights, newUserWeights: null };
 }

@@ -1,5 +1,6 @@
 import { addToProfile, type ContentProfile, scoreProfile } from './content.ts';
 import { scoreEase } from './ease.ts';
+import type { HybridConfig } from './hybrid-config.ts';
 import { COMPONENTS, type Component, type HybridState, type ScoreParts } from './hybrid-state.ts';
 import { foldInMfUser, type MfState } from './mf.ts';
 import type { UserContext } from './user-context.ts';
@@ -10,15 +11,45 @@ const CF_RATING_SLOPE = 0.5;
 /** Neutral point for content preferences: halfway between the user's mean and 3 stars. */
 const CONTENT_NEUTRAL_STARS = 3;
 
+/** On a catalog without ratings, the content weight (against quality's 1) of a user the system knows well. */
+const STARTER_CONTENT_WEIGHT = 1.5;
+
 /** Blend weights for a user with `history` ratings: from the cold-start mix towards the known-user mix. */
 export function blendWeights(state: HybridState, history: number): Record<Component, number> {
-  const c = state.config;
+  return weightsFor(state.config, state.ratingCount, history);
+}
+
+/**
+ * {@link blendWeights} for a config and catalog size: the tuner scores many configs on one trained
+ * state.
+ */
+export function weightsFor(
+  c: Pick<
+    HybridConfig,
+    'knownWeights' | 'coldWeights' | 'knowledgeHalf' | 'newUserWeights' | 'newUserUntil' | 'newUserFade'
+  >,
+  ratingCount: number,
+  history: number,
+): Record<Component, number> {
   const know = history / (history + c.knowledgeHalf);
   const out = {} as Record<Component, number>;
   for (const k of COMPONENTS) out[k] = know * c.knownWeights[k] + (1 - know) * c.coldWeights[k];
-  // Without collaborative data (a fresh catalog) there is nothing for CF to say.
-  if (state.ratingCount === 0) {
-    out.ease = out.itemKnn = out.userKnn = out.mf = 0;
+  const fresh = c.newUserWeights;
+  if (fresh && history > 0) {
+    const share =
+      history <= c.newUserUntil
+        ? 1
+        : Math.max(0, 1 - (history - c.newUserUntil) / Math.max(1, c.newUserFade));
+    for (const k of COMPONENTS) out[k] = share * fresh[k] + (1 - share) * out[k]!;
+  }
+  // Without collaborative data (a fresh catalog, e.g. the starter one) there is nothing for CF to
+  // say, and the known-user mix's popularity penalty would push the list towards obscure, badly rated
+  // films of the liked kind ("Def-Con 4 ≈ 1.9★"): quality (IMDb rating and votes, shrunk) keeps full
+  // weight and content gains weight as the user rates.
+  if (ratingCount === 0) {
+    for (const k of COMPONENTS) out[k] = 0;
+    out.popularity = 1;
+    out.content = (STARTER_CONTENT_WEIGHT * history) / (history + 2);
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { HybridConfig } from './hybrid-config.ts';
 import type { NeighbourState } from './item-knn.ts';
 import type { MfState } from './mf.ts';
 import type { PopularityState } from './popularity.ts';
+import type { TuningReport } from './tune-settings.ts';
 import type { ItemMeta } from './types.ts';
 import type { UserKnnState } from './user-knn.ts';
 
@@ -29,6 +30,8 @@ export interface HybridState {
   mf: MfState;
   /** Seconds each component took to train. */
   trainSeconds: Record<string, number>;
+  /** The settings chosen on a validation split at training time, when tuned. */
+  tuning?: TuningReport;
 }
 
 /** The ranking components a hybrid blends; each scores every item 0–1 for a user. */

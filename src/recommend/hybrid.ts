@@ -12,10 +12,14 @@ import { buildUserContext, type UserContext } from './user-context.ts';
 import { Vocabulary } from './vocab.ts';
 
 const MAX_REASON_FEATURES = 3;
-/** In `similar()`, how much the seed's collaborative neighbours count against its content twins. */
-const SIMILAR_CF_SHARE = 0.65;
-/** In `similar()` with a user, how much their personal relevance counts. */
-const SIMILAR_PERSONAL_SHARE = 0.2;
+/**
+ * In `similar()`, how much the seed's collaborative neighbours count against its content twins
+ * (genres, people, keywords, era). Half and half: co-rating cosine alone drifts to the blockbusters
+ * everyone rated (Toy Story → Star Wars), content alone to one director's every film.
+ */
+const SIMILAR_CF_SHARE = 0.5;
+/** In `similar()`, at most this many films by any one of the seed's directors. */
+const SIMILAR_PER_DIRECTOR = 2;
 
 /** The production recommender: blends popularity, content and collaborative scores per request. */
 export class HybridRecommender implements Recommender {
@@ -139,10 +143,10 @@ export class HybridRecommender implements Recommender {
     const n = this.state.items.length;
     const { ptr, nbr, sim } = this.state.itemKnn;
     const hasCf = ptr[base + 1]! > ptr[base]!;
+    // About the film only: no popularity, no personal relevance; the user's history only filters.
     const weights = Object.fromEntries(COMPONENTS.map((k) => [k, 0])) as Record<Component, number>;
     weights.itemKnn = hasCf ? SIMILAR_CF_SHARE : 0;
     weights.content = hasCf ? 1 - SIMILAR_CF_SHARE : 1;
-    weights.popularity = 0.05;
     const parts = scoreParts(this.state, { ...ctx, items: new Int32Array(0) }, weights);
     const cf = new Float64Array(n);
     for (let k = ptr[base]!; k < ptr[base + 1]!; k++) cf[nbr[k]!] = sim[k]!;
@@ -151,16 +155,24 @@ export class HybridRecommender implements Recommender {
     scoreProfile(this.state.content, parts.profile, content);
     parts.scores.itemKnn = scaleToMax(cf);
     parts.scores.content = scaleToMax(content);
-    if (ctx.items.length > 0) {
-      // Components are normalised over eligible items: a seed the user has not rated needs its own pass.
-      const personal = scores.ctx.excluded.has(base)
-        ? scores.blended
-        : blend(scoreParts(this.state, ctx, blendWeights(this.state, ctx.items.length)));
-      for (let i = 0; i < n; i++) parts.steer[i]! += SIMILAR_PERSONAL_SHARE * personal[i]!;
-    }
     this.steer(parts, user, options);
     const diversity = options.diversity ?? this.state.config.diversity;
-    return this.finish(ctx, parts, null, user, options, diversity, [base], predict);
+    // Explained as links to the seed, not to the user's history (which only filtered).
+    const seedOnly = { ...ctx, items: new Int32Array(0), ratings: new Float32Array(0) };
+    const directors = new Set(this.state.items[base]!.directors.map((d) => d.toLowerCase()));
+    const wide = { ...options, n: directors.size > 0 ? options.n * 3 : options.n };
+    const list = this.finish(seedOnly, parts, null, user, wide, diversity, [base], predict);
+    const perDirector = new Map<string, number>();
+    return list
+      .filter((r) => {
+        const shared = this.state.items[this.vocab.indexOf(r.item)]!.directors.map((d) =>
+          d.toLowerCase(),
+        ).filter((d) => directors.has(d));
+        if (shared.some((d) => (perDirector.get(d) ?? 0) >= SIMILAR_PER_DIRECTOR)) return false;
+        for (const d of shared) perDirector.set(d, (perDirector.get(d) ?? 0) + 1);
+        return true;
+      })
+      .slice(0, Math.max(0, Math.floor(options.n)));
   }
 
   /** Predicted stars for many items of one user (one fold-in). */

@@ -33,7 +33,8 @@ export function explain(
   }
   if (because.length > 0 && (steerBonus >= best || ctx.items.length === 0)) {
     const seed = strongestLink(state, because, null, i);
-    if (seed === null) {
+    // Name the real link: shared features when content carries the pick more than co-ratings do.
+    if (seed === null || content > cf + people) {
       const features = sharedFeatures(state.content, parts.profile, i, maxFeatures);
       if (features.length > 0) return { reason: { kind: 'matches', features }, strategy: 'because' };
     }

@@ -9,10 +9,11 @@ import { modelChunks, models, movies, ratings } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { HybridRecommender } from './hybrid.ts';
 import type { DeepPartial, HybridConfig } from './hybrid-config.ts';
-import { MODEL_FORMAT } from './hybrid-state.ts';
+import { type HybridState, MODEL_FORMAT } from './hybrid-state.ts';
 import { trainHybridStateParallel } from './parallel/train-parallel.ts';
 import { deserializeModel, serializeModel } from './serialize.ts';
 import { HYBRID_MODEL_NAME, trainHybridState } from './train.ts';
+import { type TuningReport, tuneSettings } from './tune-settings.ts';
 import type { Dataset, ItemMeta, RatingRecord, Recommender } from './types.ts';
 
 /** How often `current()` looks for a newer stored model or a changed catalog. */
@@ -90,6 +91,13 @@ export interface RecommenderServiceOptions {
    * while a model trains, so a running bot keeps answering during a retrain.
    */
   trainThreads?: number;
+  /**
+   * Choose EASE λ / rating weighting and the new-user blend on a validation split before training
+   * (`tuneSettings`; a second training on the calling thread plus a bounded search, so `movierec
+   * train` turns it on and a running bot does not). Without it, a retrain keeps the settings the
+   * served model was tuned with.
+   */
+  tune?: boolean | { budgetSeconds: number };
   /** See {@link DEFAULT_DETAILS_RETRAIN_MS}. */
   detailsRetrainMs?: number;
   /** Clock for the details-only retrain delay (tests). */
@@ -128,16 +136,38 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
   let closing: Promise<void> | undefined;
   let listens = 0;
 
+  /** The settings to train with: tuned now, or those the served model was tuned with, or the given ones. */
+  function chooseSettings(
+    dataset: Dataset,
+    served: HybridState | undefined,
+  ): { config: DeepPartial<HybridConfig> | undefined; tuning?: TuningReport } {
+    if (options.tune) {
+      const budgetSeconds = typeof options.tune === 'object' ? options.tune.budgetSeconds : undefined;
+      const tuned = tuneSettings(dataset, options.config, { budgetSeconds });
+      if (tuned) {
+        logger.info(
+          { chosen: tuned.report.chosen, seconds: Math.round(tuned.report.seconds) },
+          'settings tuned',
+        );
+        return { config: tuned.config, tuning: tuned.report };
+      }
+    }
+    if (served?.tuning) return { config: served.config, tuning: served.tuning };
+    return { config: options.config };
+  }
+
   async function trainAndStore(): Promise<Loaded> {
     training ??= (async () => {
       try {
         const started = performance.now();
         const fingerprint = await catalogFingerprint(db);
         let dataset: Dataset | undefined = await readDataset(db);
+        const { config, tuning } = chooseSettings(dataset, loaded?.recommender.state);
         const state =
           threads > 0
-            ? await trainHybridStateParallel(dataset, { config: options.config, threads })
-            : trainHybridState(dataset, { config: options.config });
+            ? await trainHybridStateParallel(dataset, { config, threads })
+            : trainHybridState(dataset, { config });
+        if (tuning) state.tuning = tuning;
         dataset = undefined; // collectable while the model is serialised and stored
         const bytes = serializeModel(state);
         const meta = {

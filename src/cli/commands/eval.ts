@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
 import {
+  DEFAULT_REFERENCES,
   EVAL_MODELS,
   type EvalModel,
   REFERENCE_MODELS,
@@ -16,8 +17,21 @@ export async function run(cmd: Command): Promise<void> {
     protocol: string;
     validation?: boolean;
     config?: string;
+    tune?: boolean;
   }>();
-  const models = opts.models ? opts.models.split(',').map((m) => m.trim()) : [...EVAL_MODELS];
+  const p = opts.protocol.toUpperCase();
+  if (!['T', 'R', 'C', 'BOTH', 'ALL'].includes(p))
+    throw new UserError('eval-protocol', '--protocol must be T, R, C, both (T and R) or all');
+  const protocols: ('T' | 'R' | 'C')[] =
+    p === 'BOTH' ? ['T', 'R'] : p === 'ALL' ? ['T', 'R', 'C'] : [p as 'T' | 'R' | 'C'];
+  const models = opts.models
+    ? opts.models.split(',').map((m) => m.trim())
+    : [
+        ...EVAL_MODELS,
+        ...REFERENCE_MODELS.filter((m) =>
+          protocols.some((q) => q !== 'R' && DEFAULT_REFERENCES[q].includes(m)),
+        ),
+      ];
   const known: readonly string[] = [...EVAL_MODELS, ...REFERENCE_MODELS];
   const unknown = models.filter((m) => !known.includes(m));
   if (unknown.length > 0) {
@@ -26,9 +40,6 @@ export async function run(cmd: Command): Promise<void> {
       `Unknown model(s): ${unknown.join(', ')}. Known: ${known.join(', ')}`,
     );
   }
-  const p = opts.protocol.toUpperCase();
-  if (!['T', 'R', 'BOTH'].includes(p))
-    throw new UserError('eval-protocol', '--protocol must be T, R or both');
   let config: object | undefined;
   if (opts.config) {
     try {
@@ -42,8 +53,9 @@ export async function run(cmd: Command): Promise<void> {
   const dataset = readEvalDataset(opts.data);
   const lines = runEval(dataset, {
     models: models as EvalModel[],
-    protocols: p === 'BOTH' ? ['T', 'R'] : [p as 'T' | 'R'],
+    protocols,
     validation: opts.validation,
+    tune: opts.tune !== false,
     config,
     log,
   });

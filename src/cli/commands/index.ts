@@ -103,18 +103,26 @@ export const COMMANDS: CliCommandSpec[] = [
   {
     name: 'eval',
     description:
-      'offline evaluation (EVAL.md protocols T and R) of every model and the hybrid on a MovieLens directory',
+      'offline evaluation (EVAL.md protocols T, R and C) of every model and the hybrid on a MovieLens directory',
     configure: (cmd) =>
       cmd
         .requiredOption('--data <dir>', 'directory in the MovieLens ml-latest-small layout')
         .option('--json', 'one JSON object per model on stdout')
         .option(
           '--models <list>',
-          'comma-separated subset: popularity,item-knn,user-knn,content,ease,mf,baseline,hybrid (+ reference-popular,reference-ease on request)',
+          'comma-separated subset: popularity,item-knn,user-knn,content,ease,mf,baseline,hybrid,reference-popular,reference-item-knn,reference-ease-200,reference-ease,reference-ease-centred,reference-ease-recency',
         )
-        .option('--protocol <p>', 'T (top-N ranking), R (rating prediction) or both', 'both')
+        .option(
+          '--protocol <p>',
+          'T (top-N ranking), R (rating prediction), C (new users), both (T and R) or all',
+          'both',
+        )
         .option('--validation', 'evaluate on a validation split carved from the training data (for tuning)')
-        .option('--config <json>', 'hybrid config overrides as JSON (for tuning with --validation)'),
+        .option('--config <json>', 'hybrid config overrides as JSON (for tuning with --validation)')
+        .option(
+          '--no-tune',
+          "train the hybrid with the given/default settings instead of train's validation search",
+        ),
     load: () => import('./eval.ts'),
   },
 ];

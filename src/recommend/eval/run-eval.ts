@@ -1,17 +1,19 @@
 import { readMovieLensDir } from '../../catalog/movielens-files.ts';
 import { trainBaseline } from '../baseline.ts';
-import { scoreEase, trainEase } from '../ease.ts';
 import { HybridRecommender } from '../hybrid.ts';
 import { type DeepPartial, type HybridConfig, resolveConfig } from '../hybrid-config.ts';
-import type { Component } from '../hybrid-state.ts';
+import type { Component, HybridState } from '../hybrid-state.ts';
 import { trainItemKnn } from '../item-knn.ts';
 import { foldInMfUser, predictMf, trainMf } from '../mf.ts';
 import { prepareDataset } from '../prepare.ts';
 import { createRatingPredictor } from '../rating-predictor.ts';
 import { trainHybridState } from '../train.ts';
+import { trainTunedState } from '../tune-settings.ts';
 import type { Dataset, RatingRecord, UserState } from '../types.ts';
 import { ratingErrors, ratingFolds } from './protocol-r.ts';
-import { RankingAccumulator, type RankingMetrics, rankTop, temporalSplit } from './protocol-t.ts';
+import { RankingAccumulator, type RankingMetrics, temporalSplit } from './protocol-t.ts';
+import { REFERENCE_MODELS, type ReferenceModel, referenceRankers } from './references.ts';
+import { protocolC } from './run-protocol-c.ts';
 
 /** Models `movierec eval` knows, in output order. `baseline` only predicts ratings. */
 export const EVAL_MODELS = [
@@ -24,15 +26,19 @@ export const EVAL_MODELS = [
   'baseline',
   'hybrid',
 ] as const;
-/**
- * EVAL.md's reference algorithms, to check this implementation of the protocol against its table:
- * most popular by rating count, and binary EASE λ=500 (on items with ≥ 5 ratings). Run on request only.
- */
-export const REFERENCE_MODELS = ['reference-popular', 'reference-ease'] as const;
-export type EvalModel = (typeof EVAL_MODELS)[number] | (typeof REFERENCE_MODELS)[number];
+export { REFERENCE_MODELS };
+export type EvalModel = (typeof EVAL_MODELS)[number] | ReferenceModel;
 const ALL_MODELS: readonly EvalModel[] = [...EVAL_MODELS, ...REFERENCE_MODELS];
+/**
+ * References run by default: protocol T skips item-kNN (scored per request over a full history it
+ * costs Σ co-ratings per user, minutes here) and λ=200 (EVAL.md's T table has it below λ=500).
+ */
+export const DEFAULT_REFERENCES: Record<'T' | 'C', readonly ReferenceModel[]> = {
+  T: ['reference-popular', 'reference-ease', 'reference-ease-recency'],
+  C: REFERENCE_MODELS,
+};
 
-const COMPONENT_OF: Partial<Record<EvalModel, Component>> = {
+export const COMPONENT_OF: Partial<Record<EvalModel, Component>> = {
   popularity: 'popularity',
   'item-knn': 'itemKnn',
   'user-knn': 'userKnn',
@@ -40,7 +46,7 @@ const COMPONENT_OF: Partial<Record<EvalModel, Component>> = {
   ease: 'ease',
   mf: 'mf',
 };
-const TRAIN_PARTS: Partial<Record<EvalModel, string[]>> = {
+export const TRAIN_PARTS: Partial<Record<EvalModel, string[]>> = {
   popularity: ['prepare', 'popularity'],
   'item-knn': ['prepare', 'itemKnn'],
   'user-knn': ['prepare', 'userKnn'],
@@ -50,12 +56,18 @@ const TRAIN_PARTS: Partial<Record<EvalModel, string[]>> = {
 };
 
 export interface EvalLine {
+  /** Set on protocol C lines (T and R share one line per model). */
+  protocol?: 'C';
+  /** Protocol C's profile size. */
+  k?: number;
   model: string;
   ndcg10?: number;
   recall20?: number;
   hr10?: number;
   coverage10?: number;
   users?: number;
+  /** The hybrid's NDCG@10 on the validation split its settings were chosen on (not the test split). */
+  validationNdcg10?: number;
   rmse?: number;
   mae?: number;
   trainSeconds: number;
@@ -63,12 +75,16 @@ export interface EvalLine {
 
 export interface EvalOptions {
   models: readonly EvalModel[];
-  protocols: readonly ('T' | 'R')[];
+  protocols: readonly ('T' | 'R' | 'C')[];
   /** Evaluate on a validation split carved from protocol T's training data (for tuning). */
   validation?: boolean;
   config?: DeepPartial<HybridConfig>;
   /** Progress lines (stderr). */
   log: (line: string) => void;
+  /** Choose the hybrid's settings on a validation split carved from the training data (default true). */
+  tune?: boolean;
+  /** How protocol C trains the hybrid (default: {@link trainHybridState} with `config`). */
+  trainC?: (dataset: Dataset, options: EvalOptions) => HybridState;
 }
 
 /** Reads a MovieLens-layout directory into the recommender's dataset (genres and years only). */
@@ -95,7 +111,7 @@ export function readEvalDataset(dir: string): Dataset {
   };
 }
 
-/** Runs protocols T and R of EVAL.md; one line per model. */
+/** Runs protocols T and R of EVAL.md (one line per model), then C (one line per model and k). */
 export function runEval(dataset: Dataset, options: EvalOptions): EvalLine[] {
   const lines = new Map<string, EvalLine>();
   const line = (model: string) => {
@@ -118,44 +134,60 @@ export function runEval(dataset: Dataset, options: EvalOptions): EvalLine[] {
       if (l.ndcg10 === undefined) l.trainSeconds = result.trainSeconds;
     }
   }
-  return ALL_MODELS.filter((m) => lines.has(m)).map((m) => lines.get(m)!);
+  const out = ALL_MODELS.filter((m) => lines.has(m)).map((m) => lines.get(m)!);
+  if (options.protocols.includes('C')) out.push(...protocolC(dataset, options));
+  return out;
+}
+
+/**
+ * The hybrid as `train` builds it: settings tuned on a validation split carved from `train` (unless
+ * `options.tune` is false or a config is given), then trained on all of it.
+ */
+export function trainForEval(train: Dataset, options: EvalOptions): HybridState {
+  const onProgress = (name: string, s: number) => options.log(`  trained ${name} in ${s.toFixed(1)} s`);
+  if (options.tune === false) return trainHybridState(train, { config: options.config, onProgress });
+  const state = trainTunedState(train, { config: options.config, onProgress, log: options.log });
+  if (state.tuning) options.log(`  tuned: ${JSON.stringify(state.tuning.chosen)}`);
+  return state;
 }
 
 function protocolT(
   dataset: Dataset,
   options: EvalOptions,
-): Map<string, RankingMetrics & { trainSeconds: number }> {
+): Map<string, RankingMetrics & { trainSeconds: number; validationNdcg10?: number }> {
   let split = temporalSplit(dataset.ratings);
   if (options.validation) split = temporalSplit(split.train);
   options.log(`protocol T: ${split.train.length} training ratings, ${split.users.length} evaluated users`);
-  const references = referenceRankers(dataset, split.train, options);
+  // With protocol C in the same run, T keeps to its own references (see DEFAULT_REFERENCES).
+  const models = options.protocols.includes('C')
+    ? options.models.filter(
+        (m) =>
+          !(REFERENCE_MODELS as readonly string[]).includes(m) ||
+          DEFAULT_REFERENCES.T.includes(m as ReferenceModel),
+      )
+    : options.models;
+  const references = referenceRankers(dataset, split.train, models, options.log);
   const started = performance.now();
-  const state = trainHybridState(
-    { items: dataset.items, ratings: split.train },
-    {
-      config: options.config,
-      onProgress: (name, s) => options.log(`  trained ${name} in ${s.toFixed(1)} s`),
-    },
-  );
+  const state = trainForEval({ items: dataset.items, ratings: split.train }, options);
   const totalTrain = (performance.now() - started) / 1000;
   const rec = new HybridRecommender(state);
-  const out = new Map<string, RankingMetrics & { trainSeconds: number }>();
-  for (const model of options.models) {
+  const out = new Map<string, RankingMetrics & { trainSeconds: number; validationNdcg10?: number }>();
+  for (const model of models) {
     if (model === 'baseline') continue;
     const acc = new RankingAccumulator(dataset.items.length);
     const t = performance.now();
     for (const u of split.users) {
       const user = toUserState(u.train);
-      const reference = references.get(model);
+      const reference = references.get(model as ReferenceModel);
       const top = reference
-        ? reference.rank(user)
+        ? reference.rank(u.train, 20)
         : model === 'hybrid'
           ? rec.recommend(user, { n: 20, watchlist: 'neutral' }).map((r) => r.item)
           : rec.rankWith(COMPONENT_OF[model]!, user, 20);
       acc.add(top, u.relevant);
     }
-    const trainSeconds = references.has(model)
-      ? references.get(model)!.seconds
+    const trainSeconds = references.has(model as ReferenceModel)
+      ? references.get(model as ReferenceModel)!.seconds
       : model === 'hybrid'
         ? totalTrain
         : (TRAIN_PARTS[model] ?? []).reduce((s, k) => s + (state.trainSeconds[k] ?? 0), 0);
@@ -163,7 +195,12 @@ function protocolT(
     options.log(
       `  ${model}: ndcg10=${metrics.ndcg10.toFixed(4)} coverage10=${metrics.coverage10.toFixed(3)} (${((performance.now() - t) / 1000).toFixed(1)} s scoring)`,
     );
-    out.set(model, { ...metrics, trainSeconds });
+    const validation = model === 'hybrid' ? state.tuning?.validation.chosen.t : undefined;
+    out.set(model, {
+      ...metrics,
+      ...(validation === undefined ? {} : { validationNdcg10: validation }),
+      trainSeconds,
+    });
   }
   return out;
 }
@@ -270,58 +307,4 @@ function toUserState(train: readonly RatingRecord[]): UserState {
     notInterested: [],
     watchlist: [],
   };
-}
-
-/** EVAL.md's reference rankers, trained on the same split, for checking the protocol. */
-function referenceRankers(
-  dataset: Dataset,
-  train: readonly RatingRecord[],
-  options: EvalOptions,
-): Map<string, { rank: (user: UserState) => number[]; seconds: number }> {
-  const out = new Map<string, { rank: (user: UserState) => number[]; seconds: number }>();
-  if (!options.models.some((m) => (REFERENCE_MODELS as readonly string[]).includes(m))) return out;
-  const start = performance.now();
-  const data = prepareDataset({ items: dataset.items, ratings: train });
-  const exclude = (user: UserState) => new Set(user.ratings.map((r) => data.itemVocab.indexOf(r.item)));
-  const ids = (idx: number[]) => idx.map((i) => data.items[i]!.id);
-  if (options.models.includes('reference-popular')) {
-    const counts = new Float64Array(data.items.length);
-    for (let i = 0; i < counts.length; i++) counts[i] = data.itemPtr[i + 1]! - data.itemPtr[i]!;
-    out.set('reference-popular', {
-      rank: (user) => ids(rankTop(counts, 20, exclude(user))),
-      seconds: (performance.now() - start) / 1000,
-    });
-  }
-  if (options.models.includes('reference-ease')) {
-    const t = performance.now();
-    const ease = trainEase(data, {
-      lambda: 500,
-      minRatings: 5,
-      maxItems: Number.MAX_SAFE_INTEGER,
-      ratingSlope: 0,
-      keepPerRow: Number.POSITIVE_INFINITY,
-    });
-    const seconds = (performance.now() - t) / 1000;
-    options.log(`  trained reference EASE (${ease.items.length} items) in ${seconds.toFixed(1)} s`);
-    out.set('reference-ease', {
-      rank: (user) => {
-        const scores = new Float64Array(data.items.length);
-        const items = Int32Array.from(user.ratings, (r) => data.itemVocab.indexOf(r.item)).filter(
-          (i) => i >= 0,
-        );
-        const ctx = {
-          items,
-          ratings: new Float32Array(items.length),
-          recency: new Float64Array(items.length).fill(1),
-          mean: Number.NaN,
-          excluded: new Set<number>(),
-          watchlist: new Set<number>(),
-        };
-        scoreEase(ease, ctx, scores, false);
-        return ids(rankTop(scores, 20, exclude(user)));
-      },
-      seconds,
-    });
-  }
-  return out;
 }
