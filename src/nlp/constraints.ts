@@ -187,13 +187,16 @@ export function buildRecommendRequest(
         ? `Nothing in the catalog matches ${describeConstraints(asked)}, even with looser limits.`
         : askedCount === 0
           ? `No ${describeConstraints(asked)}; showing ${describeConstraints(constraints)} instead.`
-          : `Only ${askedCount.toLocaleString('en-US')} ${askedCount === 1 ? 'film fits' : 'films fit'} (${describeConstraints(asked)}); adding ${describeConstraints(constraints)} after ${askedCount === 1 ? 'it' : 'them'}.`,
+          : `Only ${askedCount.toLocaleString('en-US')} ${askedCount === 1 ? 'film fits' : 'films fit'} (${describeConstraints(asked)}); adding ${describeConstraints(constraints).replace(/^films$/, 'other films')} after ${askedCount === 1 ? 'it' : 'them'}.`,
     );
   }
   const unknownRuntime = count(items, asked) - known;
   if (unknownRuntime > 0 && (asked.minRuntime !== null || asked.maxRuntime !== null)) {
+    const films = `${unknownRuntime.toLocaleString('en-US')} ${unknownRuntime === 1 ? 'film' : 'films'}`;
     relaxations.push(
-      `Running time unknown for ${unknownRuntime.toLocaleString('en-US')} ${unknownRuntime === 1 ? 'film' : 'films'} that otherwise fit; ${unknownRuntime === 1 ? 'it comes' : 'they come'} after the films known to fit.`,
+      known === 0
+        ? `Running time unknown for the ${films} that otherwise fit, so their length could not be checked.`
+        : `Running time unknown for ${films} that otherwise fit; ${unknownRuntime === 1 ? 'it comes' : 'they come'} after the films known to fit.`,
     );
   }
   const final = constraints;

@@ -110,3 +110,34 @@ describe('widened years, truthfully', () => {
     expect(request.relaxations[0]).toMatch(/^No western films from the 1970s; showing /);
   });
 });
+
+describe('lengths nobody knows', () => {
+  it('says the length could not be checked when no film that fits has a known running time', () => {
+    const index = createTitleIndex(TITLE_ENTRIES);
+    const items = ITEMS.map((i) => (i.genres.includes('Sci-Fi') ? { ...i, runtime: null } : i));
+    const unknown = items.filter((i) => i.genres.includes('Sci-Fi')).length;
+    const request = buildRecommendRequest(parseRequest('sci-fi under 2 hours', index), items);
+    expect(request.tiers).toEqual([]);
+    expect(request.relaxations).toEqual([
+      `Running time unknown for the ${unknown} films that otherwise fit, so their length could not be checked.`,
+    ]);
+    expect(items.filter(request.filter)).toHaveLength(unknown);
+  });
+});
+
+describe('a person with few films', () => {
+  it('keeps their films first and says the rest are other films', () => {
+    const index = createTitleIndex(TITLE_ENTRIES);
+    const request = buildRecommendRequest(parseRequest('movies with Sigourney Weaver', index), ITEMS, {
+      minEligible: 10,
+    });
+    const hers = ITEMS.filter((i) => i.cast.includes('Sigourney Weaver'));
+    expect(hers.length).toBeGreaterThan(0);
+    expect(hers.length).toBeLessThan(10);
+    expect(request.relaxations).toEqual([
+      `Only ${hers.length} films fit (films with Sigourney Weaver); adding other films after them.`,
+    ]);
+    expect(request.tiers).toHaveLength(1);
+    expect(ITEMS.filter(request.tiers[0]!)).toEqual(hers);
+  });
+});
