@@ -6,7 +6,12 @@ import {
   newSessionId,
   updateSession,
 } from '../db/store/sessions.ts';
-import { applyRequestToUser, buildRecommendRequest, mergeStoredPreferences } from '../nlp/constraints.ts';
+import {
+  applyRequestToUser,
+  buildRecommendRequest,
+  fillInTiers,
+  mergeStoredPreferences,
+} from '../nlp/constraints.ts';
 import { describePreferences, emptyPreferences, parsePreferences } from '../nlp/parse-preferences.ts';
 import type { ParsedPreferences } from '../nlp/types.ts';
 import {
@@ -83,9 +88,9 @@ export async function recommendCommand(ctx: Ctx, text: string, pageSize: number)
   notes = request?.relaxations ?? [];
   const user = parsed ? applyRequestToUser(state, parsed) : state;
   if (text) {
-    const recs = rec.recommend(
-      user,
-      withOptions(ctx, { n: LIST_DEPTH, filter: request?.filter, steer: request?.steer }),
+    // Films that fit the request as asked come before those a widened or unknown-valued filter adds.
+    const recs = fillInTiers(LIST_DEPTH, request?.tiers ?? [], request?.filter, (n, filter) =>
+      rec.recommend(user, withOptions(ctx, { n, filter, steer: request?.steer })),
     );
     entries = recs.map((r) => entry(ctx, r, null));
   } else {

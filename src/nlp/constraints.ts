@@ -8,8 +8,12 @@ import type { ParsedPreferences } from './types.ts';
  *
  * Policy: excluded genres, year bounds and running-time bounds are hard. Named genres are hard as
  * "at least one of them" ("90s sci-fi" shows only Sci-Fi films) and also steer, so films with several of the
- * named genres rank higher ("funny sci-fi" prefers Comedy+Sci-Fi). Titles ("like Alien"), people and keywords
- * only steer. The titles named as examples are left out of the results. Excluded genres are never relaxed.
+ * named genres rank higher ("funny sci-fi" prefers Comedy+Sci-Fi). Named people are hard the same way ("with
+ * Tom Hanks" shows films he directed or plays in) and steer. Titles ("like Alien") and keywords only steer.
+ * The titles named as examples are left out of the results. Excluded genres are never relaxed.
+ *
+ * Unknown values are not failures: a film whose running time is unknown is kept by a length bound, after
+ * the films known to fit (see {@link RecommendRequest.tiers}), and the reply says how many there are.
  */
 
 /** Years added on each side per widening step ("1950s" → 1940–1969 → 1930–1979). */
@@ -25,12 +29,22 @@ export interface HardConstraints {
   yearTo: number | null;
   minRuntime: number | null;
   maxRuntime: number | null;
+  /** Eligible items have at least one of these people as director or cast (empty = anyone). */
+  anyPerson: readonly string[];
   excludeIds: readonly number[];
 }
 
+export type ItemFilter = (item: ItemMeta) => boolean;
+
 export interface RecommendRequest {
   /** Hard constraints after any relaxation: pass as `RecommendOptions.filter`. */
-  filter: (item: ItemMeta) => boolean;
+  filter: ItemFilter;
+  /**
+   * Stricter filters whose items come first, most exact first: the request as asked with known values
+   * only, then as asked keeping unknown running times, then {@link filter}. Empty when `filter` alone is
+   * the request as asked. Use {@link fillInTiers}.
+   */
+  tiers: ItemFilter[];
   steer: Steering;
   /** Human lines about what was relaxed or ignored; empty when the request was taken as asked. */
   relaxations: string[];
@@ -44,8 +58,11 @@ export interface BuildOptions {
   minEligible?: number;
 }
 
-/** Whether `item` satisfies `c`. Unknown years or running times fail a bound on them. */
-export function satisfies(item: ItemMeta, c: HardConstraints): boolean {
+/**
+ * Whether `item` satisfies `c`. An unknown year fails a bound on it; an unknown running time passes a
+ * length bound unless `knownRuntimeOnly`.
+ */
+export function satisfies(item: ItemMeta, c: HardConstraints, knownRuntimeOnly = false): boolean {
   if (c.excludeIds.includes(item.id)) return false;
   if (c.excludeGenres.length > 0 && item.genres.some((g) => c.excludeGenres.includes(g))) return false;
   if (c.anyGenre.length > 0 && !item.genres.some((g) => c.anyGenre.includes(g))) return false;
@@ -55,16 +72,23 @@ export function satisfies(item: ItemMeta, c: HardConstraints): boolean {
     if (c.yearTo !== null && item.year > c.yearTo) return false;
   }
   if (c.minRuntime !== null || c.maxRuntime !== null) {
-    if (item.runtime === null) return false;
+    if (item.runtime === null) return !knownRuntimeOnly;
     if (c.minRuntime !== null && item.runtime < c.minRuntime) return false;
     if (c.maxRuntime !== null && item.runtime > c.maxRuntime) return false;
   }
+  if (c.anyPerson.length > 0 && !hasPerson(item, c.anyPerson)) return false;
   return true;
 }
 
-function count(items: readonly ItemMeta[], c: HardConstraints): number {
+function hasPerson(item: ItemMeta, people: readonly string[]): boolean {
+  for (const name of item.directors) if (people.includes(name)) return true;
+  for (const name of item.cast) if (people.includes(name)) return true;
+  return false;
+}
+
+function count(items: readonly ItemMeta[], c: HardConstraints, knownRuntimeOnly = false): number {
   let n = 0;
-  for (const item of items) if (satisfies(item, c)) n++;
+  for (const item of items) if (satisfies(item, c, knownRuntimeOnly)) n++;
   return n;
 }
 
@@ -80,6 +104,7 @@ export function describeConstraints(c: HardConstraints): string {
   }
   const runtime = describeRange(c.minRuntime, c.maxRuntime, ' min');
   if (runtime) parts.push(`of ${runtime.replace(/^from /, 'at least ').replace(/^up to /, 'at most ')}`);
+  if (c.anyPerson.length > 0) parts.push(`with ${c.anyPerson.join(' or ')}`);
   if (c.excludeGenres.length > 0) parts.push(`without ${c.excludeGenres.map(displayGenre).join(', ')}`);
   return parts.join(' ');
 }
@@ -100,14 +125,17 @@ function relaxationSteps(): ((c: HardConstraints) => HardConstraints | null)[] {
       c.minRuntime === null && c.maxRuntime === null ? null : { ...c, minRuntime: null, maxRuntime: null },
     (c) => (c.yearFrom === null && c.yearTo === null ? null : { ...c, yearFrom: null, yearTo: null }),
     (c) => (c.anyGenre.length === 0 ? null : { ...c, anyGenre: [] }),
+    (c) => (c.anyPerson.length === 0 ? null : { ...c, anyPerson: [] }),
   ];
 }
 
 /**
  * Turns a parse into recommender input over the catalog `items`. When fewer than `minEligible` items pass
  * the hard constraints, they are relaxed step by step (widen years by a decade each side, twice; drop the
- * running time; drop the years; drop the named genres) and `relaxations` says so in one line:
- * "No western films from the 1950s of at most 80 min; showing western films from 1940–1969 … instead."
+ * running time; drop the years; drop the named genres; drop the named people) and `relaxations` says so
+ * truthfully: "No western films from the 1950s; showing western films from 1940–1969 instead." or, when a
+ * few did fit, "Only 2 sci-fi films from 1977; adding sci-fi films from 1967–1987 after them." The films
+ * that fit the request as asked always come first ({@link RecommendRequest.tiers}).
  */
 export function buildRecommendRequest(
   parsed: ParsedPreferences,
@@ -123,8 +151,18 @@ export function buildRecommendRequest(
     yearTo: parsed.yearTo,
     minRuntime: parsed.minRuntime,
     maxRuntime: parsed.maxRuntime,
+    anyPerson: parsed.people,
     excludeIds: parsed.similarTo.map((s) => s.id),
   };
+  const unknownPeople = parsed.unknownPeople ?? [];
+  if (unknownPeople.length > 0) {
+    const names = unknownPeople.join(' or ');
+    relaxations.push(
+      items.some((item) => item.directors.length > 0 || item.cast.length > 0)
+        ? `I don't know anyone called ${names} in this catalog, so they were left out of the search.`
+        : `This catalog has no cast or director information yet, so I can't look for films with ${names}.`,
+    );
+  }
   const runtimeAsked = constraints.minRuntime !== null || constraints.maxRuntime !== null;
   if (runtimeAsked && !items.some((item) => item.runtime !== null)) {
     relaxations.push(
@@ -133,7 +171,8 @@ export function buildRecommendRequest(
     constraints = { ...constraints, minRuntime: null, maxRuntime: null };
   }
   const asked = constraints;
-  let eligible = count(items, constraints);
+  const known = count(items, asked, true);
+  let eligible = count(items, asked);
   if (eligible < minEligible) {
     for (const step of relaxationSteps()) {
       const next = step(constraints);
@@ -142,15 +181,31 @@ export function buildRecommendRequest(
       eligible = count(items, constraints);
       if (eligible >= minEligible) break;
     }
+    const askedCount = count(items, asked);
     relaxations.push(
-      eligible > 0
-        ? `No ${describeConstraints(asked)}; showing ${describeConstraints(constraints)} instead.`
-        : `Nothing in the catalog matches ${describeConstraints(asked)}, even with looser limits.`,
+      eligible === 0
+        ? `Nothing in the catalog matches ${describeConstraints(asked)}, even with looser limits.`
+        : askedCount === 0
+          ? `No ${describeConstraints(asked)}; showing ${describeConstraints(constraints)} instead.`
+          : `Only ${askedCount.toLocaleString('en-US')} ${askedCount === 1 ? 'film fits' : 'films fit'} (${describeConstraints(asked)}); adding ${describeConstraints(constraints).replace(/^films$/, 'other films')} after ${askedCount === 1 ? 'it' : 'them'}.`,
+    );
+  }
+  const unknownRuntime = count(items, asked) - known;
+  if (unknownRuntime > 0 && (asked.minRuntime !== null || asked.maxRuntime !== null)) {
+    const films = `${unknownRuntime.toLocaleString('en-US')} ${unknownRuntime === 1 ? 'film' : 'films'}`;
+    relaxations.push(
+      known === 0
+        ? `Running time unknown for the ${films} that otherwise fit, so their length could not be checked.`
+        : `Running time unknown for ${films} that otherwise fit; ${unknownRuntime === 1 ? 'it comes' : 'they come'} after the films known to fit.`,
     );
   }
   const final = constraints;
+  const tiers: ItemFilter[] = [];
+  if (unknownRuntime > 0 && known > 0) tiers.push((item) => satisfies(item, asked, true));
+  if (final !== asked) tiers.push((item) => satisfies(item, asked));
   return {
     filter: (item) => satisfies(item, final),
+    tiers,
     steer: {
       genres: parsed.genres.include,
       similarTo: parsed.similarTo.map((s) => s.id),
@@ -161,6 +216,29 @@ export function buildRecommendRequest(
     constraints: final,
     eligible,
   };
+}
+
+/**
+ * Up to `n` results, the items of each tier before those of the next, and then those of `filter`:
+ * `fetch(k, f)` returns the best `k` items passing `f` (one recommender call per tier that is needed).
+ */
+export function fillInTiers<T extends { item: number }>(
+  n: number,
+  tiers: readonly ItemFilter[],
+  filter: ItemFilter | undefined,
+  fetch: (k: number, filter: ItemFilter | undefined) => T[],
+): T[] {
+  if (tiers.length === 0) return fetch(n, filter);
+  const out: T[] = [];
+  const taken = new Set<number>();
+  for (const tier of [...tiers, filter ?? (() => true)]) {
+    if (out.length >= n) break;
+    for (const r of fetch(n - out.length, (item) => !taken.has(item.id) && tier(item))) {
+      taken.add(r.item);
+      out.push(r);
+    }
+  }
+  return out;
 }
 
 /** Stored `/prefs` as UserState fields: liked genres steer, avoided genres are filtered. */

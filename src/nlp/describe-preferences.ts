@@ -40,7 +40,9 @@ export function describePreferences(p: ParsedPreferences): string {
   if (p.similarTo.length > 0)
     parts.push(`like ${p.similarTo.map((m) => titleAliases(m.title)[0]).join(', ')}`);
   if (p.people.length > 0) parts.push(`with ${p.people.join(', ')}`);
-  if (p.keywords.length > 0) parts.push(`about ${p.keywords.join(', ')}`);
+  // Stems ("comedi", "robert") are for matching only; a parse stored before keywordWords existed shows none.
+  const words = p.keywordWords ?? [];
+  if (words.length > 0) parts.push(`about ${words.join(', ')}`);
   if (p.genres.exclude.length > 0) parts.push(`without ${p.genres.exclude.map(displayGenre).join(', ')}`);
   const line = `Looking for: ${parts.length > 0 ? parts.join(SEPARATOR) : 'anything you might like'}`;
   return line.length <= MAX_DESCRIPTION_CHARS ? line : `${line.slice(0, MAX_DESCRIPTION_CHARS - 1)}…`;

@@ -49,6 +49,39 @@ const VERB_CUES: ReadonlySet<string> = new Set(['like', 'liked', 'loved', 'enjoy
 
 const genreVocabulary = createFuzzyVocabulary(GENRE_WORDS);
 
+/** Cues that always introduce a name ("starring julia roberts"), whatever its case. */
+const STRONG_PERSON_CUES: readonly string[][] = [
+  ['directed', 'by'],
+  ['made', 'by'],
+  ['starring'],
+  ['featuring'],
+  ['feat'],
+];
+/** Cues that introduce a name only when it is written as one ("with Julia Roberts", not "with time travel"). */
+const WEAK_PERSON_CUES: readonly string[][] = [['with'], ['by'], ['from']];
+/** Words of a name nobody in the catalog has, read after a cue. */
+const MAX_UNKNOWN_NAME_WORDS = 3;
+const WORD_CHARS = /[\p{L}\p{M}'’]+/gu;
+
+/**
+ * The request's words that were written with a capital letter, normalised like the tokens, so a weak cue
+ * can tell a name ("with Julia Roberts") from a topic ("with talking animals").
+ */
+function capitalisedWords(text: string): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const match of text.slice(0, 2_000).matchAll(WORD_CHARS)) {
+    const word = match[0];
+    if (word[0] !== word[0]!.toLocaleLowerCase() && word[0] === word[0]!.toLocaleUpperCase())
+      for (const token of tokenizeRequest(word)) out.add(token);
+  }
+  return out;
+}
+
+/** "julia roberts" → "Julia Roberts". */
+function nameCase(words: readonly string[]): string {
+  return words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+}
+
 /** An empty parse: no preference at all. */
 export function emptyPreferences(): ParsedPreferences {
   return {
@@ -57,7 +90,9 @@ export function emptyPreferences(): ParsedPreferences {
     yearTo: null,
     similarTo: [],
     people: [],
+    unknownPeople: [],
     keywords: [],
+    keywordWords: [],
     minRuntime: null,
     maxRuntime: null,
     unmatched: [],
@@ -137,6 +172,7 @@ export function parsePreferences(text: string, index: TitleIndex): ParsedPrefere
 /** {@link parsePreferences} without the safety net, for tests that want to see any exception. */
 export function parseRequest(text: string, index: TitleIndex): ParsedPreferences {
   const words = tokenizeRequest(text);
+  const capitalised = capitalisedWords(text);
   const taken = new Uint8Array(words.length);
   const reader = createSpanReader(words, taken, index);
   const result = emptyPreferences();
@@ -185,6 +221,25 @@ export function parseRequest(text: string, index: TitleIndex): ParsedPreferences
   }
 
   const latestYear = index.maxYear ?? FALLBACK_LATEST_YEAR;
+  /** Whether the word at `at` can be part of a person's name: a plain word that means nothing else here. */
+  const nameLike = (at: number): boolean => {
+    const word = words[at];
+    if (word === undefined || taken[at] || word === CLAUSE_BREAK || !/^[a-z]{2,}$/.test(word)) return false;
+    if (STOP_WORDS.has(word) || CONJUNCTIONS.has(word) || NEGATORS.has(word)) return false;
+    return !genresAt(words, at, index) && !readTimeExpression(words, at, latestYear);
+  };
+  /**
+   * A name after a person cue that the people index does not know: any words after a strong cue
+   * ("starring …"), capitalised ones after a weak cue (two or more after "with"/"from").
+   */
+  const unknownNameAt = (at: number, strong: boolean, minWords: number): number => {
+    let length = 0;
+    while (length < MAX_UNKNOWN_NAME_WORDS && nameLike(at + length)) {
+      if (!strong && !capitalised.has(words[at + length]!)) break;
+      length++;
+    }
+    return length >= minWords ? length : 0;
+  };
   let negation: Negation = 'off';
   /** Whether the item being read is negated, and the state after it. */
   const itemNegated = (): boolean => {
@@ -231,6 +286,19 @@ export function parseRequest(text: string, index: TitleIndex): ParsedPreferences
       i += personCue + person.length;
       continue;
     }
+    if (personCue > 0) {
+      const strong = matchPhrase(words, i, STRONG_PERSON_CUES) > 0;
+      const weak = !strong && matchPhrase(words, i, WEAK_PERSON_CUES) > 0;
+      const length =
+        strong || weak ? unknownNameAt(i + personCue, strong, strong || words[i] === 'by' ? 1 : 2) : 0;
+      if (length > 0) {
+        const name = nameCase(words.slice(i + personCue, i + personCue + length));
+        if (itemNegated()) pushUnique(result.unmatched, name, MAX_UNMATCHED);
+        else pushUnique(result.unknownPeople!, name, MAX_PEOPLE);
+        i += personCue + length;
+        continue;
+      }
+    }
     const genre = genresAt(words, i, index);
     if (genre) {
       const target = itemNegated() ? exclude : include;
@@ -261,12 +329,21 @@ export function parseRequest(text: string, index: TitleIndex): ParsedPreferences
     negation = 'off';
     // Only plain Latin words stem meaningfully; numbers, other scripts and negated words ("no zombies":
     // keywords cannot exclude) are reported as not understood.
-    if (!negated && /^[a-z]{3,}$/.test(word)) pushUnique(result.keywords, stem(word), MAX_KEYWORDS);
-    else pushUnique(result.unmatched, word, MAX_UNMATCHED);
+    if (!negated && /^[a-z]{3,}$/.test(word)) {
+      const before = result.keywords.length;
+      pushUnique(result.keywords, stem(word), MAX_KEYWORDS);
+      if (result.keywords.length > before) result.keywordWords!.push(word);
+    } else pushUnique(result.unmatched, word, MAX_UNMATCHED);
   }
 
   const onlyWords =
-    include.length + exclude.length + years.length + runtimes.length + similar.size + result.people.length ===
+    include.length +
+      exclude.length +
+      years.length +
+      runtimes.length +
+      similar.size +
+      result.people.length +
+      result.unknownPeople!.length ===
     0;
   if (onlyWords && result.keywords.length > 0) {
     // A request that is just a title ("/recommend the godfather part 2") asks for films like it.
@@ -274,6 +351,7 @@ export function parseRequest(text: string, index: TitleIndex): ParsedPreferences
     if (title) {
       addSimilar(title);
       result.keywords = [];
+      result.keywordWords = [];
       result.unmatched = [];
     }
   }

@@ -30,8 +30,15 @@ export interface ParsedPreferences {
   similarTo: { id: number; title: string; year: number | null }[];
   /** People as the catalog spells them. */
   people: string[];
-  /** Remaining content words, stemmed. */
+  /**
+   * Names after "starring", "directed by", "with", "by" … that nobody in the catalog has ("Julia Roberts"):
+   * reported to the user, never guessed or turned into keywords. Optional: parses stored before it have none.
+   */
+  unknownPeople?: string[];
+  /** Remaining content words, stemmed (for matching; never shown). */
   keywords: string[];
+  /** The same words as the user wrote them (normalised, not stemmed), to show back. */
+  keywordWords?: string[];
   minRuntime: number | null;
   maxRuntime: number | null;
   /** Words that meant nothing to the parser. */

@@ -57,12 +57,23 @@ describe('buildRecommendRequest', () => {
     expect(ITEMS.filter(likeAlien.filter).map((i) => i.id)).not.toContain(idOf('Alien'));
   });
 
-  it('enforces running-time bounds and leaves out films of unknown length', () => {
+  it('enforces running-time bounds, keeps films of unknown length after the known ones, and says how many', () => {
     const request = buildRecommendRequest(parse('under 90 minutes'), ITEMS);
     const eligible = ITEMS.filter(request.filter);
-    expect(eligible.length).toBeGreaterThan(0);
-    expect(eligible.every((i) => i.runtime !== null && i.runtime <= 90)).toBe(true);
-    expect(eligibleTitles(request.filter)).not.toContain('Plan 9 from Outer Space');
+    const unknown = ITEMS.filter((i) => i.runtime === null);
+    expect(unknown.length).toBeGreaterThan(0);
+    // Known and too long: out. Known and short enough, or unknown: in.
+    expect(eligible.every((i) => i.runtime === null || i.runtime <= 90)).toBe(true);
+    expect(eligible.filter((i) => i.runtime === null)).toHaveLength(unknown.length);
+    expect(ITEMS.some((i) => i.runtime !== null && i.runtime > 90)).toBe(true);
+    // The first tier holds only the films known to fit.
+    expect(request.tiers).toHaveLength(1);
+    const first = ITEMS.filter(request.tiers[0]!);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.every((i) => i.runtime !== null && i.runtime <= 90)).toBe(true);
+    expect(request.relaxations).toEqual([
+      `Running time unknown for ${unknown.length} ${unknown.length === 1 ? 'film' : 'films'} that otherwise fit; ${unknown.length === 1 ? 'it comes' : 'they come'} after the films known to fit.`,
+    ]);
   });
 
   it('ignores running time, and says so, when the catalog has none', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildRecommendRequest } from '../../src/nlp/constraints.ts';
+import { buildRecommendRequest, fillInTiers } from '../../src/nlp/constraints.ts';
 import { MAX_DESCRIPTION_CHARS } from '../../src/nlp/describe-preferences.ts';
 import { MOVIELENS_GENRES } from '../../src/nlp/lexicon.ts';
 import {
@@ -154,8 +154,13 @@ describe('parser properties', () => {
           if (c.anyGenre.length > 0) expect(item.genres.some((g) => c.anyGenre.includes(g))).toBe(true);
           if (c.yearFrom !== null) expect(item.year).toBeGreaterThanOrEqual(c.yearFrom);
           if (c.yearTo !== null) expect(item.year).toBeLessThanOrEqual(c.yearTo);
-          if (c.minRuntime !== null) expect(item.runtime).toBeGreaterThanOrEqual(c.minRuntime);
-          if (c.maxRuntime !== null) expect(item.runtime).toBeLessThanOrEqual(c.maxRuntime);
+          // An unknown running time is kept (after the known ones: see the tiers property below).
+          if (c.minRuntime !== null && item.runtime !== null)
+            expect(item.runtime).toBeGreaterThanOrEqual(c.minRuntime);
+          if (c.maxRuntime !== null && item.runtime !== null)
+            expect(item.runtime).toBeLessThanOrEqual(c.maxRuntime);
+          if (c.anyPerson.length > 0)
+            expect([...item.directors, ...item.cast].some((p) => c.anyPerson.includes(p))).toBe(true);
           expect(parsed.similarTo.map((s) => s.id)).not.toContain(item.id);
         }
         if (built.relaxations.length === 0) {
@@ -165,6 +170,33 @@ describe('parser properties', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('lists what fits the request as asked before what a relaxation or an unknown value adds', () => {
+    fc.assert(
+      fc.property(request, fc.integer({ min: 1, max: 30 }), (text, minEligible) => {
+        const built = buildRecommendRequest(parseRequest(text, index), ITEMS, { minEligible });
+        // A stand-in recommender: the best k passing the filter, by a fixed score (catalog order).
+        const fetch = (k: number, filter: ((i: (typeof ITEMS)[number]) => boolean) | undefined) =>
+          ITEMS.filter((i) => !filter || filter(i))
+            .slice(0, k)
+            .map((i) => ({ item: i.id }));
+        const n = Math.min(built.eligible, 12);
+        const listed = fillInTiers(n, built.tiers, built.filter, fetch).map((r) => r.item);
+        expect(new Set(listed).size).toBe(listed.length);
+        expect(listed).toHaveLength(n);
+        const byId = new Map(ITEMS.map((i) => [i.id, i]));
+        for (const item of listed) expect(built.filter(byId.get(item)!)).toBe(true);
+        // Tier of each listed item (0 = strictest it passes): never decreasing along the list.
+        const tierOf = (id: number) => {
+          const t = built.tiers.findIndex((tier) => tier(byId.get(id)!));
+          return t < 0 ? built.tiers.length : t;
+        };
+        const tiers = listed.map(tierOf);
+        for (let k = 1; k < tiers.length; k++) expect(tiers[k]!).toBeGreaterThanOrEqual(tiers[k - 1]!);
+      }),
+      { numRuns: 200 },
     );
   });
 });
