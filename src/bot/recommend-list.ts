@@ -60,6 +60,11 @@ interface ListEntry {
   predicted: number | null;
   /** True when `predicted` is the film's (shrunk) average, not a personal prediction. */
   average?: boolean;
+  /**
+   * Set when the film only fits a widened request (or one with a value unknown): such films come after
+   * those that fit as asked, whatever their predictions (the list's note says so).
+   */
+  tier?: number;
 }
 
 interface RecommendSessionData extends Record<string, unknown> {
@@ -92,7 +97,7 @@ export async function recommendCommand(ctx: Ctx, text: string, pageSize: number)
     const recs = fillInTiers(LIST_DEPTH, request?.tiers ?? [], request?.filter, (n, filter) =>
       rec.recommend(user, withOptions(ctx, { n, filter, steer: request?.steer })),
     );
-    entries = recs.map((r) => entry(ctx, r, null));
+    entries = recs.map((r) => ({ ...entry(ctx, r, null), ...(r.tier > 0 && { tier: r.tier }) }));
   } else {
     entries = mixedList(ctx, rec, user, request?.filter);
   }

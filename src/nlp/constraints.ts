@@ -221,21 +221,24 @@ export function buildRecommendRequest(
 /**
  * Up to `n` results, the items of each tier before those of the next, and then those of `filter`:
  * `fetch(k, f)` returns the best `k` items passing `f` (one recommender call per tier that is needed).
+ * Each result carries the index of the tier it came from (`tiers.length` for `filter`'s), so a page
+ * that is re-ordered keeps the asked-for films first.
  */
 export function fillInTiers<T extends { item: number }>(
   n: number,
   tiers: readonly ItemFilter[],
   filter: ItemFilter | undefined,
   fetch: (k: number, filter: ItemFilter | undefined) => T[],
-): T[] {
-  if (tiers.length === 0) return fetch(n, filter);
-  const out: T[] = [];
+): (T & { tier: number })[] {
+  if (tiers.length === 0) return fetch(n, filter).map((r) => ({ ...r, tier: 0 }));
+  const out: (T & { tier: number })[] = [];
   const taken = new Set<number>();
-  for (const tier of [...tiers, filter ?? (() => true)]) {
-    if (out.length >= n) break;
-    for (const r of fetch(n - out.length, (item) => !taken.has(item.id) && tier(item))) {
+  const all = [...tiers, filter ?? (() => true)];
+  for (let tier = 0; tier < all.length && out.length < n; tier++) {
+    const pass = all[tier]!;
+    for (const r of fetch(n - out.length, (item) => !taken.has(item.id) && pass(item))) {
       taken.add(r.item);
-      out.push(r);
+      out.push({ ...r, tier });
     }
   }
   return out;

@@ -103,15 +103,18 @@ export function applyListRules<T extends RankedEntry>(
 /**
  * A page in the order of what its cards show: highest prediction first (entries without one keep
  * their relative place at the end), so #1 never shows a lower number than #3. The model's ranking
- * still decides which entries make the page.
+ * still decides which entries make the page. Films that fit the request as asked stay before those a
+ * widened request added (`tier`, lowest first; the list's note says why), each group ordered as above.
  */
-export function orderPageByPrediction<T extends { predicted: number | null }>(page: readonly T[]): T[] {
+export function orderPageByPrediction<T extends { predicted: number | null; tier?: number }>(
+  page: readonly T[],
+): T[] {
   return page
     .map((e, k) => ({ e, k }))
     .sort((a, b) => {
       const pa = a.e.predicted ?? Number.NEGATIVE_INFINITY;
       const pb = b.e.predicted ?? Number.NEGATIVE_INFINITY;
-      return pb - pa || a.k - b.k;
+      return (a.e.tier ?? 0) - (b.e.tier ?? 0) || pb - pa || a.k - b.k;
     })
     .map((x) => x.e);
 }

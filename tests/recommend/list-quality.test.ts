@@ -46,6 +46,12 @@ describe('list rules (issue 15, item 2)', () => {
     expect(orderPageByPrediction(page).map((e) => e.id)).toEqual([3, 4, 1, 2]);
   });
 
+  it('keeps the films that fit the request as asked before those a widened request added', () => {
+    // 1977 films (tier 0) first even with lower predictions, each group by its numbers.
+    const page = [{ ...entry(1, 4.5), tier: 1 }, entry(2, 3.6), { ...entry(3, 4.8), tier: 1 }, entry(4, 3.9)];
+    expect(orderPageByPrediction(page).map((e) => e.id)).toEqual([4, 2, 3, 1]);
+  });
+
   it('shrinks an average from one or two ratings toward the catalog mean (Bayesian average)', () => {
     const one = bayesianAverage({ ratingCount: 1, ratingMean: 2, imdbRating: null, imdbVotes: null }, 3.5)!;
     const many = bayesianAverage({ ratingCount: 300, ratingMean: 4.2 }, 3.5)!;
