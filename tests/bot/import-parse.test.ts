@@ -130,7 +130,14 @@ describe('import summary', () => {
     { id: 3, title: 'Alien', year: 1979 },
     { id: 4, title: 'Thief', year: 1981 },
     { id: 5, title: 'Le Fabuleux Destin d’Amélie Poulain', year: 2001, imdbId: 'tt0211915' },
+    { id: 6, title: 'Ringu (Ring)', year: 1998 },
   ]);
+
+  it("finds a film exported with the catalog's whole title, alternative title in parentheses included", async () => {
+    const parsed = parseExport(letterboxdCsv([['Ringu (Ring)', 1998, '4']]));
+    const matched = await matchExport(view, parsed.films);
+    expect(matched.ratings.map((r) => r.movie.id)).toEqual([6]);
+  });
 
   it('counts distinct films, merged duplicates and only the films really not in the catalog', async () => {
     const rows: [string, number, string][] = [];

@@ -18,6 +18,27 @@ export interface MatchedExport {
 const MATCH_SLICE = 2_000;
 
 const imdbMaps = new WeakMap<CatalogView, Map<string, CatalogMovie>>();
+const titleMaps = new WeakMap<CatalogView, Map<string, CatalogMovie[]>>();
+
+/**
+ * Catalog movies by their whole title, lower-cased: a title exported exactly as the catalog spells it
+ * ("Ringu (Ring)", "8 1/2 (8½)") is found even where the title index reads the parentheses as an
+ * alternative title.
+ */
+function titleMapOf(view: CatalogView): Map<string, CatalogMovie[]> {
+  let map = titleMaps.get(view);
+  if (!map) {
+    map = new Map();
+    for (const m of view.catalog.list) {
+      const key = m.title.toLowerCase();
+      const list = map.get(key);
+      if (list) list.push(m);
+      else map.set(key, [m]);
+    }
+    titleMaps.set(view, map);
+  }
+  return map;
+}
 
 function imdbMapOf(view: CatalogView): Map<string, CatalogMovie> {
   let map = imdbMaps.get(view);
@@ -33,10 +54,14 @@ function imdbMapOf(view: CatalogView): Map<string, CatalogMovie> {
 export function findMovie(view: CatalogView, film: ExportedRating): CatalogMovie | undefined {
   const byImdb = film.imdbId ? imdbMapOf(view).get(imdbKey(film.imdbId)) : undefined;
   if (byImdb) return byImdb;
-  const candidates = view.index
-    .exact(film.title)
-    .map((m) => view.movie(m.entry.id))
-    .filter((m): m is CatalogMovie => m !== undefined);
+  const whole = titleMapOf(view).get(film.title.toLowerCase()) ?? [];
+  const candidates = [
+    ...whole,
+    ...view.index
+      .exact(film.title)
+      .map((m) => view.movie(m.entry.id))
+      .filter((m): m is CatalogMovie => m !== undefined),
+  ];
   if (film.year === null) return candidates[0];
   return (
     candidates.find((m) => m.year === film.year) ??
