@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads';
 import { eq, sql } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -111,6 +112,9 @@ describe.each(DB_KINDS)('/import on %s', (kind) => {
         inserted: FILMS,
         duplicateRowsMerged: 0,
       });
+      // The file was read and matched on an import worker thread, not on this (the bot's) event loop.
+      expect(job.parsedOnThread).toEqual(expect.any(Number));
+      expect(job.parsedOnThread).not.toBe(threadId);
       // One upsert statement per 5,000 ratings; row by row would have sent at least 6,000.
       expect(statements.length).toBeLessThanOrEqual(3);
       expect(statements.filter((s) => s.includes('unnest')).length).toBeGreaterThanOrEqual(1);

@@ -7,6 +7,8 @@ export interface FixtureMovie {
   title: string;
   year: number | null;
   imdbId?: string;
+  /** Breaks ties between equal title matches (the title index ranks by it). */
+  ratingCount?: number;
 }
 
 /** A catalog view over these movies, every other field at its empty default. */
@@ -31,7 +33,7 @@ export function catalogViewOf(movies: FixtureMovie[]): CatalogView {
     source: 'manual',
     createdAt: new Date(0),
     updatedAt: new Date(0),
-    ratingCount: 0,
+    ratingCount: m.ratingCount ?? 0,
     ratingMean: 0,
   }));
   return createCatalogView({ list, movies: new Map(list.map((m) => [m.id, m])) });

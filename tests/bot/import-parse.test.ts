@@ -135,8 +135,8 @@ describe('import summary', () => {
 
   it("finds a film exported with the catalog's whole title, alternative title in parentheses included", async () => {
     const parsed = parseExport(letterboxdCsv([['Ringu (Ring)', 1998, '4']]));
-    const matched = await matchExport(view, parsed.films);
-    expect(matched.ratings.map((r) => r.movie.id)).toEqual([6]);
+    const matched = matchExport(view, parsed.films);
+    expect([...matched.movieIds]).toEqual([6]);
   });
 
   it('counts distinct films, merged duplicates and only the films really not in the catalog', async () => {
@@ -150,7 +150,7 @@ describe('import summary', () => {
       ['Ronin', 1998, '99'],
     );
     const parsed = parseExport(letterboxdCsv(rows));
-    const matched = await matchExport(view, parsed.films);
+    const matched = matchExport(view, parsed.films);
     const reply = summaryReply({
       parsed,
       matched,
@@ -171,7 +171,7 @@ describe('import summary', () => {
       notInCatalog: 2,
     });
     // The later row of Heat (1996 → Heat 1995) wins.
-    expect(matched.ratings.find((r) => r.movie.id === 1)?.stars).toBe(5);
+    expect(matched.stars[matched.movieIds.indexOf(1)]).toBe(5);
   });
 
   it('matches by IMDb id even when the exported title differs, and never lists it as missing', async () => {
@@ -180,7 +180,7 @@ describe('import summary', () => {
     const parsed = parseExport(
       `${header}\ntt0211915,10,d,Amélie,u,movie,8,1,2001,g,1,r,d\ntt9999999,6,d,Unknown,u,movie,8,1,2001,g,1,r,d\n`,
     );
-    const matched = await matchExport(view, parsed.films);
+    const matched = matchExport(view, parsed.films);
     const reply = summaryReply({
       parsed,
       matched,

@@ -1,6 +1,7 @@
 /**
  * Imports as bounded background work. Each user has at most one import running; the process runs at
- * most {@link IMPORT_CONCURRENCY} at once (the rest wait their turn) and writes one at a time. The
+ * most {@link IMPORT_CONCURRENCY} at once (the rest wait their turn), reads and matches them on the
+ * import worker threads (workers.ts), and writes one at a time. The
  * write is one short transaction of a few set-based statements, so an import holds a pooled Postgres
  * connection for a fraction of a second and leaves the rest of the pool to other users; on PGlite,
  * whose single connection every query shares, writing one import at a time bounds how long anyone
@@ -8,9 +9,13 @@
  */
 import pLimit from 'p-limit';
 import type { Reply } from '../types.ts';
+import { IMPORT_WORKERS, importsWaitingForWorker } from './workers.ts';
 
-/** Imports run at once in this process: parsing is CPU work on the event loop the bot shares. */
-export const IMPORT_CONCURRENCY = 2;
+/**
+ * Imports under way at once in this process: as many as there are import workers, plus one writing its
+ * ratings while the next one is read (the rest wait with their file untouched).
+ */
+export const IMPORT_CONCURRENCY = IMPORT_WORKERS + 1;
 /** How long `/import` waits for the summary before answering "importing in the background". */
 export const IMPORT_REPLY_WAIT_MS = 3_000;
 /** How long a finished import's summary stays available to `/import status`. */
@@ -34,6 +39,8 @@ export interface ImportJob {
   /** Progress within the stage: rows read, films matched, ratings to write. */
   done: number;
   total: number;
+  /** The worker thread that read and matched the file (set when it has). */
+  parsedOnThread?: number;
   /** Resolves with the summary (or the reason it failed); never rejects. */
   readonly result: Promise<Reply>;
 }
@@ -99,9 +106,9 @@ export class ImportJobs {
     this.finished.delete(userId);
   }
 
-  /** Imports waiting for a turn in this process (all cores together). */
+  /** Imports waiting for a turn in this process (all cores together), or for a free import worker. */
   static queued(): number {
-    return processLimit.pendingCount;
+    return processLimit.pendingCount + importsWaitingForWorker();
   }
 
   private prune(): void {

@@ -1,5 +1,6 @@
 /**
- * One import from start to summary: parse and validate, match in memory, write set-based.
+ * One import from start to summary: parse, validate and match on an import worker thread, then write
+ * set-based on the bot's side.
  */
 import type { Database } from '../../db/client.ts';
 import { upsertRatingsBulk } from '../../db/store/ratings.ts';
@@ -8,9 +9,8 @@ import type { Logger } from '../../logger.ts';
 import type { CatalogView } from '../catalog-view.ts';
 import type { Reply } from '../types.ts';
 import { type ImportJob, serializeWrite } from './jobs.ts';
-import { matchExport } from './match.ts';
-import { readExport } from './parse.ts';
 import { summaryReply } from './summary.ts';
+import { parseAndMatchInWorker } from './workers.ts';
 
 export interface ImportRequest {
   db: Database;
@@ -25,29 +25,33 @@ export interface ImportRequest {
 /** Runs an import, reporting progress on `job`; resolves with the summary or the reason it failed. */
 export async function runImport(req: ImportRequest, job: ImportJob): Promise<Reply> {
   try {
-    job.stage = 'reading';
-    const parsed = await readExport(req.text, ({ rows }) => {
-      job.done = rows;
+    const started = performance.now();
+    const { parsed, matched, threadId } = await parseAndMatchInWorker(req.text, req.view, (p) => {
+      job.stage = p.stage;
+      job.done = p.done;
+      if (p.total !== undefined) job.total = p.total;
     });
-    job.stage = 'matching';
-    job.done = 0;
-    job.total = parsed.films.length;
-    const matched = await matchExport(req.view, parsed.films, (done) => {
-      job.done = done;
-    });
+    job.parsedOnThread = threadId;
+    const parsedAt = performance.now();
     job.stage = 'writing';
     job.done = 0;
-    job.total = matched.ratings.length;
-    const written = await serializeWrite(() =>
-      upsertRatingsBulk(
-        req.db,
-        req.userId,
-        matched.ratings.map((r) => ({ movieId: r.movie.id, stars: r.stars })),
-        'import',
-      ),
-    );
+    job.total = matched.movieIds.length;
+    let writeStarted = 0;
+    const written = await serializeWrite(() => {
+      writeStarted = performance.now();
+      return upsertRatingsBulk(req.db, req.userId, matched, 'import');
+    });
+    const finished = performance.now();
     job.done = job.total;
-    return summaryReply({ parsed, matched, written, encodingNote: req.encodingNote });
+    const reply = summaryReply({ parsed, matched, written, encodingNote: req.encodingNote });
+    // How long each part took: the write is how long the import held a database connection.
+    const timings = {
+      // Waiting for a free import worker, then reading and matching on it.
+      workerMs: Math.round(parsedAt - started),
+      writeWaitMs: Math.round(writeStarted - parsedAt),
+      writeMs: Math.round(finished - writeStarted),
+    };
+    return { ...reply, data: { ...reply.data, timings } };
   } catch (error) {
     if (isUserError(error)) {
       return { text: error.message, ephemeral: true, data: { outcome: 'user_error', error: error.code } };

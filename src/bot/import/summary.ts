@@ -6,11 +6,14 @@ import type { BulkRatingResult } from '../../db/store/ratings.ts';
 import { titleWithYear } from '../render.ts';
 import { sanitizeEcho } from '../text.ts';
 import type { Reply } from '../types.ts';
-import type { MatchedExport } from './match.ts';
+import { type MatchedExport, NOT_IN_CATALOG_KEPT } from './match.ts';
 import type { ParsedExport, RowProblem } from './parse.ts';
 
+/** What the summary reads of a parse: its counts, not its films. */
+type ParseCounts = Omit<ParsedExport, 'films'>;
+
 /** "Not in my catalog" examples shown. */
-export const UNMATCHED_SHOWN = 5;
+export const UNMATCHED_SHOWN = NOT_IN_CATALOG_KEPT;
 
 const FORMAT_NAMES = { letterboxd: 'Letterboxd', imdb: 'IMDb' } as const;
 
@@ -29,7 +32,7 @@ function withExamples(p: RowProblem, what: string): string {
 }
 
 /** One phrase per kind of skipped row, in the order a user would look for them. */
-function skippedPhrases(parsed: ParsedExport): string[] {
+function skippedPhrases(parsed: ParseCounts): string[] {
   const p = parsed.problems;
   const out: string[] = [];
   if (p.outOfRange.count > 0) {
@@ -49,7 +52,7 @@ function skippedPhrases(parsed: ParsedExport): string[] {
 }
 
 export interface ImportOutcome {
-  parsed: ParsedExport;
+  parsed: ParseCounts;
   matched: MatchedExport;
   written: BulkRatingResult;
   encodingNote: string | null;
@@ -57,13 +60,13 @@ export interface ImportOutcome {
 
 /** The summary reply of a finished import. */
 export function summaryReply({ parsed, matched, written, encodingNote }: ImportOutcome): Reply {
-  const imported = matched.ratings.length - written.missingMovies;
-  const notInCatalog = matched.notInCatalog.length + written.missingMovies;
+  const imported = matched.movieIds.length - written.missingMovies;
+  const notInCatalog = matched.notInCatalog.count + written.missingMovies;
   const merged = parsed.duplicateRows + matched.mergedOnMatch;
   const details: string[] = [];
   if (merged > 0) details.push(`${plural(merged, 'duplicate row')} merged, the last one kept`);
   if (notInCatalog > 0) {
-    const examples = matched.notInCatalog
+    const examples = matched.notInCatalog.examples
       .slice(0, UNMATCHED_SHOWN)
       .map((f) => sanitizeEcho(titleWithYear(f), 60))
       .join(', ');

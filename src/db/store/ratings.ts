@@ -135,28 +135,41 @@ export interface BulkRatingResult {
   missingMovies: number;
 }
 
+/** One user's ratings as parallel columns: movie ids and stars at the same positions. */
+export interface RatingColumns {
+  movieIds: ArrayLike<number>;
+  stars: ArrayLike<number>;
+}
+
 /**
  * Sets many of one user's ratings set-based: each statement inserts up to {@link BULK_RATING_BATCH}
  * rows from `unnest` arrays and updates those that exist, all in one transaction (so an import lands
  * whole or not at all) of a handful of statements instead of one round trip per rating. A rating that
- * is already stored with the same stars is not touched. `items` must not name a movie twice.
+ * is already stored with the same stars is not touched. `items` must not name a movie twice. Takes
+ * either rating objects or {@link RatingColumns} (an import's typed arrays, not unpacked into objects).
  */
 export async function upsertRatingsBulk(
   db: Executor,
   userId: number,
-  items: readonly { movieId: number; stars: number }[],
+  items: readonly { movieId: number; stars: number }[] | RatingColumns,
   source: RatingSource,
 ): Promise<BulkRatingResult> {
-  const bad = items.find((i) => !isValidStars(i.stars));
-  if (bad)
-    throw new UserError('bad-stars', `Ratings go from ${MIN_STARS} to ${MAX_STARS} stars in half steps.`);
+  const columns: RatingColumns = Array.isArray(items)
+    ? { movieIds: items.map((i) => i.movieId), stars: items.map((i) => i.stars) }
+    : (items as RatingColumns);
+  const count = columns.movieIds.length;
+  if (columns.stars.length !== count) throw new Error('upsertRatingsBulk: columns of different lengths');
+  for (let i = 0; i < count; i++) {
+    if (!isValidStars(columns.stars[i]!))
+      throw new UserError('bad-stars', `Ratings go from ${MIN_STARS} to ${MAX_STARS} stars in half steps.`);
+  }
   const result: BulkRatingResult = { inserted: 0, updated: 0, unchanged: 0, missingMovies: 0 };
-  if (items.length === 0) return result;
+  if (count === 0) return result;
   await db.transaction(async (tx) => {
-    for (let from = 0; from < items.length; from += BULK_RATING_BATCH) {
-      const batch = items.slice(from, from + BULK_RATING_BATCH);
-      const movieIds = batch.map((i) => i.movieId);
-      const stars = batch.map((i) => i.stars);
+    for (let from = 0; from < count; from += BULK_RATING_BATCH) {
+      const to = Math.min(count, from + BULK_RATING_BATCH);
+      const movieIds = Array.from({ length: to - from }, (_, i) => columns.movieIds[from + i]!);
+      const stars = Array.from({ length: to - from }, (_, i) => columns.stars[from + i]!);
       const out = (await tx.execute(sql`
         with input as (
           select i.movie_id, i.rating
@@ -182,7 +195,7 @@ export async function upsertRatingsBulk(
       result.inserted += Number(inserted);
       result.updated += Number(updated);
       result.unchanged += Number(present) - Number(inserted) - Number(updated);
-      result.missingMovies += batch.length - Number(present);
+      result.missingMovies += to - from - Number(present);
     }
   });
   return result;
