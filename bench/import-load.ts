@@ -37,6 +37,12 @@ export interface ImportLoadFigures {
   listReplyMsWithoutImports: LatencySummary;
   listReplyMs: LatencySummary;
   importSeconds: { each: number[]; max: number };
+  /**
+   * Per import, from its summary: waiting for and running on the import worker (read, validate, match),
+   * and the write, which is how long it held a database connection (one transaction).
+   */
+  workerMs: number[];
+  writeMs: { each: number[]; max: number };
   summariesCorrect: boolean;
   problems: string[];
   loadAverage: number[];
@@ -139,6 +145,8 @@ export async function benchImportLoad(kind: BenchDbKind, mlDir: string): Promise
       }
     });
     const started = performance.now();
+    const workerMs: number[] = [];
+    const writeMs: number[] = [];
     const importers = files.map(async (file, i) => {
       const user = platformUser('discord', 'bench', `importer${i}`);
       const event = commandEvent(user, 'import');
@@ -154,6 +162,9 @@ export async function benchImportLoad(kind: BenchDbKind, mlDir: string): Promise
       }
       const seconds = (performance.now() - started) / 1000;
       check(i, file, reply!, problems);
+      const timings = (reply!.data as { timings?: { workerMs: number; writeMs: number } }).timings;
+      workerMs[i] = timings?.workerMs ?? Number.NaN;
+      writeMs[i] = timings?.writeMs ?? Number.NaN;
       const [stored] = await queryRows<{ n: number }>(
         db.db,
         sql`select count(*)::int as n from ratings r join users u on u.id = r.user_id
@@ -174,6 +185,8 @@ export async function benchImportLoad(kind: BenchDbKind, mlDir: string): Promise
       listReplyMsWithoutImports: summarize(baseline),
       listReplyMs: summarize(latencies),
       importSeconds: { each: seconds.map((s) => round(s, 1)), max: round(Math.max(...seconds), 1) },
+      workerMs,
+      writeMs: { each: writeMs, max: Math.max(...writeMs) },
       summariesCorrect: problems.length === 0,
       problems,
       loadAverage: (await import('node:os')).loadavg().map((l) => round(l)),

@@ -133,6 +133,12 @@ class ExportReader {
     notFilms: problem(),
   };
 
+  /** A named column of a record, trimmed ('' when the export has no such column). */
+  private cell(record: string[], name: string): string {
+    const at = this.columns.get(name);
+    return at === undefined ? '' : (record[at] ?? '').trim();
+  }
+
   add(record: string[]): void {
     if (this.format === null) {
       this.format = detectFormat(record);
@@ -142,19 +148,15 @@ class ExportReader {
       return;
     }
     this.rows++;
-    const cell = (name: string) => {
-      const at = this.columns.get(name);
-      return at === undefined ? '' : (record[at] ?? '').trim();
-    };
     const imdb = this.format === 'imdb';
-    const title = cell(imdb ? 'Title' : 'Name');
-    const type = imdb ? cell('Title Type').toLowerCase() : '';
+    const title = this.cell(record, imdb ? 'Title' : 'Name');
+    const type = imdb ? this.cell(record, 'Title Type').toLowerCase() : '';
     if (imdb && type && !type.includes('movie') && type !== 'video') {
       note(this.problems.notFilms, title || type);
       return;
     }
     const scale = SCALES[this.format];
-    const raw = cell(scale.column);
+    const raw = this.cell(record, scale.column);
     const value = Number(raw);
     const p = this.problems;
     const rejected: [RowProblem, string] | null =
@@ -174,8 +176,8 @@ class ExportReader {
       return;
     }
     this.validRows++;
-    const year = yearOf(cell('Year'));
-    const imdbId = imdb ? cell('Const') || null : null;
+    const year = yearOf(this.cell(record, 'Year'));
+    const imdbId = imdb ? this.cell(record, 'Const') || null : null;
     const key = filmKey(title, year, imdbId);
     // Last one wins: a later row replaces the rating but the film keeps its first place in the list.
     this.films.set(key, { title, year, imdbId, stars: scale.toStars(value), row: this.rows });
