@@ -8,6 +8,7 @@
  *   node bin/movierec.js bench                               (runs it as an optional step)
  */
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
@@ -43,6 +44,14 @@ export interface ImportLoadFigures {
    */
   workerMs: number[];
   writeMs: { each: number[]; max: number };
+  /**
+   * The bot's event-loop delay (perf_hooks, 10 ms resolution), alone and beside the imports: how long a
+   * ready request waited for the thread, which is what parsing on that thread used to inflate.
+   */
+  eventLoopDelayMs: {
+    alone: { p50: number; p99: number; max: number };
+    withImports: { p50: number; p99: number; max: number };
+  };
   summariesCorrect: boolean;
   problems: string[];
   loadAverage: number[];
@@ -125,6 +134,18 @@ export async function benchImportLoad(kind: BenchDbKind, mlDir: string): Promise
     for (const u of listUsers) await cut.core.handle(commandEvent(u, 'recommend'));
 
     let importing = true;
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    const delayFigures = () => {
+      const ms = (ns: number) => round(ns / 1e6);
+      const out = {
+        p50: ms(loopDelay.percentile(50)),
+        p99: ms(loopDelay.percentile(99)),
+        max: ms(loopDelay.max),
+      };
+      loopDelay.reset();
+      return out;
+    };
+    loopDelay.enable();
     const baselineUntil = performance.now() + BASELINE_MS;
     const baseline: number[] = [];
     await Promise.all(
@@ -136,6 +157,7 @@ export async function benchImportLoad(kind: BenchDbKind, mlDir: string): Promise
         }
       }),
     );
+    const delayAlone = delayFigures();
     const latencies: number[] = [];
     const lists = listUsers.map(async (u) => {
       while (importing) {
@@ -177,6 +199,8 @@ export async function benchImportLoad(kind: BenchDbKind, mlDir: string): Promise
     });
     const seconds = await Promise.all(importers);
     importing = false;
+    const delayWithImports = delayFigures();
+    loopDelay.disable();
     await Promise.all(lists);
     await cut.close();
     return {
@@ -187,6 +211,7 @@ export async function benchImportLoad(kind: BenchDbKind, mlDir: string): Promise
       importSeconds: { each: seconds.map((s) => round(s, 1)), max: round(Math.max(...seconds), 1) },
       workerMs,
       writeMs: { each: writeMs, max: Math.max(...writeMs) },
+      eventLoopDelayMs: { alone: delayAlone, withImports: delayWithImports },
       summariesCorrect: problems.length === 0,
       problems,
       loadAverage: (await import('node:os')).loadavg().map((l) => round(l)),
