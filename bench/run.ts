@@ -94,6 +94,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   } else {
     small.training = await optionalBench('recommend.ts', { dataDir: mlDir, quick: options.quick }, say);
     small.nlp = await optionalBench('parse.ts', { dataDir: mlDir, quick: options.quick }, say);
+    (small as Record<string, unknown>).importLoad = await optionalBench(
+      'import-load.ts',
+      { dataDir: mlDir },
+      say,
+    );
     const kinds: BenchDbKind[] = ['pglite', 'postgres'];
     for (const kind of kinds) {
       if (kind === 'postgres' && serverProblem) {

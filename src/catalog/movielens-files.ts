@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CsvError, parse } from 'csv-parse/sync';
 import { UserError } from '../errors.ts';
+import { enforceRelease } from './movielens-release.ts';
 import { parseMovieLensTitle } from './movielens-title.ts';
 
 export { naturalTitle, type ParsedTitle, parseMovieLensTitle } from './movielens-title.ts';
@@ -48,8 +49,16 @@ export interface MovieLensData {
   links: MovieLensLink[];
   /** Exact (user, movie) rating duplicates dropped; the last one of each pair was kept. */
   duplicateRatings: number;
-  /** Human-readable notes about data that was repaired rather than rejected. */
+  /**
+   * Human-readable notes about data that was repaired rather than rejected, and about what could not be
+   * verified against the published release.
+   */
   warnings: string[];
+}
+
+export interface ReadMovieLensOptions {
+  /** Import a known release that does not match its published counts or checksums (with a warning). */
+  force?: boolean;
 }
 
 /** A line in a MovieLens file that cannot be read; names the file and the 1-based line number. */
@@ -72,16 +81,18 @@ const MAX_RATING = 5;
  * `tags.csv`, `links.csv`). Columns are found by their header names. A malformed line throws a
  * {@link MovieLensFormatError} naming the file and line; nothing is skipped silently. Duplicate
  * (user, movie) ratings keep the last one and are counted in `duplicateRatings` and `warnings`; ratings
- * and tags of movies missing from movies.csv are dropped with a warning.
+ * and tags of movies missing from movies.csv are dropped with a warning. A directory whose README.txt
+ * names a release is checked against that release's published counts and checksums: a mismatch (say a
+ * ratings.csv cut at a line boundary) throws unless `options.force`; what cannot be verified is warned.
  */
-export function readMovieLensDir(dir: string): MovieLensData {
+export function readMovieLensDir(dir: string, options: ReadMovieLensOptions = {}): MovieLensData {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new UserError('movielens-dir', `${dir} is not a directory`);
   }
   const warnings: string[] = [];
   const movies = readMovies(dir);
   const movieIds = new Set(movies.map((m) => m.movieId));
-  const { ratings, duplicates } = readRatings(dir);
+  const { ratings, duplicates, users } = readRatings(dir);
   const knownRatings = ratings.filter((r) => movieIds.has(r.movieId));
   if (duplicates > 0) {
     warnings.push(`ratings.csv: ${duplicates} duplicate (user, movie) ratings; kept the last of each`);
@@ -91,8 +102,11 @@ export function readMovieLensDir(dir: string): MovieLensData {
       `ratings.csv: ${ratings.length - knownRatings.length} ratings of movies not in movies.csv were dropped`,
     );
   }
-  const tags = readTags(dir, warnings).filter((t) => movieIds.has(t.movieId));
+  const allTags = readTags(dir, warnings);
+  const tags = allTags.tags.filter((t) => movieIds.has(t.movieId));
   const links = readLinks(dir).filter((l) => movieIds.has(l.movieId));
+  const observed = { ratings: ratings.length + duplicates, tags: allTags.rows, movies: movies.length, users };
+  warnings.push(...enforceRelease(dir, observed, options.force ?? false));
   return { movies, ratings: knownRatings, tags, links, duplicateRatings: duplicates, warnings };
 }
 
@@ -122,7 +136,7 @@ function readMovies(dir: string): MovieLensMovie[] {
   return movies;
 }
 
-function readRatings(dir: string): { ratings: MovieLensRating[]; duplicates: number } {
+function readRatings(dir: string): { ratings: MovieLensRating[]; duplicates: number; users: number } {
   const file = 'ratings.csv';
   const ratings: MovieLensRating[] = [];
   // Per user: movieId -> index in `ratings`, so a later duplicate overwrites in place.
@@ -147,10 +161,10 @@ function readRatings(dir: string): { ratings: MovieLensRating[]; duplicates: num
       ratings[at] = { userId, movieId, rating, timestamp };
     }
   });
-  return { ratings, duplicates };
+  return { ratings, duplicates, users: byUser.size };
 }
 
-function readTags(dir: string, warnings: string[]): MovieLensTag[] {
+function readTags(dir: string, warnings: string[]): { tags: MovieLensTag[]; rows: number } {
   const file = 'tags.csv';
   const tags: MovieLensTag[] = [];
   let empty = 0;
@@ -163,7 +177,7 @@ function readTags(dir: string, warnings: string[]): MovieLensTag[] {
     else tags.push({ userId, movieId, tag, timestamp });
   });
   if (empty > 0) warnings.push(`tags.csv: ${empty} empty tags ignored`);
-  return tags;
+  return { tags, rows: tags.length + empty };
 }
 
 function readLinks(dir: string): MovieLensLink[] {

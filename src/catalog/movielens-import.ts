@@ -24,6 +24,8 @@ export interface ImportProgress {
 
 export interface ImportMovieLensOptions {
   onProgress?: (progress: ImportProgress) => void;
+  /** Import a known release that does not match what it publishes (see {@link readMovieLensDir}). */
+  force?: boolean;
 }
 
 export interface ImportMovieLensResult {
@@ -52,7 +54,7 @@ export async function importMovieLens(
   dir: string,
   options: ImportMovieLensOptions = {},
 ): Promise<ImportMovieLensResult> {
-  const data = readMovieLensDir(dir);
+  const data = readMovieLensDir(dir, { force: options.force });
   return importMovieLensData(db, data, options);
 }
 

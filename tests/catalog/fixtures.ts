@@ -4,7 +4,7 @@ import path from 'node:path';
 
 /** Files of a small MovieLens-layout directory, by name; `undefined` leaves a file out. */
 export type MovieLensFixture = Partial<
-  Record<'movies.csv' | 'ratings.csv' | 'tags.csv' | 'links.csv', string>
+  Record<'movies.csv' | 'ratings.csv' | 'tags.csv' | 'links.csv' | 'README.txt', string>
 >;
 
 export const SMALL_MOVIES = [

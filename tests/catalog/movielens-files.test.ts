@@ -95,7 +95,10 @@ describe('readMovieLensDir', () => {
     expect(data.tags.map((t) => t.tag)).toEqual(['cyberpunk', 'Cyberpunk', 'philosophy, sort of', 'pixar']);
     expect(data.links[0]).toEqual({ movieId: 1, imdbId: 'tt0114709', tmdbId: 862 });
     expect(data.links[3]).toEqual({ movieId: 4, imdbId: 'tt0105946', tmdbId: null });
-    expect(data.warnings).toEqual([]);
+    // Nothing was repaired; only the release could not be verified (the fixture has no README.txt).
+    expect(data.warnings).toEqual([
+      'unknown dataset (no README.txt naming a MovieLens release): could not verify the row counts and checksums of ratings.csv, movies.csv and tags.csv',
+    ]);
     expect(data.duplicateRatings).toBe(0);
   });
 

@@ -1,86 +1,107 @@
-import fs from 'node:fs/promises';
-import { inTransaction } from '../../db/store/executor.ts';
-import { upsertRating } from '../../db/store/ratings.ts';
 import { UserError } from '../../errors.ts';
 import { defineCommand } from '../context.ts';
-import { MAX_IMPORT_BYTES, matchExported, parseRatingsExport } from '../ratings-import.ts';
-import { titleWithYear } from '../render.ts';
-import { sanitizeEcho } from '../text.ts';
+import { type ImportJob, ImportJobs, importJobsFor } from '../import/jobs.ts';
+import { countDataLines, formatOfHeader } from '../import/parse.ts';
+import { readAttachedExport } from '../import/read-file.ts';
+import { runImport } from '../import/run.ts';
+import { count } from '../import/summary.ts';
+import type { Reply } from '../types.ts';
 
-const UNMATCHED_SHOWN = 5;
+const FORMAT_NAMES = { letterboxd: 'Letterboxd', imdb: 'IMDb' } as const;
 
+/**
+ * `/import`: reads and checks the file, then imports it as background work (see import/jobs.ts). A small
+ * file's summary comes back as the answer; a big one that is not done within a few seconds is answered
+ * with "importing N rows in the background", and `/import status` (or `/import` without a file) shows
+ * its progress and then its summary. The core cannot message a user privately later (a platform's
+ * channel post would show someone's ratings to everyone), so the user asks again rather than waits for
+ * a push that cannot come.
+ */
 export default defineCommand({
   name: 'import',
-  description: 'Import your ratings from a Letterboxd or IMDb CSV export (attach the file)',
-  usage: '<attached ratings.csv | path in the console>',
+  description:
+    'Import your ratings from a Letterboxd or IMDb CSV export (attach the file); "status" shows progress',
+  usage: '<attached ratings.csv | path in the console | status>',
+  visibility: 'private',
   options: [
-    { name: 'file', description: 'ratings.csv from Letterboxd or IMDb', type: 'attachment', required: true },
+    // Optional so that `/import` alone can show a running import's progress on Discord too.
+    { name: 'file', description: 'ratings.csv from Letterboxd or IMDb', type: 'attachment' },
   ],
   async run(ctx) {
-    const content = await readExport(ctx.event.attachments, ctx.text, ctx.event.actor.platform === 'console');
-    const { format, ratings } = parseRatingsExport(content);
-    if (ratings.length === 0) throw new UserError('empty-export', 'That export has no ratings in it.');
-    const matched = matchExported(ctx.view, ratings);
-    await inTransaction(ctx.deps.db, async (tx) => {
-      for (const m of matched) await upsertRating(tx, ctx.user.id, m.movie.id, m.stars, 'import');
-    });
-    const matchedTitles = new Set(matched.map((m) => m.movie.title.toLowerCase()));
-    const missed = ratings.length - matched.length;
-    const examples = ratings
-      .filter((r) => !matchedTitles.has(r.title.toLowerCase()))
-      .slice(0, UNMATCHED_SHOWN)
-      .map((r) => sanitizeEcho(titleWithYear(r), 60));
+    const jobs = importJobsFor(ctx.deps);
+    const hasFile = (ctx.event.attachments?.length ?? 0) > 0;
+    const isConsole = ctx.event.actor.platform === 'console';
+    const askedStatus = /^status$/i.test(ctx.text);
+    if (askedStatus || (!hasFile && !(isConsole && ctx.text))) {
+      const status = statusReply(jobs, ctx.user.id);
+      if (status) return status;
+      if (askedStatus) {
+        return {
+          text: 'You have no import running or recently finished.',
+          ephemeral: true,
+          data: { outcome: 'import-none' },
+        };
+      }
+    }
+    if (jobs.runningFor(ctx.user.id)) throw alreadyRunning();
+    const decoded = await readAttachedExport(ctx.event.attachments, ctx.text, isConsole);
+    const format = formatOfHeader(decoded.text);
+    const rows = countDataLines(decoded.text);
+    if (rows === 0) throw new UserError('empty-export', 'That export has no ratings in it.');
+    const job = jobs.start(ctx.user.id, rows, (j) =>
+      runImport(
+        {
+          db: ctx.deps.db,
+          view: ctx.view,
+          userId: ctx.user.id,
+          text: decoded.text,
+          encodingNote: decoded.note,
+          logger: ctx.deps.logger,
+        },
+        j,
+      ),
+    );
+    // Another /import of the same user started while this one was downloading its file.
+    if (!job) throw alreadyRunning();
+    const summary = await jobs.waitFor(job);
+    if (summary) return summary;
     return {
       text:
-        `Imported ${matched.length} of ${ratings.length} ratings from your ${format === 'imdb' ? 'IMDb' : 'Letterboxd'} export.` +
-        (missed > 0 ? ` ${missed} aren't in my catalog (e.g. ${examples.join(', ')}).` : ''),
+        `Importing ${count(rows)} rows from your ${FORMAT_NAMES[format]} export in the background… ` +
+        'Run `/import status` to see how far it is; the summary will be there when it is done.',
       ephemeral: true,
-      data: { format, imported: matched.length, total: ratings.length },
+      data: { outcome: 'import-started', format, rows },
     };
   },
 });
 
-async function readExport(
-  attachments: { name: string; content?: string; url?: string; size?: number }[] | undefined,
-  text: string,
-  allowPath: boolean,
-): Promise<string> {
-  const file = attachments?.find((a) => a.content !== undefined) ?? attachments?.find((a) => a.url);
-  if (file?.content !== undefined) {
-    if (file.content.length > MAX_IMPORT_BYTES)
-      throw new UserError('file-too-big', 'That file is too big to import.');
-    return file.content;
-  }
-  if (file?.url) return fetchAttachment(file.url, file.size);
-  // Reading server paths is a console-only convenience: on chat platforms it would expose the host's files.
-  if (allowPath && text) {
-    const stat = await fs.stat(text).catch(() => null);
-    if (!stat?.isFile()) throw new UserError('no-file', `No file at ${sanitizeEcho(text)}.`);
-    if (stat.size > MAX_IMPORT_BYTES) throw new UserError('file-too-big', 'That file is too big to import.');
-    return fs.readFile(text, 'utf8');
-  }
-  throw new UserError('no-file', 'Attach your ratings.csv export (Letterboxd or IMDb) to `/import`.');
+function alreadyRunning(): UserError {
+  return new UserError(
+    'import-running',
+    'Your previous import is still running; one at a time, please. Run `/import status` to see how far it is.',
+  );
 }
 
-const FETCH_TIMEOUT_MS = 15_000;
+const STAGE_TEXT: Record<ImportJob['stage'], (job: ImportJob) => string> = {
+  queued: () => {
+    const ahead = ImportJobs.queued();
+    return `waiting for its turn (${ahead} import${ahead === 1 ? '' : 's'} queued)`;
+  },
+  reading: (job) => `reading rows: ${count(job.done)} of ${count(job.total)}`,
+  matching: (job) => `matching films to my catalog: ${count(job.done)} of ${count(job.total)}`,
+  writing: (job) => `saving ${count(job.total)} ratings`,
+};
 
-/** Downloads an attachment the platform only linked (https only, bounded in size and time). */
-async function fetchAttachment(url: string, size: number | undefined): Promise<string> {
-  if (!url.startsWith('https://'))
-    throw new UserError('bad-attachment', 'I can only read attachments served over https.');
-  if (size !== undefined && size > MAX_IMPORT_BYTES)
-    throw new UserError('file-too-big', 'That file is too big to import.');
-  const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }).catch(
-    (error: unknown) => {
-      throw new UserError('attachment-unreachable', "I couldn't download that file; please try again.", {
-        cause: error,
-      });
-    },
-  );
-  if (!response.ok)
-    throw new UserError('attachment-unreachable', "I couldn't download that file; please try again.");
-  const body = await response.arrayBuffer();
-  if (body.byteLength > MAX_IMPORT_BYTES)
-    throw new UserError('file-too-big', 'That file is too big to import.');
-  return new TextDecoder().decode(body);
+/** Progress of the user's running import, or the summary of their last one; null when neither. */
+function statusReply(jobs: ImportJobs, userId: number): Reply | null {
+  const job = jobs.runningFor(userId);
+  if (job) {
+    return {
+      text: `Your import of ${count(job.rows)} rows is ${STAGE_TEXT[job.stage](job)}. Run \`/import status\` again for the summary.`,
+      ephemeral: true,
+      data: { outcome: 'import-running', stage: job.stage, done: job.done, total: job.total },
+    };
+  }
+  const last = jobs.lastSummary(userId);
+  return last ? { ...last, text: `Your last import: ${last.text}` } : null;
 }

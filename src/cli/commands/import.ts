@@ -15,6 +15,7 @@ interface ImportOptions {
   from?: string;
   md5?: string;
   refresh?: boolean;
+  force?: boolean;
 }
 
 /**
@@ -51,7 +52,7 @@ export async function run(cmd: Command, source: unknown): Promise<void> {
       dir = download.dir;
     }
     // Read and check the files before opening the database, so bad input fails in milliseconds.
-    const data = readMovieLensDir(dir);
+    const data = readMovieLensDir(dir, { force: options.force });
     const handle = await openDatabase({ url: config.databaseUrl, home: config.home });
     try {
       await handle.migrate();

@@ -58,7 +58,11 @@ export const COMMANDS: CliCommandSpec[] = [
         .argument('<source>', 'what to import: movielens')
         .option('--from <dir>', 'a directory in the MovieLens ml-latest-small layout (no download)')
         .option('--md5 <hex>', 'pinned MD5 of the zip (default: the .md5 file GroupLens publishes beside it)')
-        .option('--refresh', 'download again even when a cached copy exists'),
+        .option('--refresh', 'download again even when a cached copy exists')
+        .option(
+          '--force',
+          'import a known release even when it does not match its published counts/checksums',
+        ),
     load: () => import('./import.ts'),
   },
   {

@@ -120,3 +120,83 @@ export async function listUserRatingValues(db: Executor, userId: number): Promis
     return { item: Number(item), rating: Number(rating), timestamp: Number(ms) / 1000 };
   });
 }
+
+/** Rows per statement of {@link upsertRatingsBulk}: thousands per round trip, well under any parameter limit. */
+export const BULK_RATING_BATCH = 5_000;
+
+export interface BulkRatingResult {
+  /** Ratings the user did not have before. */
+  inserted: number;
+  /** Ratings whose stars changed. */
+  updated: number;
+  /** Ratings already stored with the same stars (left alone, their time kept). */
+  unchanged: number;
+  /** Movies no longer in the catalog when written (skipped). */
+  missingMovies: number;
+}
+
+/** One user's ratings as parallel columns: movie ids and stars at the same positions. */
+export interface RatingColumns {
+  movieIds: ArrayLike<number>;
+  stars: ArrayLike<number>;
+}
+
+/**
+ * Sets many of one user's ratings set-based: each statement inserts up to {@link BULK_RATING_BATCH}
+ * rows from `unnest` arrays and updates those that exist, all in one transaction (so an import lands
+ * whole or not at all) of a handful of statements instead of one round trip per rating. A rating that
+ * is already stored with the same stars is not touched. `items` must not name a movie twice. Takes
+ * either rating objects or {@link RatingColumns} (an import's typed arrays, not unpacked into objects).
+ */
+export async function upsertRatingsBulk(
+  db: Executor,
+  userId: number,
+  items: readonly { movieId: number; stars: number }[] | RatingColumns,
+  source: RatingSource,
+): Promise<BulkRatingResult> {
+  const columns: RatingColumns = Array.isArray(items)
+    ? { movieIds: items.map((i) => i.movieId), stars: items.map((i) => i.stars) }
+    : (items as RatingColumns);
+  const count = columns.movieIds.length;
+  if (columns.stars.length !== count) throw new Error('upsertRatingsBulk: columns of different lengths');
+  for (let i = 0; i < count; i++) {
+    if (!isValidStars(columns.stars[i]!))
+      throw new UserError('bad-stars', `Ratings go from ${MIN_STARS} to ${MAX_STARS} stars in half steps.`);
+  }
+  const result: BulkRatingResult = { inserted: 0, updated: 0, unchanged: 0, missingMovies: 0 };
+  if (count === 0) return result;
+  await db.transaction(async (tx) => {
+    for (let from = 0; from < count; from += BULK_RATING_BATCH) {
+      const to = Math.min(count, from + BULK_RATING_BATCH);
+      const movieIds = Array.from({ length: to - from }, (_, i) => columns.movieIds[from + i]!);
+      const stars = Array.from({ length: to - from }, (_, i) => columns.stars[from + i]!);
+      const out = (await tx.execute(sql`
+        with input as (
+          select i.movie_id, i.rating
+          from unnest(${sql.param(movieIds)}::int[], ${sql.param(stars)}::real[]) as i(movie_id, rating)
+          join ${movies} m on m.id = i.movie_id
+        ), written as (
+          insert into ${ratings} (user_id, movie_id, rating, source)
+          select ${userId}::int, movie_id, rating, ${source}::text from input
+          on conflict (user_id, movie_id) do update
+            set rating = excluded.rating, source = excluded.source, updated_at = now()
+            where ${ratings}.rating is distinct from excluded.rating
+          returning (xmax = 0) as inserted
+        )
+        select (select count(*) from input)::int as present,
+               (select count(*) from written where inserted)::int as inserted,
+               (select count(*) from written where not inserted)::int as updated`)) as unknown;
+      const rows = (Array.isArray(out) ? out : (out as { rows: unknown[] }).rows) as {
+        present: number;
+        inserted: number;
+        updated: number;
+      }[];
+      const { present, inserted, updated } = rows[0]!;
+      result.inserted += Number(inserted);
+      result.updated += Number(updated);
+      result.unchanged += Number(present) - Number(inserted) - Number(updated);
+      result.missingMovies += to - from - Number(present);
+    }
+  });
+  return result;
+}
