@@ -11,6 +11,7 @@ import type { Recommender, UserState } from '../recommend/types.ts';
 import { actionId } from './action-ids.ts';
 import { handleAction, type PickSessionData } from './actions.ts';
 import type { CatalogView } from './catalog-view.ts';
+import { commandArgs, eventStrings } from './command-args.ts';
 import { COMMANDS, findCommand } from './commands/index.ts';
 import type { BotCoreDeps, CommandContext } from './context.ts';
 import { handleReaction } from './reaction-handler.ts';
@@ -73,8 +74,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
         ? await handleAction({
             ...base,
             event,
-            run: (command, text) =>
-              runCommand({ ...commandEventFrom(event), command, text }, user, view, at, 1),
+            run: (command, text, options) =>
+              runCommand({ ...commandEventFrom(event), command, text, options }, user, view, at, 1),
           })
         : await runCommand(event, user, view, at, 0);
     return enrich(replies, user);
@@ -124,23 +125,21 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     if (spec.adminOnly && event.actor.platform !== 'console' && !event.actor.isAdmin) {
       throw new UserError('admin-only', `Only admins of this workspace can use \`/${spec.name}\`.`);
     }
-    const text = commandText(
-      event,
-      spec.options.map((o) => o.name),
-    );
-    checkInputLength(text);
+    checkInputLength(eventStrings(event));
+    const text = (event.text ?? '').trim();
     const ctx: CommandContext = {
       ...baseContext(user, view, at),
       event,
       text,
-      run: (command, t) =>
-        runCommand({ ...event, command, text: t, options: undefined }, user, view, at, depth + 1),
+      args: commandArgs(spec, event),
+      run: (command, t, options) =>
+        runCommand({ ...event, command, text: t, options }, user, view, at, depth + 1),
     };
     try {
       const out = await spec.run(ctx);
       return Array.isArray(out) ? out : [out];
     } catch (error) {
-      if (error instanceof TitleChoiceNeeded) return [await askWhichOne(error, spec.name, text, user, at)];
+      if (error instanceof TitleChoiceNeeded) return [await askWhichOne(error, spec.name, event, user, at)];
       throw error;
     }
   }
@@ -148,24 +147,26 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   async function askWhichOne(
     error: TitleChoiceNeeded,
     command: string,
-    text: string,
+    event: CommandEvent,
     user: UserRow,
     at: Date,
   ): Promise<Reply> {
-    const template = text.includes(error.query) ? text.replace(error.query, '{movie}') : null;
+    // The same command runs again with the chosen movie in place of the query, wherever it was written:
+    // in the text (console, Slack) or in a typed option (Discord).
+    const template = pickTemplate(event, error.query);
     const session = template
       ? await createSession<PickSessionData>(
           deps.db,
           user.id,
           'pick',
-          { command, template },
+          { command, ...template },
           PICK_SESSION_TTL_MS,
           at,
         )
       : null;
     const lines = error.options.map((m) => `• **${titleWithYear(m)}** — ${popularityLine(m)} · \`#${m.id}\``);
-    const example = template
-      ? `\`/${command} ${template.replace('{movie}', `#${error.options[0]!.id}`)}\``
+    const example = template?.template
+      ? `\`/${command} ${template.template.replace('{movie}', `#${error.options[0]!.id}`)}\``
       : '';
     return {
       text: `"${sanitizeEcho(error.query)}" could be several movies. Which one?\n${lines.join('\n')}${example ? `\nPick one below or type e.g. ${example}` : ''}`,
@@ -185,13 +186,16 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   }
 
   return {
-    commands: COMMANDS.filter((c) => !c.hidden).map(({ name, description, usage, options, adminOnly }) => ({
-      name,
-      description,
-      usage,
-      options,
-      adminOnly,
-    })),
+    commands: COMMANDS.filter((c) => !c.hidden).map(
+      ({ name, description, usage, options, adminOnly, visibility }) => ({
+        name,
+        description,
+        usage,
+        options,
+        adminOnly,
+        visibility,
+      }),
+    ),
 
     async handle(event) {
       try {
@@ -225,15 +229,23 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   };
 }
 
-/** Discord sends typed options; everyone else sends text. Options are joined in declaration order. */
-function commandText(event: CommandEvent, optionNames: string[]): string {
+/** Where a pick re-run puts the chosen movie: `{movie}` in the text and in typed string options. */
+function pickTemplate(
+  event: CommandEvent,
+  query: string,
+): Pick<PickSessionData, 'template' | 'options'> | null {
   const text = (event.text ?? '').trim();
-  if (text || !event.options) return text;
-  return optionNames
-    .map((n) => event.options?.[n])
-    .filter((v) => v !== undefined && v !== '')
-    .join(' ')
-    .trim();
+  const options: Record<string, string | number | boolean> = {};
+  let found = text.includes(query);
+  for (const [name, value] of Object.entries(event.options ?? {})) {
+    if (value === undefined) continue;
+    if (typeof value === 'string' && value.includes(query)) {
+      options[name] = value.replace(query, '{movie}');
+      found = true;
+    } else options[name] = value;
+  }
+  if (!found) return null;
+  return { template: text.includes(query) ? text.replace(query, '{movie}') : text, options };
 }
 
 function commandEventFrom(event: BotEvent): CommandEvent {

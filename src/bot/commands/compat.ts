@@ -5,9 +5,11 @@ import { compareRatings, MIN_CO_RATED, matchPercent, pearson } from '../../group
 import { classify, type Scope } from '../../group/members.ts';
 import type { Recommender, UserState } from '../../recommend/types.ts';
 import type { CatalogView } from '../catalog-view.ts';
+import { argText } from '../command-args.ts';
 import { defineCommand } from '../context.ts';
 import { displayTitle } from '../render.ts';
 import { sanitizeEcho } from '../text.ts';
+import type { CommandEvent } from '../types.ts';
 import { loadUserState } from '../user-state.ts';
 
 /** Movies the model-based similarity compares predictions on: the most-rated ones, known to both. */
@@ -17,11 +19,14 @@ export default defineCommand({
   name: 'compat',
   description: 'How well your taste matches someone else’s: score, shared favourites, biggest disagreement',
   usage: '<user>',
+  visibility: 'private',
   options: [{ name: 'user', description: 'Who to compare with', type: 'user', required: true }],
   aliases: ['match'],
+  // The first word names the other person (a mention, a console name); a typed `user` option is a user key.
+  parseText: (text) => ({ user: text.split(/\s+/)[0] }),
   async run(ctx) {
     const scope: Scope = { platform: ctx.event.actor.platform, tenant: ctx.event.actor.tenant };
-    const other = await resolveOther(ctx.deps.db, ctx.text, scope);
+    const other = await resolveOther(ctx.deps.db, argText(ctx.args, 'user'), scope, ctx.event.mentions);
     if (other.id === ctx.user.id) {
       throw new UserError('compat-self', 'You match yourself perfectly. Try someone else: `/compat @Ana`.');
     }
@@ -104,10 +109,10 @@ function latentSimilarity(rec: Recommender, view: CatalogView, a: UserState, b: 
 
 async function resolveOther(
   db: Parameters<typeof findUser>[0],
-  text: string,
+  token: string,
   scope: Scope,
+  mentions: CommandEvent['mentions'],
 ): Promise<UserRow> {
-  const token = text.trim().split(/\s+/)[0] ?? '';
   if (!token) throw new UserError('compat-who', 'Compare with whom? Try `/compat @Ana`.');
   const t = classify(token, scope);
   if (t.kind === 'foreign')
@@ -120,12 +125,24 @@ async function resolveOther(
         : null;
   const user = key ? await findUser(db, key) : undefined;
   if (!user) {
+    const named = mentionName(token, key, mentions);
     throw new UserError(
       'unknown-user',
-      `I don't know "${sanitizeEcho(token, 40)}" here yet: they need to rate a few movies first.`,
+      `I don't know ${named ? `${named}'s taste` : `"${sanitizeEcho(token, 40)}"`} here yet: they need to rate a few movies first.`,
     );
   }
   return user;
+}
+
+/**
+ * How to name someone the user mentioned: the name the platform resolved (Discord's typed user option,
+ * Slack's `<@U…|name>`), since a bare mention echoed back would be stripped to nothing.
+ */
+function mentionName(token: string, key: string | null, mentions: CommandEvent['mentions']): string | null {
+  const resolved = mentions?.find((m) => m.userKey === key || m.userKey === token)?.displayName;
+  const slackName = /^<@[A-Z0-9]+\|([^>]+)>$/.exec(token)?.[1];
+  const name = sanitizeEcho(resolved ?? slackName ?? '', 40);
+  return name || null;
 }
 
 function nameOf(user: UserRow): string {

@@ -10,6 +10,7 @@ export default defineCommand({
   name: 'forget-me',
   description: 'Delete everything I store about you (asks to confirm)',
   usage: '[yes]',
+  visibility: 'private',
   options: [],
   aliases: ['forgetme'],
   async run(ctx) {

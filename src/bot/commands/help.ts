@@ -6,6 +6,7 @@ export default defineCommand({
   name: 'help',
   description: 'What I can do',
   usage: '',
+  visibility: 'private',
   options: [],
   aliases: ['h', '?'],
   async run() {

@@ -1,4 +1,5 @@
 import { getRating } from '../../db/store/ratings.ts';
+import { argText } from '../command-args.ts';
 import { defineCommand } from '../context.ts';
 import { cardData, movieCard, popularityLine } from '../render.ts';
 
@@ -6,12 +7,13 @@ export default defineCommand({
   name: 'movie',
   description: 'Details of a movie, with what I think you would rate it',
   usage: '<title>',
+  visibility: 'public',
   options: [
     { name: 'title', description: 'Movie title', type: 'string', required: true, autocomplete: true },
   ],
   aliases: ['info'],
   async run(ctx) {
-    const movie = ctx.resolveMovie(ctx.text);
+    const movie = ctx.resolveMovie(argText(ctx.args, 'title'));
     const [rec, state, rating] = await Promise.all([
       ctx.recommender(),
       ctx.userState(),

@@ -9,11 +9,18 @@ import {
   joinNames,
   rankForGroup,
 } from '../../group/aggregate.ts';
-import { type MemberToken, parseMovieNightArgs, type Scope, sameTenant } from '../../group/members.ts';
+import {
+  type MemberToken,
+  parseMovieNightArgs,
+  parseStrategy,
+  type Scope,
+  sameTenant,
+} from '../../group/members.ts';
 import { applyRequestToUser, buildRecommendRequest } from '../../nlp/constraints.ts';
 import { parsePreferences } from '../../nlp/parse-preferences.ts';
 import type { ItemMeta, Recommender, UserState } from '../../recommend/types.ts';
 import { actionId } from '../action-ids.ts';
+import { argNumber, argText } from '../command-args.ts';
 import { type CommandContext, defineCommand } from '../context.ts';
 import { displayTitle, movieCard, titleWithYear } from '../render.ts';
 import { sanitizeEcho } from '../text.ts';
@@ -47,6 +54,7 @@ export default defineCommand({
   name: 'movienight',
   description: 'One film for the group from everyone’s taste, then a vote; `close` ends the vote',
   usage: '[@members… | here] [what you feel like] [strategy:least-misery|borda] [minutes:10] | close',
+  visibility: 'public',
   options: [
     { name: 'members', description: 'Who is watching (mention them), or "here"', type: 'string' },
     { name: 'text', description: 'What the group feels like watching', type: 'string' },
@@ -69,17 +77,16 @@ export default defineCommand({
     },
   ],
   aliases: ['movie-night', 'group'],
+  // Typed text holds members and words mixed (`ana ben comedy`); resolveMembers tells them apart.
+  parseText: (text) => (/^close$/i.test(text) ? { members: 'close' } : { members: text }),
   async run(ctx) {
-    const options = ctx.event.options;
-    const text = options ? [options.members, options.text].filter(Boolean).join(' ') : ctx.text;
+    const text = [argText(ctx.args, 'members'), argText(ctx.args, 'text')].filter(Boolean).join(' ');
     if (/^close$/i.test(text.trim())) return closeCommand(ctx);
     const scope: Scope = { platform: ctx.event.actor.platform, tenant: ctx.event.actor.tenant };
     const args = parseMovieNightArgs(text, scope);
-    const strategy =
-      (typeof options?.strategy === 'string' ? (options.strategy as GroupStrategy) : null) ??
-      args.strategy ??
-      'average';
-    const minutes = Number(options?.minutes ?? args.minutes ?? DEFAULT_POLL_MINUTES);
+    const typedStrategy = argText(ctx.args, 'strategy');
+    const strategy = (typedStrategy ? parseStrategy(typedStrategy) : null) ?? args.strategy ?? 'average';
+    const minutes = argNumber(ctx.args, 'minutes') ?? args.minutes ?? DEFAULT_POLL_MINUTES;
     if (!(minutes >= 1 && minutes <= MAX_POLL_MINUTES)) {
       throw new UserError('bad-minutes', `Voting can stay open from 1 to ${MAX_POLL_MINUTES} minutes.`);
     }
@@ -151,7 +158,9 @@ async function resolveMembers(
       }
       members.push(found);
     } else {
-      members.push(await getOrCreateUser(ctx.deps.db, key));
+      // The platform's name for a mentioned member (typed user option, Slack mention) labels the poll.
+      const named = ctx.event.mentions?.find((m) => m.userKey === key)?.displayName;
+      members.push(await getOrCreateUser(ctx.deps.db, key, named?.slice(0, 100)));
     }
   }
   return { members, words };

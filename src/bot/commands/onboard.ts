@@ -16,6 +16,7 @@ export default defineCommand({
   name: 'onboard',
   description: 'A few well-known movies to rate, so recommendations get personal in a minute',
   usage: '',
+  visibility: 'private',
   options: [],
   aliases: ['start'],
   async run(ctx) {

@@ -3,6 +3,7 @@ import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 import { setUserRegion } from '../../db/store/users.ts';
 import { UserError } from '../../errors.ts';
 import { DEFAULT_REGION } from '../../tmdb/index.ts';
+import { argText } from '../command-args.ts';
 import { defineCommand } from '../context.ts';
 import { sanitizeEcho } from '../text.ts';
 
@@ -20,10 +21,11 @@ export default defineCommand({
   name: 'region',
   description: 'Your country, for where-to-watch on cards (two letters, e.g. DE, US, GB); `clear` resets',
   usage: '[country code | clear]',
+  visibility: 'private',
   options: [{ name: 'code', description: 'ISO country code, e.g. DE', type: 'string' }],
   aliases: ['country'],
   async run(ctx) {
-    const code = ctx.text.trim();
+    const code = argText(ctx.args, 'code');
     if (!code) {
       const current = ctx.user.region;
       return {

@@ -1,3 +1,4 @@
+import { argText } from '../command-args.ts';
 import { defineCommand } from '../context.ts';
 import { cardData, displayTitle, movieCard, reasonText, titleWithYear } from '../render.ts';
 import { pageSizeOf } from './recommend.ts';
@@ -6,14 +7,15 @@ export default defineCommand({
   name: 'similar',
   description: 'Movies like the one you name',
   usage: '<title>',
+  visibility: 'public',
   options: [
     { name: 'title', description: 'Movie title', type: 'string', required: true, autocomplete: true },
   ],
   aliases: ['like'],
   async run(ctx) {
-    const movie = ctx.resolveMovie(ctx.text);
+    const movie = ctx.resolveMovie(argText(ctx.args, 'title'));
     const [rec, state] = await Promise.all([ctx.recommender(), ctx.userState()]);
-    const n = pageSizeOf(ctx.event.options);
+    const n = pageSizeOf(ctx.args);
     const recs = rec.similar(movie.id, { n, user: state, diversity: 0.1 });
     if (recs.length === 0) {
       return { text: `I don't know enough about **${titleWithYear(movie)}** yet to find similar movies.` };

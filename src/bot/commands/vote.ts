@@ -16,6 +16,7 @@ import { UserError } from '../../errors.ts';
 import { joinNames } from '../../group/aggregate.ts';
 import { allMembersVoted, type PollTally, tallyPoll } from '../../group/poll-tally.ts';
 import type { CatalogView } from '../catalog-view.ts';
+import { argNumber, argText } from '../command-args.ts';
 import { type CommandContext, defineCommand } from '../context.ts';
 import { displayTitle, movieCard, titleWithYear } from '../render.ts';
 import type { Reply } from '../types.ts';
@@ -27,13 +28,19 @@ export default defineCommand({
   name: 'vote',
   description: 'Vote in the open movie-night poll (voting again changes your vote)',
   usage: '<number>',
+  visibility: 'public',
   options: [
     { name: 'number', description: 'The pick you vote for', type: 'integer', required: true, minValue: 1 },
   ],
+  // Buttons send `<poll id> <number>`; people type `<number>` for the newest open poll here.
+  parseText: (text) => {
+    const parts = text.split(/\s+/);
+    return parts.length >= 2 ? { poll: parts[0], number: parts.at(-1) } : { number: parts[0] };
+  },
   async run(ctx) {
-    // Buttons send `<poll id> <number>`; people type `<number>` for the newest open poll here.
-    const parts = ctx.text.split(/\s+/).filter(Boolean);
-    const n = Number(parts.at(-1));
+    const pollId = argText(ctx.args, 'poll');
+    const n = argNumber(ctx.args, 'number') ?? Number.NaN;
+    const parts = pollId ? [pollId, String(n)] : [String(n)];
     const tenant = tenantKey(ctx.event.channel.platform, ctx.event.channel.tenant);
     // A user of another tenant finds no poll: votes stay inside the tenant the poll was started in.
     const poll =
