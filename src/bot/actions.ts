@@ -6,7 +6,7 @@ import { parseActionId } from './action-ids.ts';
 import type { ActionContext } from './context.ts';
 import { forgetNow } from './forget.ts';
 import { movieDetail, onboardChoice } from './movie-detail.ts';
-import { CHAT_PAGE_SIZE, moreCommand } from './recommend-list.ts';
+import { CHAT_PAGE_SIZE, type MoreButton, moreCommand } from './recommend-list.ts';
 import { titleWithYear } from './render.ts';
 import { formatStars, parseStarsToken } from './text.ts';
 import type { Reply } from './types.ts';
@@ -68,7 +68,7 @@ export async function handleAction(ctx: ActionContext): Promise<Reply[]> {
     case 'onb':
       return [await onboardChoice(ctx, movieOf(), ctx.event.value ?? '')];
     case 'more':
-      return [await moreCommand(ctx, CHAT_PAGE_SIZE, args[0])];
+      return [await moreCommand(ctx, CHAT_PAGE_SIZE, moreButton(args))];
     case 'pick': {
       const session = await getSession<PickSessionData>(ctx.deps.db, args[0] ?? '', ctx.user.id, ctx.now);
       if (!session) return [EXPIRED];
@@ -99,4 +99,11 @@ export async function handleAction(ctx: ActionContext): Promise<Reply[]> {
     default:
       throw new UserError('unknown-action', "I don't know that button any more. Try the command again.");
   }
+}
+
+/** A "More" button's `<session>[:<cursor>:<shown>]` (older buttons carry the session only). */
+function moreButton(args: string[]): MoreButton {
+  const [sessionId = '', cursor, shown] = args;
+  const n = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
+  return { sessionId, cursor: n(cursor), shown: n(shown) };
 }

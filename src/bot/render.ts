@@ -55,6 +55,28 @@ export function cardActions(movieId: number, onWatchlist = false): Action[] {
   ];
 }
 
+/** Options a select may offer on every platform (Discord's limit; Slack allows 100). */
+export const SELECT_OPTIONS_MAX = 25;
+
+/**
+ * A list page's cards with one "pick a movie" select instead of per-card buttons, so a page fits one
+ * message (Discord: 5 action rows, 25 components). Choosing a movie answers privately with that movie's
+ * own card and buttons ({@link movieDetail}). Options are numbered like the cards (`#6` on page 2).
+ */
+export function listPage(cards: MovieCard[]): { cards: MovieCard[]; pick: Action } {
+  return {
+    cards: cards.map((c) => ({ ...c, actions: [] })),
+    pick: {
+      id: actionId('card'),
+      label: 'Pick a movie to rate, save or hide…',
+      options: cards.slice(0, SELECT_OPTIONS_MAX).map((c, i) => ({
+        label: `#${c.rank ?? i + 1} ${titleWithYear(c)}`.slice(0, 100),
+        value: String(c.movieId),
+      })),
+    },
+  };
+}
+
 /** A movie card for a catalog movie, optionally with the recommendation that picked it. */
 export function movieCard(
   view: CatalogView,

@@ -47,6 +47,24 @@ function press(actor: Actor, actionId: string, value?: string): BotEvent {
 }
 const text = (replies: Reply[]) => replies.map((r) => r.text).join('\n');
 
+/**
+ * Action rows and components a reply needs on Discord, where a message holds at most 5 action rows and
+ * 25 components (https://discord.com/developers/docs/components/reference, "Action Row"): a select fills
+ * a row of its own, buttons share rows of up to 5. Per-card and message-level actions both count.
+ */
+function componentBudget(reply: Reply): { rows: number; components: number } {
+  const groups = [...(reply.cards ?? []).map((c) => c.actions), reply.actions ?? []];
+  let rows = 0;
+  let components = 0;
+  for (const actions of groups) {
+    const selects = actions.filter((a) => a.options).length;
+    const buttons = actions.length - selects;
+    rows += selects + Math.ceil(buttons / 5);
+    components += actions.length;
+  }
+  return { rows, components };
+}
+
 describe('the core on every platform', () => {
   let t: TestCore;
   let core: BotCore;
@@ -104,6 +122,99 @@ describe('the core on every platform', () => {
       expect(ask!.data?.error).toBe('ambiguous-title');
       const choice = ask!.actions!.find((a) => a.label.includes('1972'))!;
       expect(text(await core.handle(press(cy, choice.id)))).toMatch(/Rated \*\*Solaris \(1972\)\*\* ★★★★ 4/);
+    });
+  });
+
+  describe('list pages fit one message', () => {
+    it('every list page stays within 5 action rows and 25 components', async () => {
+      const ana = discord('fitana');
+      await core.handle(command(ana, 'rate', 'Heat 5'));
+      for (const title of ['Ronin', 'Drive', 'Zodiac'])
+        await core.handle(command(ana, 'watchlist', `add ${title}`));
+      const replies = [
+        ...(await core.handle(command(ana, 'recommend'))),
+        ...(await core.handle(command(ana, 'search', 'the'))),
+        ...(await core.handle(command(ana, 'similar', 'Heat'))),
+        ...(await core.handle(command(ana, 'watchlist'))),
+        ...(await core.handle(command(ana, 'onboard'))),
+      ];
+      for (const reply of replies) {
+        const budget = componentBudget(reply);
+        expect(budget.rows, reply.text).toBeLessThanOrEqual(5);
+        expect(budget.components, reply.text).toBeLessThanOrEqual(25);
+      }
+      expect(replies.filter((r) => (r.cards?.length ?? 0) >= 3).length).toBeGreaterThanOrEqual(4);
+    });
+
+    it('page 2 is numbered #6–#10, in its cards and its "pick a movie" select', async () => {
+      const bo = discord('numbo');
+      const [first] = await core.handle(command(bo, 'recommend'));
+      expect(first!.cards!.map((c) => c.rank)).toEqual([1, 2, 3, 4, 5]);
+      const more = first!.actions!.find((a) => a.label === 'More')!;
+      const [second] = await core.handle(press(bo, more.id));
+      expect(second!.cards!.map((c) => c.rank)).toEqual([6, 7, 8, 9, 10]);
+      const pick = second!.actions!.find((a) => a.options)!;
+      expect(pick.options!.map((o) => o.label.split(' ')[0])).toEqual(['#6', '#7', '#8', '#9', '#10']);
+      expect(pick.options!.map((o) => Number(o.value))).toEqual(second!.cards!.map((c) => c.movieId));
+    });
+
+    it('More pressed by another member gives them their own continuation, privately', async () => {
+      const owner = discord('moreowner');
+      await core.handle(command(owner, 'rate', 'Alien 5'));
+      const [list] = await core.handle(command(owner, 'recommend'));
+      const more = list!.actions!.find((a) => a.label === 'More')!;
+      const other = discord('moreother');
+      const [theirs] = await core.handle(press(other, more.id));
+      expect(theirs!.ephemeral).toBe(true);
+      expect(theirs!.data?.outcome).toBeUndefined();
+      expect(theirs!.cards!.map((c) => c.rank)).toEqual([6, 7, 8, 9, 10].slice(0, theirs!.cards!.length));
+      // The owner's own reasons and predictions are not passed off as the other member's.
+      expect(
+        theirs!.cards!.every((c) => !/Because you|Personal pick/.test(`${c.reason} ${c.label ?? ''}`)),
+      ).toBe(true);
+      // Their continuation is theirs: pressing its More continues it, the owner's list is untouched.
+      const [ownerNext] = await core.handle(press(owner, more.id));
+      expect(ownerNext!.cards!.map((c) => c.rank)).toEqual([6, 7, 8, 9, 10]);
+      const theirMore = theirs!.actions!.find((a) => a.label === 'More')!;
+      expect(theirMore.id).not.toBe(more.id);
+      const [theirNext] = await core.handle(press(other, theirMore.id));
+      expect(theirNext!.cards![0]!.rank).toBe(11);
+    });
+
+    it('picking a movie in the select answers privately with its own buttons', async () => {
+      const cy = discord('pickmovie');
+      const [list] = await core.handle(command(cy, 'recommend'));
+      const pick = list!.actions!.find((a) => a.options)!;
+      const [detail] = await core.handle(press(cy, pick.id, pick.options![2]!.value));
+      expect(detail!.ephemeral).toBe(true);
+      expect(detail!.cards!.map((c) => c.movieId)).toEqual([Number(pick.options![2]!.value)]);
+      expect(detail!.cards![0]!.actions.map((a) => a.id.split(':')[1])).toEqual([
+        'rate',
+        'seen',
+        'watch',
+        'no',
+      ]);
+    });
+  });
+
+  describe('/onboard', () => {
+    it('is one private message with a menu per film, and 🚫 means not interested', async () => {
+      const di = discord('onbdi');
+      const replies = await core.handle(command(di, 'onboard'));
+      expect(replies).toHaveLength(1);
+      const [reply] = replies;
+      expect(reply!.ephemeral).toBe(true);
+      expect(reply!.rateByReaction).toBeFalsy();
+      expect(reply!.cards!.length).toBe(reply!.actions!.length);
+      expect(reply!.text).toMatch(/🚫 means not interested/);
+      expect(reply!.text).not.toMatch(/🚫[^.;]*skip/);
+      const [first, second] = reply!.actions!;
+      expect(first!.options!.map((o) => o.label)).toContain('🚫 Not interested');
+      expect(text(await core.handle(press(di, first!.id, '4.5')))).toMatch(/Rated .* ★★★★½ 4\.5/);
+      expect(text(await core.handle(press(di, second!.id, 'no')))).toMatch(/not interested/);
+      const [profile] = await core.handle(command(di, 'profile'));
+      expect(profile!.data).toMatchObject({ ratingCount: 1 });
+      expect(profile!.text).toMatch(/not interested 1/);
     });
   });
 });

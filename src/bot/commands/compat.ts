@@ -7,6 +7,7 @@ import type { Recommender, UserState } from '../../recommend/types.ts';
 import type { CatalogView } from '../catalog-view.ts';
 import { argText } from '../command-args.ts';
 import { defineCommand } from '../context.ts';
+import { personName } from '../names.ts';
 import { displayTitle } from '../render.ts';
 import { sanitizeEcho } from '../text.ts';
 import type { CommandEvent } from '../types.ts';
@@ -37,7 +38,7 @@ export default defineCommand({
       ctx.userState(),
       loadUserState(ctx.deps.db, other),
     ]);
-    const name = nameOf(other);
+    const name = personName(other);
     const result = compareRatings(
       new Map(mine.map((r) => [r.movieId, r.rating])),
       new Map(theirs.map((r) => [r.movieId, r.rating])),
@@ -143,10 +144,4 @@ function mentionName(token: string, key: string | null, mentions: CommandEvent['
   const slackName = /^<@[A-Z0-9]+\|([^>]+)>$/.exec(token)?.[1];
   const name = sanitizeEcho(resolved ?? slackName ?? '', 40);
   return name || null;
-}
-
-function nameOf(user: UserRow): string {
-  if (user.displayName) return sanitizeEcho(user.displayName, 40);
-  const [platform, , id] = user.externalId.split(':');
-  return platform === 'console' ? user.externalId.slice('console:'.length) : `<@${id}>`;
 }

@@ -22,6 +22,7 @@ import type { ItemMeta, Recommender, UserState } from '../../recommend/types.ts'
 import { actionId } from '../action-ids.ts';
 import { argNumber, argText } from '../command-args.ts';
 import { type CommandContext, defineCommand } from '../context.ts';
+import { personName } from '../names.ts';
 import { displayTitle, movieCard, titleWithYear } from '../render.ts';
 import { sanitizeEcho } from '../text.ts';
 import type { Reply } from '../types.ts';
@@ -175,13 +176,6 @@ async function hereKeys(ctx: CommandContext, scope: Scope): Promise<string[]> {
   return keys.filter((k) => sameTenant(k, scope));
 }
 
-function nameOf(user: UserRow): string {
-  if (user.displayName) return sanitizeEcho(user.displayName, 40);
-  const [platform, , id] = user.externalId.split(':');
-  // A mention renders as the member's name on Discord and Slack; the console key is the name.
-  return platform === 'console' ? user.externalId.slice('console:'.length) : `<@${id}>`;
-}
-
 /** Every member's predictions for candidates none of them has rated, seen or dismissed. */
 function groupCandidates(
   ctx: CommandContext,
@@ -256,7 +250,7 @@ async function startPoll(
   const filter = (item: ItemMeta) => !excluded.has(item.id) && (request?.filter(item) ?? true);
   const steerState = (s: UserState) => (parsed ? applyRequestToUser(s, parsed) : s);
   const candidates = groupCandidates(ctx, rec, states, steerState, filter, request?.steer);
-  const names = members.map(nameOf);
+  const names = members.map(personName);
   const ranking = rankForGroup({ members: names, candidates, strategy });
   const picks = ranking.picks.slice(0, POLL_SIZE);
   if (picks.length === 0) {

@@ -3,7 +3,7 @@ import { UserError } from '../../errors.ts';
 import { parsePreferences } from '../../nlp/parse-preferences.ts';
 import { argText } from '../command-args.ts';
 import { defineCommand } from '../context.ts';
-import { cardData, movieCard, popularityLine } from '../render.ts';
+import { cardData, listPage, movieCard, popularityLine } from '../render.ts';
 import { sanitizeEcho } from '../text.ts';
 
 const SEARCH_LIMIT = 10;
@@ -53,10 +53,14 @@ export default defineCommand({
         ephemeral: true,
       };
     }
-    const cards = found.map((m, i) => movieCard(ctx.view, m, { reason: popularityLine(m), rank: i + 1 }));
+    const { cards, pick } = listPage(
+      found.map((m, i) => movieCard(ctx.view, m, { reason: popularityLine(m), rank: i + 1 })),
+    );
     return {
       text: `Results for "${sanitizeEcho(words)}":`,
       cards,
+      actions: [pick],
+      ephemeral: true,
       data: { movies: cards.map((c) => cardData(c, ctx.view.movie(c.movieId), null)), parsed },
     };
   },

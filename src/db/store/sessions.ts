@@ -51,6 +51,23 @@ export async function getSession<T = Record<string, unknown>>(
   return row as SessionRow<T> | undefined;
 }
 
+/**
+ * A live session by id whoever owns it: a list's "More" button pressed by another member of the channel
+ * starts that member's own copy of the list from it.
+ */
+export async function findSession<T = Record<string, unknown>>(
+  db: Executor,
+  id: string,
+  kind: string,
+  now = new Date(),
+): Promise<SessionRow<T> | undefined> {
+  const [row] = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.id, id), eq(sessions.kind, kind), gt(sessions.expiresAt, now)));
+  return row as SessionRow<T> | undefined;
+}
+
 /** The user's newest live session of a kind. */
 export async function latestSession<T = Record<string, unknown>>(
   db: Executor,
