@@ -21,6 +21,8 @@ export interface BotCoreDeps {
   recommender: RecommenderSource;
   /** Requests per user per minute before a friendly "slow down" (config.rateLimitPerMinute). */
   rateLimitPerMinute?: number;
+  /** Reactions per user per minute, a bucket of their own (default 120). */
+  reactionLimitPerMinute?: number;
   /**
    * Fills in what cards lack (poster, trailer, overview, where to watch in `region`) within a time
    * budget; never throws. Absent when no enrichment source (TMDB) is configured.

@@ -1,6 +1,7 @@
 import { saveCard } from '../db/store/cards.ts';
 import { eventKey } from '../db/store/events.ts';
 import { purgeTenant, tenantKey } from '../db/store/forget.ts';
+import { setPollMessageKey } from '../db/store/polls.ts';
 import { countRequestAndClaim, type GateUser } from '../db/store/request-gate.ts';
 import { countRequest, createSession } from '../db/store/sessions.ts';
 import { findUser, getOrCreateUser, type UserRow } from '../db/store/users.ts';
@@ -23,6 +24,14 @@ import { loadUserState } from './user-state.ts';
 
 const RATE_WINDOW_MS = 60_000;
 const DEFAULT_RATE_LIMIT = 30;
+/**
+ * Reactions per user per minute, counted apart from commands: rating by toggling emoji is quick work
+ * (16 toggles of 5️⃣ then 4️⃣ must all count), and a reaction dropped silently leaves a wrong rating.
+ */
+const DEFAULT_REACTION_LIMIT = 120;
+const REACTION_BUCKET = 'reaction';
+/** "No limit" for the local console, as a Postgres integer (the gate compares in SQL). */
+const CONSOLE_NO_LIMIT = 2 ** 31 - 1;
 const PICK_SESSION_TTL_MS = 30 * 60 * 1000;
 const AUTOCOMPLETE_LIMIT = 10;
 /** Nested command runs (pick → command → …) stop here. */
@@ -35,13 +44,16 @@ const MAX_RUN_DEPTH = 3;
  */
 export function createBotCore(deps: BotCoreDeps): BotCore {
   const now = deps.now ?? (() => new Date());
-  const limit = deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT;
+  const commandLimit = deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT;
+  const reactionLimit = deps.reactionLimitPerMinute ?? DEFAULT_REACTION_LIMIT;
 
   async function dispatch(event: BotEvent): Promise<Reply[]> {
     const userKey = event.actor.userKey;
     const displayName = event.actor.displayName?.slice(0, 100);
     const tenant = tenantKey(event.channel.platform, event.channel.tenant);
     const at = now();
+    // The local console is its operator's own terminal: no per-user limit there.
+    const limit = event.channel.platform === 'console' ? CONSOLE_NO_LIMIT : commandLimit;
     const rateLimited: Reply[] = [
       {
         text: `Easy there! You can send ${limit} requests a minute; try again in a few seconds.`,
@@ -51,8 +63,19 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     ];
     if (event.type === 'reaction') {
       const user = await getOrCreateUser(deps.db, userKey, displayName);
+      // Reactions have their own bucket; a refused one is said privately (adapters DM or post it
+      // ephemerally), so the user knows to react again rather than trust a card that was not counted.
+      const count = await countRequest(deps.db, user.id, RATE_WINDOW_MS, at, REACTION_BUCKET);
+      if (event.channel.platform !== 'console' && count > reactionLimit) {
+        return [
+          {
+            text: `That reaction came too fast to count (${reactionLimit} a minute), so your rating did not change. Wait a few seconds and react again.`,
+            ephemeral: true,
+            data: { outcome: 'user_error', error: 'rate-limited' },
+          },
+        ];
+      }
       // Reactions claim their delivery inside their own transaction (reaction-handler).
-      if ((await countRequest(deps.db, user.id, RATE_WINDOW_MS, at)) > limit) return rateLimited;
       return handleReaction(deps.db, await deps.catalog.current(), user, event, tenant);
     }
     // The catalog first: a delivery is claimed only once the request can go ahead.
@@ -206,6 +229,10 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     },
 
     async messagePosted(reply, messageKey, channel) {
+      // A movie-night poll's own message: votes and the close edit it from now on.
+      if (reply.data?.poll === 'open' && typeof reply.data.pollId === 'string' && !reply.editMessage) {
+        await setPollMessageKey(deps.db, reply.data.pollId, messageKey);
+      }
       const movieIds = (reply.cards ?? []).map((c) => c.movieId);
       if (movieIds.length === 0) return;
       const sessionId = typeof reply.data?.sessionId === 'string' ? reply.data.sessionId : null;

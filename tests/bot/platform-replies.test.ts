@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCatalogSource } from '../../src/bot/catalog-view.ts';
+import { createBotCore } from '../../src/bot/core.ts';
 import type { Actor, BotCore, BotEvent, ChannelRef, CommandEvent, Reply } from '../../src/bot/types.ts';
-import { createTestCore, type TestCore } from '../contract/fixture.ts';
+import { createTestCore, quietLogger, type TestCore } from '../contract/fixture.ts';
 
 /** Creating a test database and training the fixture model takes minutes on a loaded 2-core machine. */
 const SETUP_TIMEOUT_MS = 300_000;
@@ -215,6 +217,61 @@ describe('the core on every platform', () => {
       const [profile] = await core.handle(command(di, 'profile'));
       expect(profile!.data).toMatchObject({ ratingCount: 1 });
       expect(profile!.text).toMatch(/not interested 1/);
+    });
+  });
+
+  describe('reactions', () => {
+    function coreWith(limits: { rateLimitPerMinute?: number; reactionLimitPerMinute?: number }) {
+      return createBotCore({
+        db: t.db.db,
+        logger: quietLogger(),
+        catalog: createCatalogSource(t.db.db),
+        recommender: { current: () => t.recommender.current(), catalogChanged: () => {} },
+        ...limits,
+      });
+    }
+    const react = (who: Actor, messageKey: string, emoji: string, added: boolean): BotEvent => ({
+      type: 'reaction',
+      id: `pr${++seq}`,
+      actor: who,
+      channel: discordChannel,
+      messageKey,
+      emoji,
+      added,
+    });
+
+    it('after 16 toggles of 5️⃣ then 4️⃣ the stored rating is the last reaction state', async () => {
+      // The default limits: 30 commands a minute must not swallow a burst of reactions.
+      const limited = coreWith({});
+      const ed = discord('toggler');
+      const [card] = await limited.handle(command(ed, 'movie', 'Memento'));
+      await limited.messagePosted(card!, 'discord:C1:toggle', discordChannel);
+      for (let i = 0; i < 16; i++) {
+        await limited.handle(react(ed, 'discord:C1:toggle', '5️⃣', true));
+        await limited.handle(react(ed, 'discord:C1:toggle', '5️⃣', false));
+      }
+      const last = await limited.handle(react(ed, 'discord:C1:toggle', '4️⃣', true));
+      expect(last[0]!.text).toMatch(/Rated \*\*Memento.*★★★★ 4/);
+      const [profile] = await limited.handle(command(ed, 'profile'));
+      expect(profile!.data?.recent).toEqual([expect.objectContaining({ title: 'Memento', rating: 4 })]);
+    });
+
+    it('a refused reaction is answered privately, and commands keep their own budget', async () => {
+      const limited = coreWith({ reactionLimitPerMinute: 2, rateLimitPerMinute: 5 });
+      const fy = discord('fastfy');
+      const [card] = await limited.handle(command(fy, 'movie', 'Insomnia'));
+      await limited.messagePosted(card!, 'discord:C1:fast', discordChannel);
+      await limited.handle(react(fy, 'discord:C1:fast', '3️⃣', true));
+      await limited.handle(react(fy, 'discord:C1:fast', '3️⃣', false));
+      const refused = await limited.handle(react(fy, 'discord:C1:fast', '5️⃣', true));
+      expect(refused).toEqual([
+        expect.objectContaining({
+          ephemeral: true,
+          data: expect.objectContaining({ error: 'rate-limited' }),
+        }),
+      ]);
+      expect(refused[0]!.text).toMatch(/react again/);
+      expect((await limited.handle(command(fy, 'help')))[0]!.data?.error).toBeUndefined();
     });
   });
 });

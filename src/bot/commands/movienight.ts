@@ -6,7 +6,6 @@ import {
   DEFAULT_MISERY_THRESHOLD,
   type GroupCandidate,
   type GroupStrategy,
-  joinNames,
   rankForGroup,
 } from '../../group/aggregate.ts';
 import {
@@ -19,11 +18,11 @@ import {
 import { applyRequestToUser, buildRecommendRequest } from '../../nlp/constraints.ts';
 import { parsePreferences } from '../../nlp/parse-preferences.ts';
 import type { ItemMeta, Recommender, UserState } from '../../recommend/types.ts';
-import { actionId } from '../action-ids.ts';
 import { argNumber, argText } from '../command-args.ts';
 import { type CommandContext, defineCommand } from '../context.ts';
 import { personName } from '../names.ts';
-import { displayTitle, movieCard, titleWithYear } from '../render.ts';
+import { pollMessage } from '../poll-message.ts';
+import { displayTitle } from '../render.ts';
 import { sanitizeEcho } from '../text.ts';
 import type { Reply } from '../types.ts';
 import { loadUserState } from '../user-state.ts';
@@ -45,11 +44,6 @@ const HERE_RECENT_DAYS = 30;
 const MIN_ELIGIBLE = 10;
 /** A rating at or above this in a member's own reason counts as "loved". */
 const LOVED_MIN = 4;
-const STRATEGY_NAMES: Record<GroupStrategy, string> = {
-  average: 'average without misery',
-  'least-misery': 'least misery',
-  borda: 'Borda count',
-};
 
 export default defineCommand({
   name: 'movienight',
@@ -268,34 +262,26 @@ async function startPoll(
     movieIds: picks.map((p) => p.movieId),
     strategy,
     closesAt,
+    picks: picks.map((p) => ({ movieId: p.movieId, mean: p.mean, explanation: p.explanation })),
   });
-  const cards = picks.map((p, i) =>
-    movieCard(ctx.view, ctx.view.movie(p.movieId)!, {
-      predictedStars: p.mean,
-      reason: p.explanation,
-      label: `Pick ${i + 1}`,
-      rank: i + 1,
-    }),
-  );
   const notes = [
     ...(request?.relaxations ?? []),
     ...(ranking.fellBack ? ['Every pick makes someone unhappy, so these are the least painful ones.'] : []),
   ];
-  const when = closesAt.toISOString().slice(11, 16);
+  const message = pollMessage(ctx.view, {
+    poll,
+    names,
+    votes: [],
+    platform: ctx.event.channel.platform,
+    minutes,
+    notes,
+  });
   return {
-    text: [
-      `🎬 **Movie night** for ${joinNames(names)} — ${STRATEGY_NAMES[strategy]}.`,
-      `Vote for one below (or \`/vote <number>\`); voting closes in ${minutes} minute${minutes === 1 ? '' : 's'} (${when} UTC) or when all ${members.length} of you have voted, and I'll announce the winner here.`,
-      ...notes.map((n) => `_${sanitizeEcho(n, 200)}_`),
-    ].join('\n'),
-    cards,
-    actions: picks.map((p, i) => ({
-      id: actionId('vote', poll.id, i + 1),
-      label: `${i + 1}. ${titleWithYear(ctx.view.movie(p.movieId)!)}`.slice(0, 80),
-      style: i === 0 ? ('primary' as const) : ('secondary' as const),
-    })),
+    ...message,
     data: {
       pollId: poll.id,
+      // messagePosted records this message as the poll's own, so votes and the close edit it.
+      poll: 'open',
       strategy,
       closesAt: closesAt.toISOString(),
       members: members.map((m) => m.externalId),

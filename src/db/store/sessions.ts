@@ -116,10 +116,19 @@ export async function deleteExpiredSessions(db: Executor, now = new Date()): Pro
 
 export const RATE_LIMIT_KIND = 'rate-limit';
 
-/** The rate-limit counter row of the user's current fixed window: `rate:<user>:<window>`. */
-export function rateWindow(userId: number, windowMs: number, now: Date): { id: string; expiresAt: Date } {
+/**
+ * The rate-limit counter row of the user's current fixed window: `rate:<user>:<window>`, or
+ * `rate:<bucket>:<user>:<window>` for a separate bucket (reactions count apart from commands).
+ */
+export function rateWindow(
+  userId: number,
+  windowMs: number,
+  now: Date,
+  bucket = '',
+): { id: string; expiresAt: Date } {
   const window = Math.floor(now.getTime() / windowMs);
-  return { id: `rate:${userId}:${window}`, expiresAt: new Date((window + 1) * windowMs) };
+  const prefix = bucket ? `rate:${bucket}:` : 'rate:';
+  return { id: `${prefix}${userId}:${window}`, expiresAt: new Date((window + 1) * windowMs) };
 }
 
 /**
@@ -131,8 +140,9 @@ export async function countRequest(
   userId: number,
   windowMs: number,
   now = new Date(),
+  bucket = '',
 ): Promise<number> {
-  const { id, expiresAt } = rateWindow(userId, windowMs, now);
+  const { id, expiresAt } = rateWindow(userId, windowMs, now, bucket);
   const [row] = await db
     .insert(sessions)
     .values({ id, userId, kind: RATE_LIMIT_KIND, data: { count: 1 }, expiresAt })
