@@ -65,7 +65,21 @@ export function renderCard(card: MovieCard, n: number, paint: ReturnType<typeof 
  * A reply as terminal text. `firstNumber` numbers cards continuously across the replies to one input,
  * so `:5 2` always means the second card shown.
  */
-export function renderReply(reply: Reply, firstNumber: number, paint: ReturnType<typeof painter>): string {
+export function renderReply(
+  reply: Reply,
+  firstNumber: number,
+  paint: ReturnType<typeof painter>,
+  /** `ask` prints once and exits: hints name commands to run, not shortcuts to type at a prompt. */
+  mode: 'chat' | 'one-shot' = 'chat',
+): string {
+  if (mode === 'one-shot') {
+    const oneShot: Reply = { ...reply, actions: [], rateByReaction: false };
+    const text = renderReply(oneShot, firstNumber, paint);
+    const first = reply.cards?.[0];
+    return first && reply.cards!.length >= 1
+      ? `${text}\n${paint('dim', `rate one: movierec ask "/rate ${first.title} 5"`)}`
+      : text;
+  }
   const parts: string[] = [];
   if (reply.editMessage) parts.push(paint('dim', '(updated)'));
   if (reply.text) parts.push(renderMarkdown(reply.text, paint));

@@ -246,10 +246,12 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
 
     async autocomplete(query) {
       const view = await deps.catalog.current();
-      return view.index.autocomplete(query.slice(0, 100), AUTOCOMPLETE_LIMIT).map((m) => ({
-        name: titleWithYear(m.entry).slice(0, 100),
-        value: `#${m.entry.id}`,
-      }));
+      const q = query.slice(0, 100).trim();
+      // Nothing typed yet: offer the best-known titles rather than an empty list.
+      const movies = q
+        ? view.index.autocomplete(q, AUTOCOMPLETE_LIMIT).map((m) => m.entry)
+        : popularTitles(view, AUTOCOMPLETE_LIMIT);
+      return movies.map((m) => ({ name: titleWithYear(m).slice(0, 100), value: `#${m.id}` }));
     },
 
     purgeTenant: (platform, tenant) => purgeTenant(deps.db, platform, tenant),
@@ -324,4 +326,17 @@ function describe(event: BotEvent) {
     actionId: event.type === 'action' ? event.actionId : undefined,
     emoji: event.type === 'reaction' ? event.emoji : undefined,
   };
+}
+
+const popularCache = new WeakMap<CatalogView, CatalogView['catalog']['list']>();
+
+/** The catalog's best-known movies (ratings, then IMDb votes), computed once per catalog view. */
+function popularTitles(view: CatalogView, n: number) {
+  let list = popularCache.get(view);
+  if (!list) {
+    const score = (m: (typeof view.catalog.list)[number]) => m.ratingCount + (m.imdbVotes ?? 0) / 1000;
+    list = [...view.catalog.list].sort((a, b) => score(b) - score(a) || a.id - b.id).slice(0, 25);
+    popularCache.set(view, list);
+  }
+  return list.slice(0, n);
 }

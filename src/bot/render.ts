@@ -3,6 +3,7 @@ import { moveTrailingArticle } from '../nlp/normalize.ts';
 import type { Reason, Recommendation } from '../recommend/types.ts';
 import { actionId } from './action-ids.ts';
 import type { CatalogView } from './catalog-view.ts';
+import { plural } from './names.ts';
 import { formatStars } from './text.ts';
 import type { Action, MovieCard } from './types.ts';
 
@@ -122,7 +123,7 @@ function movieUrl(m: CatalogMovie): string | null {
 
 /** "4.1★ from 329 ratings" or the IMDb figures when there are no ratings yet. */
 export function popularityLine(m: CatalogMovie): string {
-  if (m.ratingCount > 0) return `${m.ratingMean.toFixed(1)}★ average from ${m.ratingCount} ratings`;
+  if (m.ratingCount > 0) return `${m.ratingMean.toFixed(1)}★ average from ${plural(m.ratingCount, 'rating')}`;
   if (m.imdbRating)
     return `IMDb ${m.imdbRating}/10${m.imdbVotes ? ` (${m.imdbVotes.toLocaleString('en')} votes)` : ''}`;
   return 'In the catalog';

@@ -274,4 +274,85 @@ describe('the core on every platform', () => {
       expect((await limited.handle(command(fy, 'help')))[0]!.data?.error).toBeUndefined();
     });
   });
+
+  describe('every command answers the asker, in success and in error', () => {
+    const asker: Actor = {
+      userKey: 'discord:G1:7001',
+      platform: 'discord',
+      tenant: 'G1',
+      displayName: 'Mat',
+    };
+    const friend: Actor = {
+      userKey: 'discord:G1:7002',
+      platform: 'discord',
+      tenant: 'G1',
+      displayName: 'Fin',
+    };
+    const long = 'x'.repeat(2100);
+    const csv = 'Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Heat,1981,u,4.5\n';
+    /** [command, success event extras, user-error event extras] for every registered command. */
+    const CASES: [string, Partial<CommandEvent>, Partial<CommandEvent>][] = [
+      ['recommend', {}, { text: long }],
+      ['more', {}, { actor: friend }],
+      ['rate', { text: 'Heat 4' }, { text: 'Heat 9' }],
+      ['movie', { text: 'Heat' }, { text: '' }],
+      ['similar', { text: 'Alien' }, { text: 'Zzyzx Qwvvt' }],
+      ['search', { text: 'heat' }, { text: '' }],
+      ['prefs', { text: 'no horror' }, { text: 'qwzx blorp' }],
+      ['watchlist', { text: 'add Fargo' }, { text: 'add' }],
+      ['seen', { text: 'Ronin' }, { text: '' }],
+      ['not-interested', { text: 'Drive' }, { text: '' }],
+      ['profile', {}, { text: long }],
+      ['onboard', {}, { text: long }],
+      ['import', { attachments: [{ name: 'ratings.csv', content: csv }] }, {}],
+      ['movienight', { text: '<@7002>' }, { text: '' }],
+      ['vote', { text: '1' }, { text: '9' }],
+      ['compat', { options: { user: 'discord:G1:7002' } }, { text: 'nobody' }],
+      ['region', { text: 'germany' }, { text: 'atlantis' }],
+      ['stats', { actor: { ...asker, isAdmin: true } }, {}],
+      ['help', {}, { text: long }],
+      ['forget-me', {}, { text: long }],
+    ];
+
+    it('covers every registered command', async () => {
+      const { COMMANDS } = await import('../../src/bot/commands/index.ts');
+      expect(CASES.map(([name]) => name).sort()).toEqual(COMMANDS.map((c) => c.name).sort());
+    });
+
+    it('answers each success and each user error visibly to the asker, privately where personal', async () => {
+      const { findCommand } = await import('../../src/bot/commands/index.ts');
+      await core.handle(command(friend, 'rate', 'Heat 3'));
+      await core.handle(command(friend, 'rate', 'Alien 4'));
+      await core.handle(command(asker, 'rate', 'Alien 5'));
+      for (const [name, ok, bad] of CASES) {
+        const spec = findCommand(name)!;
+        for (const [kind, extra] of [
+          ['success', ok],
+          ['user error', bad],
+        ] as const) {
+          const replies = await core.handle(command(asker, name, '', extra));
+          const where = `/${name} (${kind})`;
+          // Something comes back, and not the apology for a crash.
+          expect(replies.length, where).toBeGreaterThan(0);
+          const outcomes = replies.map((r) => r.data?.outcome);
+          expect(outcomes, where).not.toContain('error');
+          if (kind === 'user error') {
+            expect(replies[0], where).toMatchObject({ ephemeral: true, data: { outcome: 'user_error' } });
+          } else {
+            expect(outcomes, where).not.toContain('user_error');
+            // A personal answer is private; a public one is posted (not an edit nobody asked for).
+            const answers = replies.filter((r) => !r.editMessage);
+            if (spec.visibility === 'private') {
+              for (const r of answers) expect(r.ephemeral, `${where}: ${r.text.slice(0, 60)}`).toBe(true);
+            } else {
+              expect(
+                answers.some((r) => !r.ephemeral),
+                where,
+              ).toBe(true);
+            }
+          }
+        }
+      }
+    });
+  });
 });

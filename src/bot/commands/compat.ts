@@ -7,7 +7,7 @@ import type { Recommender, UserState } from '../../recommend/types.ts';
 import type { CatalogView } from '../catalog-view.ts';
 import { argText } from '../command-args.ts';
 import { defineCommand } from '../context.ts';
-import { personName } from '../names.ts';
+import { personName, plural } from '../names.ts';
 import { displayTitle } from '../render.ts';
 import { sanitizeEcho } from '../text.ts';
 import type { CommandEvent } from '../types.ts';
@@ -52,14 +52,15 @@ export default defineCommand({
     const lines: string[] = [];
     if (score === null) {
       lines.push(
-        `I can't tell yet how your taste matches ${name}'s: ${result.coRated === 0 ? 'you have no movies rated in common' : `you have only ${result.coRated} movie${result.coRated === 1 ? '' : 's'} rated in common`}. Rate a few more (\`/onboard\`) and ask again.`,
+        `I can't tell yet how your taste matches ${name}'s: ${result.coRated === 0 ? 'you have no movies rated in common' : `you have only ${plural(result.coRated, 'movie')} rated in common`}. Rate a few more (\`/onboard\`) and ask again.`,
       );
     } else {
-      lines.push(`**You and ${name}: ${score}% taste match**`);
+      // One score, in words; the correlations behind it stay in `data` for `ask --json`.
+      lines.push(`**You and ${name}: ${score}% taste match** — ${matchWords(score)}.`);
       lines.push(
         result.pearson === null
-          ? `_Mostly from what I predict for you both: only ${result.coRated} movie${result.coRated === 1 ? '' : 's'} rated in common (${MIN_CO_RATED} needed for a direct comparison)._`
-          : `From ${result.coRated} movies you both rated (agreement ${result.pearson.toFixed(2)})${latent === null ? '' : ' and what I predict for you both'}.`,
+          ? `_Mostly from what I predict for you both: only ${plural(result.coRated, 'movie')} rated in common (${MIN_CO_RATED} needed to compare ratings directly)._`
+          : `From the ${plural(result.coRated, 'movie')} you both rated${latent === null ? '' : ' and what I predict for you both'}.`,
       );
     }
     if (result.favourites.length) {
@@ -144,4 +145,12 @@ function mentionName(token: string, key: string | null, mentions: CommandEvent['
   const slackName = /^<@[A-Z0-9]+\|([^>]+)>$/.exec(token)?.[1];
   const name = sanitizeEcho(resolved ?? slackName ?? '', 40);
   return name || null;
+}
+
+/** The match score in plain words. */
+function matchWords(score: number): string {
+  if (score >= 75) return 'very similar taste';
+  if (score >= 60) return 'similar taste';
+  if (score >= 40) return 'some taste in common';
+  return 'quite different taste';
 }

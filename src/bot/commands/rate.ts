@@ -42,8 +42,9 @@ export default defineCommand({
     const change = previous === null ? '' : ` (was ${previous})`;
     return {
       text: `Rated **${titleWithYear(movie)}** ${formatStars(stars)}${change}.`,
+      // A confirmation is for the asker only; the card's menu changes the rating again.
       cards: [movieCard(ctx.view, movie, { userRating: stars })],
-      rateByReaction: true,
+      ephemeral: true,
       data: { movieId: movie.id, movielensId: movie.movielensId, rating: stars, previous },
     };
   },

@@ -31,7 +31,8 @@ export default defineCommand({
   name: 'vote',
   description: 'Vote in the open movie-night poll (voting again changes your vote)',
   usage: '<number>',
-  visibility: 'public',
+  // The voter's answer is a private confirmation; the tally goes to the poll's own message (an edit).
+  visibility: 'private',
   options: [
     { name: 'number', description: 'The pick you vote for', type: 'integer', required: true, minValue: 1 },
   ],

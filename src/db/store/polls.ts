@@ -48,7 +48,10 @@ export async function pollMembers(
   memberIds: readonly number[],
 ): Promise<(typeof users.$inferSelect)[]> {
   if (memberIds.length === 0) return [];
-  const rows = await db.select().from(users).where(inArray(users.id, [...memberIds]));
+  const rows = await db
+    .select()
+    .from(users)
+    .where(inArray(users.id, [...memberIds]));
   return memberIds.flatMap((id) => rows.filter((r) => r.id === id));
 }
 
