@@ -355,4 +355,62 @@ describe('the core on every platform', () => {
       }
     });
   });
+
+  describe('words and prompts', () => {
+    const slackUser: Actor = {
+      userKey: 'slack:T1:U0HELP',
+      platform: 'slack',
+      tenant: 'T1',
+      displayName: 'sl',
+    };
+    const slackEvent = (name: string, text = ''): BotEvent => ({
+      type: 'command',
+      id: `pr${++seq}`,
+      actor: slackUser,
+      channel: { key: 'slack:T1:C1', platform: 'slack', tenant: 'T1' },
+      command: name,
+      text,
+    });
+
+    it('/help speaks each platform: no console syntax on Discord or Slack; the console lists its shortcuts', async () => {
+      const onDiscord = text(await core.handle(command(discord('helpd'), 'help')));
+      const onSlack = text(await core.handle(slackEvent('help')));
+      const onConsole = text(await core.handle(command(local('helpc'), 'help')));
+      for (const help of [onDiscord, onSlack]) {
+        expect(help).not.toMatch(/forget-me yes|path in the console|:5 2/);
+      }
+      expect(onDiscord).toMatch(/\/import file:/);
+      expect(onSlack).toMatch(/\/movierec import <link/);
+      expect(onSlack).toMatch(/`\/recommend/);
+      for (const shortcut of [':5 2', ':seen 2', '`more`', '`!1`']) expect(onConsole).toContain(shortcut);
+    });
+
+    it('/forget-me yes typed first deletes; the prompt on Discord names no console syntax', async () => {
+      const [prompt] = await core.handle(command(discord('fgd'), 'forget-me'));
+      expect(prompt!.text).not.toMatch(/forget-me yes/);
+      await core.handle(command(local('fgc'), 'rate', 'Heat 4'));
+      const [done] = await core.handle(command(local('fgc'), 'forget-me', 'yes'));
+      expect(done!.text).toMatch(/deleted/i);
+    });
+
+    it('/region takes a country name; /compat gives one score in plain words', async () => {
+      const [region] = await core.handle(command(discord('rgn'), 'region', 'germany'));
+      expect(region!.data).toEqual({ region: 'DE' });
+      const a = local('cmpa');
+      const b = local('cmpb');
+      for (const [title, x, y] of [
+        ['Heat', 5, 4],
+        ['Alien', 2, 1.5],
+        ['Drive', 4, 4.5],
+        ['Fargo', 3, 3],
+      ] as const) {
+        await core.handle(command(a, 'rate', `${title} ${x}`));
+        await core.handle(command(b, 'rate', `${title} ${y}`));
+      }
+      const [compat] = await core.handle(command(a, 'compat', 'cmpb'));
+      expect(compat!.text).toMatch(/\d+% taste match\*\* — (very similar|similar|some|quite different)/);
+      expect(compat!.text).not.toMatch(/agreement|-?0\.\d\d/);
+      expect(compat!.text).toMatch(/From the 4 movies you both rated/);
+    });
+  });
 });
