@@ -60,6 +60,9 @@ export async function createApp(
     throw error;
   }
   const catalog = createCatalogSource(database.db);
+  // Warm the catalog and its title index now, so the first autocomplete answers within Discord's 3 s.
+  // A failure here is retried by the first request (catalog-view does not cache failed loads).
+  catalog.current().catch(() => {});
   const recommender = createRecommenderService({
     db: database.db,
     logger,

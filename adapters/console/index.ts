@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { actionId } from '../../src/bot/action-ids.ts';
 import { parseChatMessage } from '../../src/bot/chat-message.ts';
 import { RATING_REACTIONS } from '../../src/bot/emoji.ts';
 import type {
@@ -13,7 +14,7 @@ import type {
 } from '../../src/bot/types.ts';
 import { isUserError } from '../../src/errors.ts';
 import { parseConsoleLine } from './input.ts';
-import { painter, renderReply } from './render.ts';
+import { cardNumber, painter, renderReply } from './render.ts';
 
 export interface ConsoleAdapterOptions {
   /** The console user's name; the user key is `console:<name>`. */
@@ -95,7 +96,7 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions = {}): Conso
     for (const reply of replies) {
       const key = `console:local:${name}:${nextId()}`;
       const msgCards = (reply.cards ?? []).map((card, i) => ({
-        n: n + i,
+        n: cardNumber(card, n + i),
         key: reply.cards!.length === 1 ? key : `${key}.${i + 1}`,
         card,
       }));
@@ -149,11 +150,11 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions = {}): Conso
               added: input.added,
             });
           }
-          const action = target.card.actions.find((a) => a.id.split(':')[1] === input.verb);
-          if (!action) return notice(`Result ${input.n} has no "${input.verb}" button.`);
+          // List pages carry one "pick a movie" select instead of per-card buttons: the console
+          // shortcut presses the movie's own button directly.
           return deliver({
             ...event('action'),
-            actionId: action.id,
+            actionId: actionId(input.verb, target.card.movieId),
             value: input.value,
             messageKey: target.key,
           });

@@ -20,6 +20,19 @@ function stars(n: number): string {
   return `${'★'.repeat(Math.floor(n))}${n % 1 >= 0.5 ? '½' : ''}`;
 }
 
+/** The number a card is shown with: its place in the whole list (`#6` on page 2), else its place here. */
+export function cardNumber(card: MovieCard, fallback: number): number {
+  return card.rank ?? fallback;
+}
+
+/** Whose prediction a card shows, in a few words ("for you", "for Ana", "group", "average"). */
+function predictionLabel(card: MovieCard): string {
+  const p = card.predictionFor;
+  if (!p) return 'for you';
+  if (p.kind === 'person') return `for ${p.name}`;
+  return p.kind === 'group' ? 'group prediction' : 'average';
+}
+
 /** One card as two or three lines: number, title, year, genres, stars; then the reason and people. */
 export function renderCard(card: MovieCard, n: number, paint: ReturnType<typeof painter>): string {
   const head = [
@@ -27,9 +40,11 @@ export function renderCard(card: MovieCard, n: number, paint: ReturnType<typeof 
     paint(['bold', 'yellow'], card.title),
     card.year ? paint('dim', `(${card.year})`) : '',
     card.genres.length ? paint('gray', `· ${card.genres.join(', ')}`) : '',
-    card.userRating !== null ? paint('green', `· you: ${stars(card.userRating)} ${card.userRating}`) : '',
+    card.userRating !== null
+      ? paint('green', `· ${card.ratingBy ?? 'you'}: ${stars(card.userRating)} ${card.userRating}`)
+      : '',
     card.predictedStars !== null && card.userRating === null
-      ? paint('magenta', `· for you ≈ ${card.predictedStars.toFixed(1)}★`)
+      ? paint('magenta', `· ${predictionLabel(card)} ≈ ${card.predictedStars.toFixed(1)}★`)
       : '',
   ]
     .filter(Boolean)
@@ -50,11 +65,26 @@ export function renderCard(card: MovieCard, n: number, paint: ReturnType<typeof 
  * A reply as terminal text. `firstNumber` numbers cards continuously across the replies to one input,
  * so `:5 2` always means the second card shown.
  */
-export function renderReply(reply: Reply, firstNumber: number, paint: ReturnType<typeof painter>): string {
+export function renderReply(
+  reply: Reply,
+  firstNumber: number,
+  paint: ReturnType<typeof painter>,
+  /** `ask` prints once and exits: hints name commands to run, not shortcuts to type at a prompt. */
+  mode: 'chat' | 'one-shot' = 'chat',
+): string {
+  if (mode === 'one-shot') {
+    const oneShot: Reply = { ...reply, actions: [], rateByReaction: false };
+    const text = renderReply(oneShot, firstNumber, paint);
+    const first = reply.cards?.[0];
+    return first && reply.cards!.length >= 1
+      ? `${text}\n${paint('dim', `rate one: movierec ask "/rate ${first.title} 5"`)}`
+      : text;
+  }
   const parts: string[] = [];
+  if (reply.editMessage) parts.push(paint('dim', '(updated)'));
   if (reply.text) parts.push(renderMarkdown(reply.text, paint));
   (reply.cards ?? []).forEach((card, i) => {
-    parts.push(renderCard(card, firstNumber + i, paint));
+    parts.push(renderCard(card, cardNumber(card, firstNumber + i), paint));
   });
   if (reply.rateByReaction && reply.cards?.length === 1) {
     parts.push(
@@ -68,7 +98,12 @@ export function renderReply(reply: Reply, firstNumber: number, paint: ReturnType
     parts.push(
       paint(
         'dim',
-        `buttons: ${reply.actions.map((a, i) => `!${i + 1} ${a.label}`).join('  ')}${reply.actions.some((a) => a.label === 'More') ? '  (or type more)' : ''}`,
+        `buttons: ${reply.actions
+          .filter((a) => !a.disabled)
+          .map((a, i) => `!${i + 1} ${a.label}`)
+          .join(
+            '  ',
+          )}${reply.actions.some((a) => a.label === 'More') ? '  (or type more)' : ''}${reply.cards && reply.cards.length > 1 ? `  · on a result: :5 ${cardNumber(reply.cards[0]!, firstNumber)} rates it, :seen / :watch / :no ${cardNumber(reply.cards[0]!, firstNumber)}` : ''}`,
       ),
     );
   }

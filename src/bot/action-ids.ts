@@ -11,7 +11,11 @@ export type ActionVerb =
   | 'pick'
   | 'forget'
   | 'cancel'
-  | 'vote';
+  | 'vote'
+  /** "Pick a movie" select on a list: the chosen movie's own card, privately, with its buttons. */
+  | 'card'
+  /** An /onboard choice per film: stars, `no` (not interested) or `skip`. */
+  | 'onb';
 
 const PREFIX = 'mr';
 

@@ -5,15 +5,20 @@ import { UserError } from '../errors.ts';
 import { parseActionId } from './action-ids.ts';
 import type { ActionContext } from './context.ts';
 import { forgetNow } from './forget.ts';
-import { CHAT_PAGE_SIZE, moreCommand } from './recommend-list.ts';
+import { movieDetail, onboardChoice } from './movie-detail.ts';
+import { CHAT_PAGE_SIZE, type MoreButton, moreCommand } from './recommend-list.ts';
 import { titleWithYear } from './render.ts';
 import { formatStars, parseStarsToken } from './text.ts';
 import type { Reply } from './types.ts';
 
-/** Pending "which one did you mean?" choice: the command to re-run with the chosen movie. */
+/**
+ * Pending "which one did you mean?" choice: the command to re-run with the chosen movie in place of
+ * `{movie}`, in its text and in its typed options.
+ */
 export interface PickSessionData extends Record<string, unknown> {
   command: string;
   template: string;
+  options?: Record<string, string | number | boolean>;
 }
 
 const EXPIRED: Reply = { text: 'That button has expired. Run the command again.', ephemeral: true };
@@ -24,8 +29,9 @@ export async function handleAction(ctx: ActionContext): Promise<Reply[]> {
   if (!parsed)
     throw new UserError('unknown-action', "I don't know that button any more. Try the command again.");
   const { verb, args } = parsed;
+  // Buttons carry the movie in their id; selects ("pick a movie", "remove one") in the chosen value.
   const movieOf = () => {
-    const movie = ctx.view.movie(Number(args[0]));
+    const movie = ctx.view.movie(Number(args[0] ?? ctx.event.value));
     if (!movie) throw new UserError('unknown-movie', 'That movie is no longer in the catalog.');
     return movie;
   };
@@ -57,13 +63,26 @@ export async function handleAction(ctx: ActionContext): Promise<Reply[]> {
       await upsertRating(ctx.deps.db, ctx.user.id, movie.id, stars, 'button');
       return [{ text: `Rated **${titleWithYear(movie)}** ${formatStars(stars)}.`, ephemeral: true }];
     }
+    case 'card':
+      return [await movieDetail(ctx, movieOf())];
+    case 'onb':
+      return [await onboardChoice(ctx, movieOf(), ctx.event.value ?? '')];
     case 'more':
-      return [await moreCommand(ctx, CHAT_PAGE_SIZE, args[0])];
+      return [await moreCommand(ctx, CHAT_PAGE_SIZE, moreButton(args))];
     case 'pick': {
       const session = await getSession<PickSessionData>(ctx.deps.db, args[0] ?? '', ctx.user.id, ctx.now);
       if (!session) return [EXPIRED];
       await deleteSession(ctx.deps.db, session.id);
-      return ctx.run(session.data.command, session.data.template.replace('{movie}', `#${Number(args[1])}`));
+      const chosen = `#${Number(args[1])}`;
+      const options = session.data.options
+        ? Object.fromEntries(
+            Object.entries(session.data.options).map(([k, v]) => [
+              k,
+              typeof v === 'string' ? v.replace('{movie}', chosen) : v,
+            ]),
+          )
+        : undefined;
+      return ctx.run(session.data.command, session.data.template.replace('{movie}', chosen), options);
     }
     case 'forget': {
       const session = await getSession(ctx.deps.db, args[0] ?? '', ctx.user.id, ctx.now);
@@ -80,4 +99,11 @@ export async function handleAction(ctx: ActionContext): Promise<Reply[]> {
     default:
       throw new UserError('unknown-action', "I don't know that button any more. Try the command again.");
   }
+}
+
+/** A "More" button's `<session>[:<cursor>:<shown>]` (older buttons carry the session only). */
+function moreButton(args: string[]): MoreButton {
+  const [sessionId = '', cursor, shown] = args;
+  const n = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
+  return { sessionId, cursor: n(cursor), shown: n(shown) };
 }

@@ -4,6 +4,7 @@ import type { UserRow } from '../db/store/users.ts';
 import type { Logger } from '../logger.ts';
 import type { Recommender, UserState } from '../recommend/types.ts';
 import type { CatalogSource, CatalogView } from './catalog-view.ts';
+import type { CommandArgs, TextParser } from './command-args.ts';
 import type { ActionEvent, CommandEvent, CommandSpecInfo, MovieCard, Reply } from './types.ts';
 
 /** The recommender as the core needs it (the engine's RecommenderService fits). */
@@ -20,6 +21,8 @@ export interface BotCoreDeps {
   recommender: RecommenderSource;
   /** Requests per user per minute before a friendly "slow down" (config.rateLimitPerMinute). */
   rateLimitPerMinute?: number;
+  /** Reactions per user per minute, a bucket of their own (default 120). */
+  reactionLimitPerMinute?: number;
   /**
    * Fills in what cards lack (poster, trailer, overview, where to watch in `region`) within a time
    * budget; never throws. Absent when no enrichment source (TMDB) is configured.
@@ -35,20 +38,22 @@ export interface CommandContext {
   event: CommandEvent;
   user: UserRow;
   view: CatalogView;
-  /** The command's text, trimmed (length already checked). */
+  /** The command's free text, trimmed (length already checked); typed options are in {@link args}. */
   text: string;
+  /** Typed options first, the text parsed for the rest ({@link commandArgs}): read arguments here. */
+  args: CommandArgs;
   now: Date;
   /** Finds the movie a user means; throws a UserError or asks which one. */
   resolveMovie(query: string): CatalogMovie;
   recommender(): Promise<Recommender>;
   /** Read fresh from the database. */
   userState(): Promise<UserState>;
-  /** Runs another command as the same user (pick buttons, `more`). */
-  run(command: string, text: string): Promise<Reply[]>;
+  /** Runs another command as the same user (pick buttons, `more`), with typed options if given. */
+  run(command: string, text: string, options?: CommandEvent['options']): Promise<Reply[]>;
 }
 
 /** A button press or select, with the same helpers. */
-export interface ActionContext extends Omit<CommandContext, 'event' | 'text'> {
+export interface ActionContext extends Omit<CommandContext, 'event' | 'text' | 'args'> {
   event: ActionEvent;
 }
 
@@ -58,6 +63,8 @@ export interface CommandSpec extends CommandSpecInfo {
   aliases?: string[];
   /** Left out of /help and platform registration. */
   hidden?: boolean;
+  /** The command's text grammar (default: the whole text is its first string option). */
+  parseText?: TextParser;
   run(ctx: CommandContext): Promise<Reply | Reply[]>;
 }
 

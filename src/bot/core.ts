@@ -1,6 +1,7 @@
 import { saveCard } from '../db/store/cards.ts';
 import { eventKey } from '../db/store/events.ts';
 import { purgeTenant, tenantKey } from '../db/store/forget.ts';
+import { setPollMessageKey } from '../db/store/polls.ts';
 import { countRequestAndClaim, type GateUser } from '../db/store/request-gate.ts';
 import { countRequest, createSession } from '../db/store/sessions.ts';
 import { findUser, getOrCreateUser, type UserRow } from '../db/store/users.ts';
@@ -11,6 +12,7 @@ import type { Recommender, UserState } from '../recommend/types.ts';
 import { actionId } from './action-ids.ts';
 import { handleAction, type PickSessionData } from './actions.ts';
 import type { CatalogView } from './catalog-view.ts';
+import { commandArgs, eventStrings } from './command-args.ts';
 import { COMMANDS, findCommand } from './commands/index.ts';
 import type { BotCoreDeps, CommandContext } from './context.ts';
 import { handleReaction } from './reaction-handler.ts';
@@ -22,6 +24,14 @@ import { loadUserState } from './user-state.ts';
 
 const RATE_WINDOW_MS = 60_000;
 const DEFAULT_RATE_LIMIT = 30;
+/**
+ * Reactions per user per minute, counted apart from commands: rating by toggling emoji is quick work
+ * (16 toggles of 5️⃣ then 4️⃣ must all count), and a reaction dropped silently leaves a wrong rating.
+ */
+const DEFAULT_REACTION_LIMIT = 120;
+const REACTION_BUCKET = 'reaction';
+/** "No limit" for the local console, as a Postgres integer (the gate compares in SQL). */
+const CONSOLE_NO_LIMIT = 2 ** 31 - 1;
 const PICK_SESSION_TTL_MS = 30 * 60 * 1000;
 const AUTOCOMPLETE_LIMIT = 10;
 /** Nested command runs (pick → command → …) stop here. */
@@ -34,13 +44,16 @@ const MAX_RUN_DEPTH = 3;
  */
 export function createBotCore(deps: BotCoreDeps): BotCore {
   const now = deps.now ?? (() => new Date());
-  const limit = deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT;
+  const commandLimit = deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT;
+  const reactionLimit = deps.reactionLimitPerMinute ?? DEFAULT_REACTION_LIMIT;
 
   async function dispatch(event: BotEvent): Promise<Reply[]> {
     const userKey = event.actor.userKey;
     const displayName = event.actor.displayName?.slice(0, 100);
     const tenant = tenantKey(event.channel.platform, event.channel.tenant);
     const at = now();
+    // The local console is its operator's own terminal: no per-user limit there.
+    const limit = event.channel.platform === 'console' ? CONSOLE_NO_LIMIT : commandLimit;
     const rateLimited: Reply[] = [
       {
         text: `Easy there! You can send ${limit} requests a minute; try again in a few seconds.`,
@@ -50,8 +63,19 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     ];
     if (event.type === 'reaction') {
       const user = await getOrCreateUser(deps.db, userKey, displayName);
+      // Reactions have their own bucket; a refused one is said privately (adapters DM or post it
+      // ephemerally), so the user knows to react again rather than trust a card that was not counted.
+      const count = await countRequest(deps.db, user.id, RATE_WINDOW_MS, at, REACTION_BUCKET);
+      if (event.channel.platform !== 'console' && count > reactionLimit) {
+        return [
+          {
+            text: `That reaction came too fast to count (${reactionLimit} a minute), so your rating did not change. Wait a few seconds and react again.`,
+            ephemeral: true,
+            data: { outcome: 'user_error', error: 'rate-limited' },
+          },
+        ];
+      }
       // Reactions claim their delivery inside their own transaction (reaction-handler).
-      if ((await countRequest(deps.db, user.id, RATE_WINDOW_MS, at)) > limit) return rateLimited;
       return handleReaction(deps.db, await deps.catalog.current(), user, event, tenant);
     }
     // The catalog first: a delivery is claimed only once the request can go ahead.
@@ -73,8 +97,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
         ? await handleAction({
             ...base,
             event,
-            run: (command, text) =>
-              runCommand({ ...commandEventFrom(event), command, text }, user, view, at, 1),
+            run: (command, text, options) =>
+              runCommand({ ...commandEventFrom(event), command, text, options }, user, view, at, 1),
           })
         : await runCommand(event, user, view, at, 0);
     return enrich(replies, user);
@@ -124,23 +148,21 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     if (spec.adminOnly && event.actor.platform !== 'console' && !event.actor.isAdmin) {
       throw new UserError('admin-only', `Only admins of this workspace can use \`/${spec.name}\`.`);
     }
-    const text = commandText(
-      event,
-      spec.options.map((o) => o.name),
-    );
-    checkInputLength(text);
+    checkInputLength(eventStrings(event));
+    const text = (event.text ?? '').trim();
     const ctx: CommandContext = {
       ...baseContext(user, view, at),
       event,
       text,
-      run: (command, t) =>
-        runCommand({ ...event, command, text: t, options: undefined }, user, view, at, depth + 1),
+      args: commandArgs(spec, event),
+      run: (command, t, options) =>
+        runCommand({ ...event, command, text: t, options }, user, view, at, depth + 1),
     };
     try {
       const out = await spec.run(ctx);
       return Array.isArray(out) ? out : [out];
     } catch (error) {
-      if (error instanceof TitleChoiceNeeded) return [await askWhichOne(error, spec.name, text, user, at)];
+      if (error instanceof TitleChoiceNeeded) return [await askWhichOne(error, spec.name, event, user, at)];
       throw error;
     }
   }
@@ -148,24 +170,26 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   async function askWhichOne(
     error: TitleChoiceNeeded,
     command: string,
-    text: string,
+    event: CommandEvent,
     user: UserRow,
     at: Date,
   ): Promise<Reply> {
-    const template = text.includes(error.query) ? text.replace(error.query, '{movie}') : null;
+    // The same command runs again with the chosen movie in place of the query, wherever it was written:
+    // in the text (console, Slack) or in a typed option (Discord).
+    const template = pickTemplate(event, error.query);
     const session = template
       ? await createSession<PickSessionData>(
           deps.db,
           user.id,
           'pick',
-          { command, template },
+          { command, ...template },
           PICK_SESSION_TTL_MS,
           at,
         )
       : null;
     const lines = error.options.map((m) => `• **${titleWithYear(m)}** — ${popularityLine(m)} · \`#${m.id}\``);
-    const example = template
-      ? `\`/${command} ${template.replace('{movie}', `#${error.options[0]!.id}`)}\``
+    const example = template?.template
+      ? `\`/${command} ${template.template.replace('{movie}', `#${error.options[0]!.id}`)}\``
       : '';
     return {
       text: `"${sanitizeEcho(error.query)}" could be several movies. Which one?\n${lines.join('\n')}${example ? `\nPick one below or type e.g. ${example}` : ''}`,
@@ -185,13 +209,16 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   }
 
   return {
-    commands: COMMANDS.filter((c) => !c.hidden).map(({ name, description, usage, options, adminOnly }) => ({
-      name,
-      description,
-      usage,
-      options,
-      adminOnly,
-    })),
+    commands: COMMANDS.filter((c) => !c.hidden).map(
+      ({ name, description, usage, options, adminOnly, visibility }) => ({
+        name,
+        description,
+        usage,
+        options,
+        adminOnly,
+        visibility,
+      }),
+    ),
 
     async handle(event) {
       try {
@@ -202,6 +229,10 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     },
 
     async messagePosted(reply, messageKey, channel) {
+      // A movie-night poll's own message: votes and the close edit it from now on.
+      if (reply.data?.poll === 'open' && typeof reply.data.pollId === 'string' && !reply.editMessage) {
+        await setPollMessageKey(deps.db, reply.data.pollId, messageKey);
+      }
       const movieIds = (reply.cards ?? []).map((c) => c.movieId);
       if (movieIds.length === 0) return;
       const sessionId = typeof reply.data?.sessionId === 'string' ? reply.data.sessionId : null;
@@ -215,25 +246,35 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
 
     async autocomplete(query) {
       const view = await deps.catalog.current();
-      return view.index.autocomplete(query.slice(0, 100), AUTOCOMPLETE_LIMIT).map((m) => ({
-        name: titleWithYear(m.entry).slice(0, 100),
-        value: `#${m.entry.id}`,
-      }));
+      const q = query.slice(0, 100).trim();
+      // Nothing typed yet: offer the best-known titles rather than an empty list.
+      const movies = q
+        ? view.index.autocomplete(q, AUTOCOMPLETE_LIMIT).map((m) => m.entry)
+        : popularTitles(view, AUTOCOMPLETE_LIMIT);
+      return movies.map((m) => ({ name: titleWithYear(m).slice(0, 100), value: `#${m.id}` }));
     },
 
     purgeTenant: (platform, tenant) => purgeTenant(deps.db, platform, tenant),
   };
 }
 
-/** Discord sends typed options; everyone else sends text. Options are joined in declaration order. */
-function commandText(event: CommandEvent, optionNames: string[]): string {
+/** Where a pick re-run puts the chosen movie: `{movie}` in the text and in typed string options. */
+function pickTemplate(
+  event: CommandEvent,
+  query: string,
+): Pick<PickSessionData, 'template' | 'options'> | null {
   const text = (event.text ?? '').trim();
-  if (text || !event.options) return text;
-  return optionNames
-    .map((n) => event.options?.[n])
-    .filter((v) => v !== undefined && v !== '')
-    .join(' ')
-    .trim();
+  const options: Record<string, string | number | boolean> = {};
+  let found = text.includes(query);
+  for (const [name, value] of Object.entries(event.options ?? {})) {
+    if (value === undefined) continue;
+    if (typeof value === 'string' && value.includes(query)) {
+      options[name] = value.replace(query, '{movie}');
+      found = true;
+    } else options[name] = value;
+  }
+  if (!found) return null;
+  return { template: text.includes(query) ? text.replace(query, '{movie}') : text, options };
 }
 
 function commandEventFrom(event: BotEvent): CommandEvent {
@@ -285,4 +326,17 @@ function describe(event: BotEvent) {
     actionId: event.type === 'action' ? event.actionId : undefined,
     emoji: event.type === 'reaction' ? event.emoji : undefined,
   };
+}
+
+const popularCache = new WeakMap<CatalogView, CatalogView['catalog']['list']>();
+
+/** The catalog's best-known movies (ratings, then IMDb votes), computed once per catalog view. */
+function popularTitles(view: CatalogView, n: number) {
+  let list = popularCache.get(view);
+  if (!list) {
+    const score = (m: (typeof view.catalog.list)[number]) => m.ratingCount + (m.imdbVotes ?? 0) / 1000;
+    list = [...view.catalog.list].sort((a, b) => score(b) - score(a) || a.id - b.id).slice(0, 25);
+    popularCache.set(view, list);
+  }
+  return list.slice(0, n);
 }

@@ -16,7 +16,13 @@ import {
 } from '../db/store/polls.ts';
 import type { Logger } from '../logger.ts';
 import type { CatalogSource } from './catalog-view.ts';
-import { type SettledPoll, settledPoll, settlePoll, winnerAnnouncement } from './commands/vote.ts';
+import {
+  closedPollEdit,
+  type SettledPoll,
+  settledPoll,
+  settlePoll,
+  winnerAnnouncement,
+} from './commands/vote.ts';
 import type { BotCoreDeps } from './context.ts';
 import type { ChannelRef, Platform, Reply } from './types.ts';
 
@@ -68,6 +74,11 @@ export interface PollAnnouncement {
   pollId: string;
   channel: ChannelRef;
   reply: Reply;
+  /**
+   * The poll's own message in its closed state (winner shown, buttons disabled), as an edit
+   * ({@link Reply.editMessage}); absent when the poll's message was never recorded.
+   */
+  edit?: Reply;
 }
 
 /** Where a poll was posted, as the adapters address channels (`<platform>:<tenant>:<channel>`). */
@@ -137,7 +148,8 @@ async function announcements(
       let reply = winnerAnnouncement(view, settled, 'time-up');
       if (deps.enrichCards && reply.cards?.length)
         reply = { ...reply, cards: await deps.enrichCards(reply.cards, null) };
-      out.push({ pollId: poll.id, channel: pollChannel(poll), reply });
+      const edit = await closedPollEdit(deps.db, view, settled);
+      out.push({ pollId: poll.id, channel: pollChannel(poll), reply, ...(edit ? { edit } : {}) });
     } catch (error) {
       deps.logger.error({ err: error, pollId: poll.id }, 'closing or announcing a movie-night poll failed');
     }
@@ -181,6 +193,11 @@ export function startPollCloser(options: PollCloserOptions): PollCloser {
   /** Posts each announcement; one posted is marked announced, one not stays pending for a retry. */
   async function postAll(batch: readonly PollAnnouncement[]): Promise<void> {
     for (const a of batch) {
+      // The poll's buttons are disabled first; a failed edit is logged, never retried (the winner is).
+      if (a.edit) {
+        const edited = await options.post({ ...a, reply: a.edit }).catch(() => false);
+        if (!edited) logger.warn({ pollId: a.pollId }, 'could not edit a closed poll message');
+      }
       const posted = await options.post(a).catch((error) => {
         logger.error({ err: error, pollId: a.pollId }, 'posting a poll result failed');
         return false;

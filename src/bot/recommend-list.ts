@@ -1,6 +1,7 @@
 import { logRecommendations } from '../db/store/recommendation-log.ts';
 import {
   createSession,
+  findSession,
   getSession,
   latestSession,
   newSessionId,
@@ -31,9 +32,10 @@ import type {
 } from '../recommend/types.ts';
 import { actionId } from './action-ids.ts';
 import type { CommandContext } from './context.ts';
-import { cardData, displayTitle, movieCard, reasonText } from './render.ts';
+import { personName, plural } from './names.ts';
+import { cardData, displayTitle, listPage, movieCard, popularityLine, reasonText } from './render.ts';
 import { sanitizeEcho } from './text.ts';
-import type { Reply } from './types.ts';
+import type { Action, MovieCard, Reply } from './types.ts';
 import { storedPrefs } from './user-state.ts';
 
 /** Cards per page in chat; `ask` asks for 10. */
@@ -70,6 +72,10 @@ interface ListEntry {
 interface RecommendSessionData extends Record<string, unknown> {
   entries: ListEntry[];
   cursor: number;
+  /** Cards shown so far, so page 2 is numbered #6–#10 (absent in lists stored before numbering). */
+  shown?: number;
+  /** A copy of someone else's list: predictions are worked out for this user as pages are shown. */
+  copied?: boolean;
   text: string;
   parsed: ParsedPreferences | null;
   notes: string[];
@@ -112,20 +118,66 @@ export async function recommendCommand(ctx: Ctx, text: string, pageSize: number)
     ];
   }
   // The session is stored once, with the cursor after the first page, by showPage.
-  const list = { id: newSessionId(), data: { entries, cursor: 0, text, parsed, notes }, stored: false };
-  return showPage(ctx, list, pageSize, rec.version);
+  const list = {
+    id: newSessionId(),
+    data: { entries, cursor: 0, shown: 0, text, parsed, notes },
+    stored: false,
+  };
+  return showPage(ctx, list, pageSize, rec);
 }
 
-/** The next page of the user's latest list (or of a given session, from a "More" button). */
-export async function moreCommand(ctx: Ctx, pageSize: number, sessionId?: string): Promise<Reply> {
-  const session = sessionId
-    ? await getSession<RecommendSessionData>(ctx.deps.db, sessionId, ctx.user.id, ctx.now)
-    : await latestSession<RecommendSessionData>(ctx.deps.db, ctx.user.id, RECOMMEND_SESSION_KIND, ctx.now);
-  if (!session) {
-    return { text: 'There is no list to continue. Ask for one with `/recommend`.', ephemeral: true };
-  }
+/** Where a "More" button continues a list: its session, and the cursor and count after its page. */
+export interface MoreButton {
+  sessionId: string;
+  cursor?: number;
+  shown?: number;
+}
+
+/**
+ * The next page of the user's latest list, or of the list a "More" button belongs to. The list's owner
+ * continues it; anyone else who presses More gets their own copy from that page on, privately (their
+ * own exclusions, predictions worked out for them), so More never answers "no list" in a channel.
+ */
+export async function moreCommand(ctx: Ctx, pageSize: number, button?: MoreButton): Promise<Reply> {
+  const db = ctx.deps.db;
+  const own = button
+    ? await getSession<RecommendSessionData>(db, button.sessionId, ctx.user.id, ctx.now)
+    : await latestSession<RecommendSessionData>(db, ctx.user.id, RECOMMEND_SESSION_KIND, ctx.now);
   const rec = await ctx.recommender();
-  return showPage(ctx, { id: session.id, data: session.data, stored: true }, pageSize, rec.version);
+  if (own) return showPage(ctx, { id: own.id, data: own.data, stored: true }, pageSize, rec);
+  const shared = button
+    ? await findSession<RecommendSessionData>(db, button.sessionId, RECOMMEND_SESSION_KIND, ctx.now)
+    : undefined;
+  if (!shared) {
+    return {
+      text: button
+        ? 'That list has expired. Ask for a fresh one with `/recommend`.'
+        : 'There is no list to continue. Ask for one with `/recommend`.',
+      ephemeral: true,
+      data: { outcome: 'user_error', error: 'no-list' },
+    };
+  }
+  const copy: RecommendSessionData = {
+    ...shared.data,
+    entries: shared.data.entries.map((e) => copiedEntry(ctx, e)),
+    cursor: button?.cursor ?? shared.data.cursor,
+    shown: button?.shown ?? shared.data.shown,
+    copied: true,
+  };
+  const page = await showPage(ctx, { id: newSessionId(), data: copy, stored: false }, pageSize, rec);
+  return { ...page, ephemeral: true };
+}
+
+/** An entry of someone else's list, without what was personal to them (their reasons, their stars). */
+function copiedEntry(ctx: Ctx, e: ListEntry): ListEntry {
+  const movie = ctx.view.movie(e.id);
+  const general = /^(Matches|Popular)/.test(e.reason);
+  return {
+    ...e,
+    predicted: null,
+    reason: general || !movie ? e.reason : popularityLine(movie),
+    label: e.label === 'Popular' ? e.label : null,
+  };
 }
 
 type ItemFilter = (item: ItemMeta) => boolean;
@@ -256,7 +308,7 @@ interface ListSession {
  * Shows the next `pageSize` entries the user has not rated or dismissed since, and stores the list
  * with its cursor advanced (one write) alongside the log of what was shown.
  */
-async function showPage(ctx: Ctx, session: ListSession, pageSize: number, model: string): Promise<Reply> {
+async function showPage(ctx: Ctx, session: ListSession, pageSize: number, rec: Recommender): Promise<Reply> {
   const data = session.data;
   const state = await ctx.userState();
   const excluded = new Set([...state.ratings.map((r) => r.item), ...state.notInterested, ...state.seen]);
@@ -268,7 +320,8 @@ async function showPage(ctx: Ctx, session: ListSession, pageSize: number, model:
   }
   // The ranking decides which films make the page; the page reads in the order of its numbers.
   const ordered = orderPageByPrediction(page);
-  const next = { ...data, cursor };
+  const shownBefore = data.shown ?? 0;
+  const next = { ...data, cursor, shown: shownBefore + page.length };
   const db = ctx.deps.db;
   // Independent writes: on a server they run at once on two pooled connections.
   await Promise.all([
@@ -286,11 +339,11 @@ async function showPage(ctx: Ctx, session: ListSession, pageSize: number, model:
     logRecommendations(
       db,
       ctx.user.id,
-      model,
+      rec.version,
       ordered.map((e) => ({ movieId: e.id, score: e.score })),
     ),
   ]);
-  const first = data.cursor === 0;
+  const first = data.cursor === 0 && !data.copied;
   if (ordered.length === 0) {
     return {
       text: first
@@ -300,22 +353,42 @@ async function showPage(ctx: Ctx, session: ListSession, pageSize: number, model:
     };
   }
   const watch = new Set(state.watchlist);
-  const cards = ordered.map((e, i) => {
-    const card = movieCard(ctx.view, ctx.view.movie(e.id)!, {
-      predictedStars: e.predicted,
-      reason: e.reason,
-      label: e.label ?? undefined,
-      rank: i + 1,
-      onWatchlist: watch.has(e.id),
-    });
-    return e.average ? { ...card, predictionFor: { kind: 'average' as const } } : card;
-  });
-  const header = first ? headerText(data, state.ratings.length) : 'More from the same list:';
+  // A copied list is shown privately to its new reader: their own predictions, unlabelled.
+  const attribution: MovieCard['predictionFor'] = data.copied
+    ? undefined
+    : state.ratings.length === 0
+      ? { kind: 'average' }
+      : { kind: 'person', name: personName(ctx.user) };
+  const { cards, pick } = listPage(
+    ordered.map((e, i) => ({
+      ...movieCard(ctx.view, ctx.view.movie(e.id)!, {
+        predictedStars: data.copied ? rec.predict(state, e.id) : e.predicted,
+        reason: e.reason,
+        label: e.label ?? undefined,
+        rank: shownBefore + i + 1,
+        onWatchlist: watch.has(e.id),
+      }),
+      // A film with no personal prediction shows its (shrunk) average, labelled as such.
+      ...(e.average && !data.copied
+        ? { predictionFor: { kind: 'average' as const } }
+        : attribution
+          ? { predictionFor: attribution }
+          : {}),
+    })),
+  );
+  const header = first
+    ? headerText(data, state.ratings.length)
+    : data.copied && !session.stored
+      ? 'Your own continuation of that list (only you see this):'
+      : 'More from the same list:';
   const hasMore = cursor < data.entries.length;
+  const more: Action[] = hasMore
+    ? [{ id: actionId('more', session.id, cursor, next.shown), label: 'More', style: 'primary' }]
+    : [];
   return {
     text: header,
     cards,
-    actions: hasMore ? [{ id: actionId('more', session.id), label: 'More', style: 'primary' }] : [],
+    actions: [pick, ...more],
     data: {
       movies: cards.map((c, i) => cardData(c, ctx.view.movie(c.movieId), ordered[i]!.score)),
       parsed: data.parsed,
@@ -332,7 +405,7 @@ function headerText(data: RecommendSessionData, ratingCount: number): string {
   } else if (ratingCount === 0) {
     lines.push('Popular picks to start with. Rate a few (`/onboard`) and these become personal.');
   } else {
-    lines.push(`Picked for you from your ${ratingCount} rating${ratingCount === 1 ? '' : 's'}:`);
+    lines.push(`Picked for you from your ${plural(ratingCount, 'rating')}:`);
   }
   for (const note of data.notes) lines.push(`_${sanitizeEcho(note, 200)}_`);
   return lines.join('\n');

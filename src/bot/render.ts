@@ -3,6 +3,7 @@ import { moveTrailingArticle } from '../nlp/normalize.ts';
 import type { Reason, Recommendation } from '../recommend/types.ts';
 import { actionId } from './action-ids.ts';
 import type { CatalogView } from './catalog-view.ts';
+import { plural } from './names.ts';
 import { formatStars } from './text.ts';
 import type { Action, MovieCard } from './types.ts';
 
@@ -55,6 +56,28 @@ export function cardActions(movieId: number, onWatchlist = false): Action[] {
   ];
 }
 
+/** Options a select may offer on every platform (Discord's limit; Slack allows 100). */
+export const SELECT_OPTIONS_MAX = 25;
+
+/**
+ * A list page's cards with one "pick a movie" select instead of per-card buttons, so a page fits one
+ * message (Discord: 5 action rows, 25 components). Choosing a movie answers privately with that movie's
+ * own card and buttons ({@link movieDetail}). Options are numbered like the cards (`#6` on page 2).
+ */
+export function listPage(cards: MovieCard[]): { cards: MovieCard[]; pick: Action } {
+  return {
+    cards: cards.map((c) => ({ ...c, actions: [] })),
+    pick: {
+      id: actionId('card'),
+      label: 'Pick a movie to rate, save or hide…',
+      options: cards.slice(0, SELECT_OPTIONS_MAX).map((c, i) => ({
+        label: `#${c.rank ?? i + 1} ${titleWithYear(c)}`.slice(0, 100),
+        value: String(c.movieId),
+      })),
+    },
+  };
+}
+
 /** A movie card for a catalog movie, optionally with the recommendation that picked it. */
 export function movieCard(
   view: CatalogView,
@@ -100,7 +123,7 @@ function movieUrl(m: CatalogMovie): string | null {
 
 /** "4.1★ from 329 ratings" or the IMDb figures when there are no ratings yet. */
 export function popularityLine(m: CatalogMovie): string {
-  if (m.ratingCount > 0) return `${m.ratingMean.toFixed(1)}★ average from ${m.ratingCount} ratings`;
+  if (m.ratingCount > 0) return `${m.ratingMean.toFixed(1)}★ average from ${plural(m.ratingCount, 'rating')}`;
   if (m.imdbRating)
     return `IMDb ${m.imdbRating}/10${m.imdbVotes ? ` (${m.imdbVotes.toLocaleString('en')} votes)` : ''}`;
   return 'In the catalog';

@@ -247,6 +247,14 @@ export const POLL_STRATEGIES = ['average', 'least-misery', 'borda'] as const;
  * A movie-night poll: the group's top picks put to a vote in one channel. All poll state lives here, so a
  * restart mid-poll loses nothing.
  */
+/** One pick of a poll as its message shows it. */
+export interface PollPick {
+  movieId: number;
+  /** The group's predicted stars. */
+  mean: number;
+  explanation: string;
+}
+
 export const polls = pgTable(
   'polls',
   {
@@ -275,6 +283,13 @@ export const polls = pgTable(
      * time, so the closer that claimed it posts alone. Null when announced or given up.
      */
     announceAfter: timestamp('announce_after', { withTimezone: true }),
+    /**
+     * `<platform>:<channel>:<message>` of the poll's own message, once the adapter posted it: each vote
+     * edits it with the tally, and closing edits it to the closed state.
+     */
+    messageKey: text('message_key'),
+    /** What the poll message says about each pick (group prediction, why), to redraw it after a vote. */
+    picks: jsonb('picks').$type<PollPick[]>(),
   },
   (t) => [
     index('polls_tenant_open_idx').on(t.tenant, t.closed, t.createdAt),

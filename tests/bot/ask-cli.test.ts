@@ -96,6 +96,17 @@ describe.each(DB_KINDS)('movierec ask (%s)', (kind) => {
       const stars = await ask(await env(), '--user', 'bo', '/rate Alien 7');
       expect(stars.code).toBe(2);
       expect(stars.stderr).toMatch(/0\.5 to 5/);
+      // --json callers read stdout: a user error is a JSON object there, with the same exit code.
+      const json = await ask(await env(), '--user', 'bo', '--json', '/rate Alien 7');
+      expect(json.code).toBe(2);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        error: 'bad-stars',
+        message: expect.stringMatching(/0\.5 to 5/),
+      });
+      // A one-shot ask cannot take `:5 1`; its cards name a command to run instead.
+      const card = await ask(await env(), '--user', 'bo', '/movie Alien');
+      expect(card.stdout).not.toMatch(/:5 1/);
+      expect(card.stdout).toMatch(/movierec ask "\/rate Alien 5"/);
     },
     CLI_TEST_TIMEOUT_MS,
   );

@@ -78,7 +78,7 @@ describe.each(DB_KINDS)('a whole console session through the core (%s)', (kind) 
     expect(more[0]!.reply.data?.sessionId).toBe(personal[0]!.reply.data?.sessionId);
 
     const dropped = more[0]!.cards[1]!.card;
-    const ack = await adapter.send(':no 2');
+    const ack = await adapter.send(`:no ${more[0]!.cards[1]!.n}`);
     expect(ack[0]!.text).toContain(dropped.title);
     for (let round = 0; round < 3; round++) {
       const again = [
@@ -122,7 +122,7 @@ describe.each(DB_KINDS)('a whole console session through the core (%s)', (kind) 
     });
     const adapter = createConsoleAdapter({ user: 'tty', input, output, color: false });
     await adapter.start(t.core);
-    input.write('/help\n/recommend a crime thriller\n:5 2\nmore\n:no 1\n!1\n');
+    input.write('/help\n/recommend a crime thriller\n:5 2\nmore\n:no 6\n!1\n');
     input.end('quit\n');
     await adapter.closed;
     expect(shown).toContain('chatting as tty');

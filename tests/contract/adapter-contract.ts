@@ -65,29 +65,63 @@ export function adapterContract(
       return row!.title;
     }
 
-    it('/recommend renders titled cards with action ids', async () => {
+    /** The list's single "pick a movie" select (`mr:card`), however the platform wraps its id. */
+    function pickSelect(list: RenderedMessage): string {
+      const picks = list.actionIds.filter((id) => /(?:^|[^a-z])mr:card$/.test(id));
+      expect(picks).toHaveLength(1);
+      return picks[0]!;
+    }
+
+    async function idOf(title: string): Promise<number> {
+      const [row] = await t.db.db.select({ id: movies.id }).from(movies).where(eq(movies.title, title));
+      return row!.id;
+    }
+
+    /** Picks `title` in a list's select: the private answer with that movie's own buttons. */
+    async function pickMovie(user: string, list: RenderedMessage, title: string) {
+      const movieId = await idOf(title);
+      const answer = await h.press(user, list, pickSelect(list), String(movieId));
+      const detail = answer.find((m) => m.titles.length === 1);
+      if (!detail) throw new Error(`no card for ${title} among: ${answer.map((m) => m.text).join(' | ')}`);
+      return { detail, movieId };
+    }
+
+    it('/recommend renders a page as one message: titled cards, one "pick a movie" select, More', async () => {
       const list = listOf(await h.command('ana', 'recommend', ''));
       expect(list.titles.length).toBeGreaterThanOrEqual(3);
       for (const title of list.titles) expect(list.text).toContain(title);
-      expect(movieActions(list, 'seen').length).toBe(list.titles.length);
-      expect(movieActions(list, 'no').length).toBe(list.titles.length);
+      // No per-card buttons on a page (Discord allows 5 action rows, and 5 cards with 2 rows each would
+      // split the page): one select picks the movie, its buttons come in the private answer.
+      expect(movieActions(list, 'seen')).toEqual([]);
+      expect(list.actionIds.filter((id) => /(?:^|[^a-z])mr:more:/.test(id))).toHaveLength(1);
+      const { detail, movieId } = await pickMovie('ana', list, list.titles[1]!);
+      expect(detail.ephemeral).toBe(true);
+      expect(movieActions(detail, 'seen').map((a) => a.movieId)).toEqual([movieId]);
+      expect(movieActions(detail, 'no').map((a) => a.movieId)).toEqual([movieId]);
     });
 
     it('seen and not-interested keep a movie out of the next lists', async () => {
       const list = listOf(await h.command('bo', 'recommend', ''));
-      const [no] = movieActions(list, 'no');
-      const seen = movieActions(list, 'seen')[1]!;
-      await h.press('bo', list, no!.actionId);
-      await h.press('bo', list, seen.actionId);
-      const hidden = [await titleOf(no!.movieId), await titleOf(seen.movieId)];
+      const first = await pickMovie('bo', list, list.titles[0]!);
+      const second = await pickMovie('bo', list, list.titles[1]!);
+      await h.press('bo', first.detail, movieActions(first.detail, 'no')[0]!.actionId);
+      await h.press('bo', second.detail, movieActions(second.detail, 'seen')[0]!.actionId);
+      const hidden = [await titleOf(first.movieId), await titleOf(second.movieId)];
       for (let round = 0; round < 2; round++) {
         const next = listOf(await h.command('bo', 'recommend', ''));
-        const shownIds = movieActions(next, 'no').map((a) => a.movieId);
-        expect(shownIds).not.toContain(no!.movieId);
-        expect(shownIds).not.toContain(seen.movieId);
+        for (const title of hidden) expect(next.titles).not.toContain(title);
         expect(next.titles.length).toBeGreaterThanOrEqual(3);
       }
-      expect(hidden.every((title) => title.length > 0)).toBe(true);
+    });
+
+    it('More pressed by another member continues the list for them, privately', async () => {
+      const list = listOf(await h.command('ana', 'recommend', ''));
+      const more = list.actionIds.find((id) => /(?:^|[^a-z])mr:more:/.test(id))!;
+      const theirs = await h.press('hu', list, more);
+      const page = theirs.find((m) => m.titles.length > 0);
+      expect(theirs.map((m) => m.text).join('\n')).not.toMatch(/no list to continue/i);
+      expect(page?.ephemeral).toBe(true);
+      for (const title of page!.titles) expect(list.titles).not.toContain(title);
     });
 
     it('a rating reaction on a single-movie card stores a rating; removing it restores the old one', async () => {

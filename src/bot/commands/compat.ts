@@ -5,9 +5,12 @@ import { compareRatings, MIN_CO_RATED, matchPercent, pearson } from '../../group
 import { classify, type Scope } from '../../group/members.ts';
 import type { Recommender, UserState } from '../../recommend/types.ts';
 import type { CatalogView } from '../catalog-view.ts';
+import { argText } from '../command-args.ts';
 import { defineCommand } from '../context.ts';
+import { personName, plural } from '../names.ts';
 import { displayTitle } from '../render.ts';
 import { sanitizeEcho } from '../text.ts';
+import type { CommandEvent } from '../types.ts';
 import { loadUserState } from '../user-state.ts';
 
 /** Movies the model-based similarity compares predictions on: the most-rated ones, known to both. */
@@ -17,11 +20,14 @@ export default defineCommand({
   name: 'compat',
   description: 'How well your taste matches someone else’s: score, shared favourites, biggest disagreement',
   usage: '<user>',
+  visibility: 'private',
   options: [{ name: 'user', description: 'Who to compare with', type: 'user', required: true }],
   aliases: ['match'],
+  // The first word names the other person (a mention, a console name); a typed `user` option is a user key.
+  parseText: (text) => ({ user: text.split(/\s+/)[0] }),
   async run(ctx) {
     const scope: Scope = { platform: ctx.event.actor.platform, tenant: ctx.event.actor.tenant };
-    const other = await resolveOther(ctx.deps.db, ctx.text, scope);
+    const other = await resolveOther(ctx.deps.db, argText(ctx.args, 'user'), scope, ctx.event.mentions);
     if (other.id === ctx.user.id) {
       throw new UserError('compat-self', 'You match yourself perfectly. Try someone else: `/compat @Ana`.');
     }
@@ -32,7 +38,7 @@ export default defineCommand({
       ctx.userState(),
       loadUserState(ctx.deps.db, other),
     ]);
-    const name = nameOf(other);
+    const name = personName(other);
     const result = compareRatings(
       new Map(mine.map((r) => [r.movieId, r.rating])),
       new Map(theirs.map((r) => [r.movieId, r.rating])),
@@ -46,14 +52,15 @@ export default defineCommand({
     const lines: string[] = [];
     if (score === null) {
       lines.push(
-        `I can't tell yet how your taste matches ${name}'s: ${result.coRated === 0 ? 'you have no movies rated in common' : `you have only ${result.coRated} movie${result.coRated === 1 ? '' : 's'} rated in common`}. Rate a few more (\`/onboard\`) and ask again.`,
+        `I can't tell yet how your taste matches ${name}'s: ${result.coRated === 0 ? 'you have no movies rated in common' : `you have only ${plural(result.coRated, 'movie')} rated in common`}. Rate a few more (\`/onboard\`) and ask again.`,
       );
     } else {
-      lines.push(`**You and ${name}: ${score}% taste match**`);
+      // One score, in words; the correlations behind it stay in `data` for `ask --json`.
+      lines.push(`**You and ${name}: ${score}% taste match** — ${matchWords(score)}.`);
       lines.push(
         result.pearson === null
-          ? `_Mostly from what I predict for you both: only ${result.coRated} movie${result.coRated === 1 ? '' : 's'} rated in common (${MIN_CO_RATED} needed for a direct comparison)._`
-          : `From ${result.coRated} movies you both rated (agreement ${result.pearson.toFixed(2)})${latent === null ? '' : ' and what I predict for you both'}.`,
+          ? `_Mostly from what I predict for you both: only ${plural(result.coRated, 'movie')} rated in common (${MIN_CO_RATED} needed to compare ratings directly)._`
+          : `From the ${plural(result.coRated, 'movie')} you both rated${latent === null ? '' : ' and what I predict for you both'}.`,
       );
     }
     if (result.favourites.length) {
@@ -104,10 +111,10 @@ function latentSimilarity(rec: Recommender, view: CatalogView, a: UserState, b: 
 
 async function resolveOther(
   db: Parameters<typeof findUser>[0],
-  text: string,
+  token: string,
   scope: Scope,
+  mentions: CommandEvent['mentions'],
 ): Promise<UserRow> {
-  const token = text.trim().split(/\s+/)[0] ?? '';
   if (!token) throw new UserError('compat-who', 'Compare with whom? Try `/compat @Ana`.');
   const t = classify(token, scope);
   if (t.kind === 'foreign')
@@ -120,16 +127,30 @@ async function resolveOther(
         : null;
   const user = key ? await findUser(db, key) : undefined;
   if (!user) {
+    const named = mentionName(token, key, mentions);
     throw new UserError(
       'unknown-user',
-      `I don't know "${sanitizeEcho(token, 40)}" here yet: they need to rate a few movies first.`,
+      `I don't know ${named ? `${named}'s taste` : `"${sanitizeEcho(token, 40)}"`} here yet: they need to rate a few movies first.`,
     );
   }
   return user;
 }
 
-function nameOf(user: UserRow): string {
-  if (user.displayName) return sanitizeEcho(user.displayName, 40);
-  const [platform, , id] = user.externalId.split(':');
-  return platform === 'console' ? user.externalId.slice('console:'.length) : `<@${id}>`;
+/**
+ * How to name someone the user mentioned: the name the platform resolved (Discord's typed user option,
+ * Slack's `<@U…|name>`), since a bare mention echoed back would be stripped to nothing.
+ */
+function mentionName(token: string, key: string | null, mentions: CommandEvent['mentions']): string | null {
+  const resolved = mentions?.find((m) => m.userKey === key || m.userKey === token)?.displayName;
+  const slackName = /^<@[A-Z0-9]+\|([^>]+)>$/.exec(token)?.[1];
+  const name = sanitizeEcho(resolved ?? slackName ?? '', 40);
+  return name || null;
+}
+
+/** The match score in plain words. */
+function matchWords(score: number): string {
+  if (score >= 75) return 'very similar taste';
+  if (score >= 60) return 'similar taste';
+  if (score >= 40) return 'some taste in common';
+  return 'quite different taste';
 }

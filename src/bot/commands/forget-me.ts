@@ -1,4 +1,4 @@
-import { createSession, deleteSessionsOfKind, latestSession } from '../../db/store/sessions.ts';
+import { createSession, deleteSessionsOfKind } from '../../db/store/sessions.ts';
 import { actionId } from '../action-ids.ts';
 import { defineCommand } from '../context.ts';
 import { forgetNow } from '../forget.ts';
@@ -10,11 +10,13 @@ export default defineCommand({
   name: 'forget-me',
   description: 'Delete everything I store about you (asks to confirm)',
   usage: '[yes]',
+  visibility: 'private',
   options: [],
   aliases: ['forgetme'],
   async run(ctx) {
-    const pending = await latestSession(ctx.deps.db, ctx.user.id, FORGET_SESSION_KIND, ctx.now);
-    if (/^(yes|confirm)$/i.test(ctx.text) && pending) return forgetNow(ctx.deps, ctx.user.externalId);
+    // `/forget-me yes` says it outright, so it is the confirmation even when typed first: asking
+    // again would only make the user type it twice.
+    if (/^(yes|confirm)$/i.test(ctx.text)) return forgetNow(ctx.deps, ctx.user.externalId);
     if (/^(no|cancel)$/i.test(ctx.text)) {
       await deleteSessionsOfKind(ctx.deps.db, ctx.user.id, FORGET_SESSION_KIND);
       return { text: 'Nothing was deleted.', ephemeral: true };
@@ -30,7 +32,9 @@ export default defineCommand({
     return {
       text:
         '**Delete everything I know about you?** Your ratings, watchlist, preferences and history will be gone for good. ' +
-        'Press the button or type `/forget-me yes` within 10 minutes.',
+        (ctx.event.channel.platform === 'console'
+          ? 'Press `!1` or type `/forget-me yes` within 10 minutes.'
+          : 'Press the button within 10 minutes.'),
       ephemeral: true,
       actions: [
         { id: actionId('forget', session.id), label: 'Yes, delete everything', style: 'danger' },

@@ -6,7 +6,8 @@ export default defineCommand({
   name: 'more',
   description: 'The next page of your last recommendation list',
   usage: '',
+  visibility: 'public',
   options: [],
   aliases: ['next'],
-  run: (ctx) => moreCommand(ctx, pageSizeOf(ctx.event.options)),
+  run: (ctx) => moreCommand(ctx, pageSizeOf(ctx.args)),
 });

@@ -6,16 +6,23 @@ import {
   DEFAULT_MISERY_THRESHOLD,
   type GroupCandidate,
   type GroupStrategy,
-  joinNames,
   rankForGroup,
 } from '../../group/aggregate.ts';
-import { type MemberToken, parseMovieNightArgs, type Scope, sameTenant } from '../../group/members.ts';
+import {
+  type MemberToken,
+  parseMovieNightArgs,
+  parseStrategy,
+  type Scope,
+  sameTenant,
+} from '../../group/members.ts';
 import { applyRequestToUser, buildRecommendRequest } from '../../nlp/constraints.ts';
 import { parsePreferences } from '../../nlp/parse-preferences.ts';
 import type { ItemMeta, Recommender, UserState } from '../../recommend/types.ts';
-import { actionId } from '../action-ids.ts';
+import { argNumber, argText } from '../command-args.ts';
 import { type CommandContext, defineCommand } from '../context.ts';
-import { displayTitle, movieCard, titleWithYear } from '../render.ts';
+import { personName } from '../names.ts';
+import { pollMessage } from '../poll-message.ts';
+import { displayTitle } from '../render.ts';
 import { sanitizeEcho } from '../text.ts';
 import type { Reply } from '../types.ts';
 import { loadUserState } from '../user-state.ts';
@@ -37,16 +44,12 @@ const HERE_RECENT_DAYS = 30;
 const MIN_ELIGIBLE = 10;
 /** A rating at or above this in a member's own reason counts as "loved". */
 const LOVED_MIN = 4;
-const STRATEGY_NAMES: Record<GroupStrategy, string> = {
-  average: 'average without misery',
-  'least-misery': 'least misery',
-  borda: 'Borda count',
-};
 
 export default defineCommand({
   name: 'movienight',
   description: 'One film for the group from everyone’s taste, then a vote; `close` ends the vote',
   usage: '[@members… | here] [what you feel like] [strategy:least-misery|borda] [minutes:10] | close',
+  visibility: 'public',
   options: [
     { name: 'members', description: 'Who is watching (mention them), or "here"', type: 'string' },
     { name: 'text', description: 'What the group feels like watching', type: 'string' },
@@ -69,17 +72,16 @@ export default defineCommand({
     },
   ],
   aliases: ['movie-night', 'group'],
+  // Typed text holds members and words mixed (`ana ben comedy`); resolveMembers tells them apart.
+  parseText: (text) => (/^close$/i.test(text) ? { members: 'close' } : { members: text }),
   async run(ctx) {
-    const options = ctx.event.options;
-    const text = options ? [options.members, options.text].filter(Boolean).join(' ') : ctx.text;
+    const text = [argText(ctx.args, 'members'), argText(ctx.args, 'text')].filter(Boolean).join(' ');
     if (/^close$/i.test(text.trim())) return closeCommand(ctx);
     const scope: Scope = { platform: ctx.event.actor.platform, tenant: ctx.event.actor.tenant };
     const args = parseMovieNightArgs(text, scope);
-    const strategy =
-      (typeof options?.strategy === 'string' ? (options.strategy as GroupStrategy) : null) ??
-      args.strategy ??
-      'average';
-    const minutes = Number(options?.minutes ?? args.minutes ?? DEFAULT_POLL_MINUTES);
+    const typedStrategy = argText(ctx.args, 'strategy');
+    const strategy = (typedStrategy ? parseStrategy(typedStrategy) : null) ?? args.strategy ?? 'average';
+    const minutes = argNumber(ctx.args, 'minutes') ?? args.minutes ?? DEFAULT_POLL_MINUTES;
     if (!(minutes >= 1 && minutes <= MAX_POLL_MINUTES)) {
       throw new UserError('bad-minutes', `Voting can stay open from 1 to ${MAX_POLL_MINUTES} minutes.`);
     }
@@ -151,7 +153,9 @@ async function resolveMembers(
       }
       members.push(found);
     } else {
-      members.push(await getOrCreateUser(ctx.deps.db, key));
+      // The platform's name for a mentioned member (typed user option, Slack mention) labels the poll.
+      const named = ctx.event.mentions?.find((m) => m.userKey === key)?.displayName;
+      members.push(await getOrCreateUser(ctx.deps.db, key, named?.slice(0, 100)));
     }
   }
   return { members, words };
@@ -164,13 +168,6 @@ async function hereKeys(ctx: CommandContext, scope: Scope): Promise<string[]> {
   const tenant = scope.platform === 'console' ? 'local' : scope.tenant;
   const keys = await recentRaters(ctx.deps.db, scope.platform, tenant, since, MAX_MEMBERS);
   return keys.filter((k) => sameTenant(k, scope));
-}
-
-function nameOf(user: UserRow): string {
-  if (user.displayName) return sanitizeEcho(user.displayName, 40);
-  const [platform, , id] = user.externalId.split(':');
-  // A mention renders as the member's name on Discord and Slack; the console key is the name.
-  return platform === 'console' ? user.externalId.slice('console:'.length) : `<@${id}>`;
 }
 
 /** Every member's predictions for candidates none of them has rated, seen or dismissed. */
@@ -247,7 +244,7 @@ async function startPoll(
   const filter = (item: ItemMeta) => !excluded.has(item.id) && (request?.filter(item) ?? true);
   const steerState = (s: UserState) => (parsed ? applyRequestToUser(s, parsed) : s);
   const candidates = groupCandidates(ctx, rec, states, steerState, filter, request?.steer);
-  const names = members.map(nameOf);
+  const names = members.map(personName);
   const ranking = rankForGroup({ members: names, candidates, strategy });
   const picks = ranking.picks.slice(0, POLL_SIZE);
   if (picks.length === 0) {
@@ -265,34 +262,26 @@ async function startPoll(
     movieIds: picks.map((p) => p.movieId),
     strategy,
     closesAt,
+    picks: picks.map((p) => ({ movieId: p.movieId, mean: p.mean, explanation: p.explanation })),
   });
-  const cards = picks.map((p, i) =>
-    movieCard(ctx.view, ctx.view.movie(p.movieId)!, {
-      predictedStars: p.mean,
-      reason: p.explanation,
-      label: `Pick ${i + 1}`,
-      rank: i + 1,
-    }),
-  );
   const notes = [
     ...(request?.relaxations ?? []),
     ...(ranking.fellBack ? ['Every pick makes someone unhappy, so these are the least painful ones.'] : []),
   ];
-  const when = closesAt.toISOString().slice(11, 16);
+  const message = pollMessage(ctx.view, {
+    poll,
+    names,
+    votes: [],
+    platform: ctx.event.channel.platform,
+    minutes,
+    notes,
+  });
   return {
-    text: [
-      `🎬 **Movie night** for ${joinNames(names)} — ${STRATEGY_NAMES[strategy]}.`,
-      `Vote for one below (or \`/vote <number>\`); voting closes in ${minutes} minute${minutes === 1 ? '' : 's'} (${when} UTC) or when all ${members.length} of you have voted, and I'll announce the winner here.`,
-      ...notes.map((n) => `_${sanitizeEcho(n, 200)}_`),
-    ].join('\n'),
-    cards,
-    actions: picks.map((p, i) => ({
-      id: actionId('vote', poll.id, i + 1),
-      label: `${i + 1}. ${titleWithYear(ctx.view.movie(p.movieId)!)}`.slice(0, 80),
-      style: i === 0 ? ('primary' as const) : ('secondary' as const),
-    })),
+    ...message,
     data: {
       pollId: poll.id,
+      // messagePosted records this message as the poll's own, so votes and the close edit it.
+      poll: 'open',
       strategy,
       closesAt: closesAt.toISOString(),
       members: members.map((m) => m.externalId),

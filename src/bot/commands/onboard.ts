@@ -1,11 +1,15 @@
 import type { CatalogMovie } from '../../catalog/catalog.ts';
 import { createSession, latestSession } from '../../db/store/sessions.ts';
+import { actionId } from '../action-ids.ts';
 import { defineCommand } from '../context.ts';
-import { cardData, movieCard, popularityLine } from '../render.ts';
-import type { Reply } from '../types.ts';
+import { plural } from '../names.ts';
+import { cardData, movieCard, popularityLine, titleWithYear } from '../render.ts';
+import { formatStars } from '../text.ts';
 
-/** Quick picks per round. */
-export const ONBOARD_PICKS = 6;
+/** Quick picks per round: one select each, and Discord allows 5 action rows in a message. */
+export const ONBOARD_PICKS = 5;
+/** Each pick's menu: stars, then "haven't seen it" and "not interested". */
+const STAR_CHOICES = [5, 4.5, 4, 3.5, 3, 2.5, 2, 1.5, 1, 0.5];
 /** How far down the popularity list picks may come from. */
 const CANDIDATE_POOL = 300;
 /** A genre may lead at most this many picks in one round. */
@@ -16,6 +20,7 @@ export default defineCommand({
   name: 'onboard',
   description: 'A few well-known movies to rate, so recommendations get personal in a minute',
   usage: '',
+  visibility: 'private',
   options: [],
   aliases: ['start'],
   async run(ctx) {
@@ -29,7 +34,10 @@ export default defineCommand({
     ]);
     const picks = diversePopular(ctx.view.catalog.list, skip, ONBOARD_PICKS);
     if (picks.length === 0)
-      return { text: "You've rated all the well-known movies I have. Try `/recommend`!" };
+      return {
+        text: "You've rated all the well-known movies I have. Try `/recommend`!",
+        ephemeral: true,
+      };
     await createSession(
       ctx.deps.db,
       ctx.user.id,
@@ -38,15 +46,33 @@ export default defineCommand({
       ONBOARD_SESSION_TTL_MS,
       ctx.now,
     );
-    const intro: Reply = {
-      text:
-        `Let's get to know your taste. Rate the ones you've seen by reacting 1️⃣–5️⃣ (👍 = 4, 👎 = 1.5), or 🚫 to skip; ` +
-        `then try \`/recommend\`. ${state.ratings.length > 0 ? `(You have ${state.ratings.length} ratings so far.)` : ''}`.trim(),
-      data: { movies: [] as unknown[] },
+    const how =
+      ctx.event.channel.platform === 'console'
+        ? 'Rate the ones you have seen with `:5 1` … `:1 5` (result number last), or `:no 2` for not interested'
+        : 'Rate the ones you have seen with the menus below; 🚫 means not interested. "Haven\'t seen it" leaves a film out';
+    const so =
+      state.ratings.length > 0 ? ` (You have ${plural(state.ratings.length, 'rating')} so far.)` : '';
+    const cards = picks.map((m, i) => ({
+      ...movieCard(ctx.view, m, { reason: popularityLine(m), rank: i + 1 }),
+      actions: [],
+    }));
+    // One private message: the films as cards and one menu per film, instead of a message and seven
+    // reactions per film in the channel.
+    return {
+      text: `Let's get to know your taste. ${how}; then try \`/recommend\`.${so} \`/onboard\` again shows ${ONBOARD_PICKS} more.`,
+      cards,
+      ephemeral: true,
+      actions: picks.map((m, i) => ({
+        id: actionId('onb', m.id),
+        label: `${i + 1}. ${titleWithYear(m)}…`.slice(0, 100),
+        options: [
+          ...STAR_CHOICES.map((s) => ({ label: formatStars(s), value: String(s) })),
+          { label: "Haven't seen it", value: 'skip' },
+          { label: '🚫 Not interested', value: 'no' },
+        ],
+      })),
+      data: { movies: cards.map((c) => cardData(c, ctx.view.movie(c.movieId), null)) },
     };
-    const cards = picks.map((m, i) => movieCard(ctx.view, m, { reason: popularityLine(m), rank: i + 1 }));
-    (intro.data!.movies as unknown[]).push(...cards.map((c) => cardData(c, ctx.view.movie(c.movieId), null)));
-    return [intro, ...cards.map((card) => ({ text: '', cards: [card], rateByReaction: true }))];
   },
 });
 

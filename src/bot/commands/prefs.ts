@@ -1,6 +1,7 @@
 import { setUserPrefs } from '../../db/store/users.ts';
 import { UserError } from '../../errors.ts';
 import { describePreferences, parsePreferences } from '../../nlp/parse-preferences.ts';
+import { argText } from '../command-args.ts';
 import { defineCommand } from '../context.ts';
 import { sanitizeEcho } from '../text.ts';
 import { type StoredPrefs, storedPrefs } from '../user-state.ts';
@@ -9,10 +10,12 @@ export default defineCommand({
   name: 'prefs',
   description: 'Say what you like and avoid ("love sci-fi, no horror, nothing before 1970"); `clear` resets',
   usage: '[text | clear]',
+  visibility: 'private',
   options: [{ name: 'text', description: 'What you like and avoid, or "clear"', type: 'string' }],
   aliases: ['preferences'],
   async run(ctx) {
-    if (!ctx.text) {
+    const text = argText(ctx.args, 'text');
+    if (!text) {
       const prefs = storedPrefs(ctx.user);
       return {
         text: prefs
@@ -22,13 +25,13 @@ export default defineCommand({
         data: { prefs },
       };
     }
-    if (/^(clear|reset|none)$/i.test(ctx.text)) {
+    if (/^(clear|reset|none)$/i.test(text)) {
       await setUserPrefs(ctx.deps.db, ctx.user.id, null);
       return { text: 'Preferences cleared.', ephemeral: true, data: { prefs: null } };
     }
-    const parsed = parsePreferences(ctx.text, ctx.view.index);
+    const parsed = parsePreferences(text, ctx.view.index);
     const prefs: StoredPrefs = {
-      text: sanitizeEcho(ctx.text, 300),
+      text: sanitizeEcho(text, 300),
       likedGenres: parsed.genres.include,
       avoidedGenres: parsed.genres.exclude,
       yearFrom: parsed.yearFrom,
@@ -43,7 +46,7 @@ export default defineCommand({
     ) {
       throw new UserError(
         'prefs-not-understood',
-        `I couldn't find genres, years or people in "${sanitizeEcho(ctx.text)}". Try "love sci-fi, no horror, nothing before 1970".`,
+        `I couldn't find genres, years or people in "${sanitizeEcho(text)}". Try "love sci-fi, no horror, nothing before 1970".`,
       );
     }
     await setUserPrefs(ctx.deps.db, ctx.user.id, { ...prefs });

@@ -16,6 +16,7 @@ export default defineCommand({
   name: 'profile',
   description: 'What I think you like, and your recent ratings',
   usage: '',
+  visibility: 'private',
   options: [],
   aliases: ['me'],
   async run(ctx) {

@@ -1,5 +1,6 @@
 import { upsertRating } from '../../db/store/ratings.ts';
 import { UserError } from '../../errors.ts';
+import { argNumber, argText } from '../command-args.ts';
 import { defineCommand } from '../context.ts';
 import { movieCard, titleWithYear } from '../render.ts';
 import { formatStars, splitTitleAndStars } from '../text.ts';
@@ -8,6 +9,7 @@ export default defineCommand({
   name: 'rate',
   description: 'Rate a movie from 0.5 to 5 stars',
   usage: '<title> <stars>',
+  visibility: 'private',
   options: [
     { name: 'title', description: 'Movie title', type: 'string', required: true, autocomplete: true },
     {
@@ -19,8 +21,13 @@ export default defineCommand({
       maxValue: 5,
     },
   ],
+  parseText: (text) => {
+    const { title, stars } = splitTitleAndStars(text);
+    return { title, stars: stars ?? undefined };
+  },
   async run(ctx) {
-    const { title, stars } = splitTitleAndStars(ctx.text);
+    const title = argText(ctx.args, 'title');
+    const stars = argNumber(ctx.args, 'stars');
     if (!title) throw new UserError('missing-title', 'Which movie? Try `/rate Heat 4.5`.');
     if (stars === null)
       throw new UserError('missing-stars', 'How many stars? Try `/rate Heat 4.5` (0.5 to 5).');
@@ -35,8 +42,9 @@ export default defineCommand({
     const change = previous === null ? '' : ` (was ${previous})`;
     return {
       text: `Rated **${titleWithYear(movie)}** ${formatStars(stars)}${change}.`,
+      // A confirmation is for the asker only; the card's menu changes the rating again.
       cards: [movieCard(ctx.view, movie, { userRating: stars })],
-      rateByReaction: true,
+      ephemeral: true,
       data: { movieId: movie.id, movielensId: movie.movielensId, rating: stars, previous },
     };
   },

@@ -1,3 +1,4 @@
+import { argText } from '../command-args.ts';
 import { defineCommand } from '../context.ts';
 import { CHAT_PAGE_SIZE, MAX_PAGE_SIZE, recommendCommand } from '../recommend-list.ts';
 
@@ -11,7 +12,8 @@ export default defineCommand({
   name: 'recommend',
   description: 'Movies picked for you; add words to steer ("90s sci-fi like Alien, no horror")',
   usage: '[what you feel like]',
+  visibility: 'public',
   options: [{ name: 'text', description: 'What you feel like watching', type: 'string' }],
   aliases: ['rec', 'recs'],
-  run: (ctx) => recommendCommand(ctx, ctx.text, pageSizeOf(ctx.event.options)),
+  run: (ctx) => recommendCommand(ctx, argText(ctx.args, 'text'), pageSizeOf(ctx.args)),
 });

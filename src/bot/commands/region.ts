@@ -3,6 +3,7 @@ import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 import { setUserRegion } from '../../db/store/users.ts';
 import { UserError } from '../../errors.ts';
 import { DEFAULT_REGION } from '../../tmdb/index.ts';
+import { argText } from '../command-args.ts';
 import { defineCommand } from '../context.ts';
 import { sanitizeEcho } from '../text.ts';
 
@@ -16,14 +17,28 @@ export function regionName(code: string): string | null {
   return countries.getName(code.toUpperCase(), 'en') ?? null;
 }
 
+/** A country code from what people type: `DE`, `de`, `Germany`, `germany`, `United Kingdom`. */
+export function regionCode(input: string): string | null {
+  const t = input.trim();
+  if (ALPHA2.test(t)) return countries.isValid(t) ? t.toUpperCase() : null;
+  const wanted = t.toLowerCase();
+  const names = countries.getNames('en', { select: 'all' }) as Record<string, string[]>;
+  for (const [code, list] of Object.entries(names)) {
+    if (list.some((n) => n.toLowerCase() === wanted)) return code;
+  }
+  return null;
+}
+
 export default defineCommand({
   name: 'region',
-  description: 'Your country, for where-to-watch on cards (two letters, e.g. DE, US, GB); `clear` resets',
-  usage: '[country code | clear]',
-  options: [{ name: 'code', description: 'ISO country code, e.g. DE', type: 'string' }],
+  description:
+    'Your country, for where-to-watch on cards (a name or two letters: Germany, US, GB); `clear` resets',
+  usage: '[country | clear]',
+  visibility: 'private',
+  options: [{ name: 'code', description: 'Country name or code, e.g. Germany or DE', type: 'string' }],
   aliases: ['country'],
   async run(ctx) {
-    const code = ctx.text.trim();
+    const code = argText(ctx.args, 'code');
     if (!code) {
       const current = ctx.user.region;
       return {
@@ -42,14 +57,14 @@ export default defineCommand({
         data: { region: null },
       };
     }
-    const name = regionName(code);
-    if (!name) {
+    const region = regionCode(code);
+    const name = region ? regionName(region) : null;
+    if (!region || !name) {
       throw new UserError(
         'bad-region',
-        `"${sanitizeEcho(code, 20)}" is not a country code I know. Use two letters, e.g. \`/region DE\` or \`/region GB\`.`,
+        `"${sanitizeEcho(code, 40)}" is not a country I know. Use its name or two letters, e.g. \`/region Germany\` or \`/region GB\`.`,
       );
     }
-    const region = code.toUpperCase();
     await setUserRegion(ctx.deps.db, ctx.user.id, region);
     return { text: `Region set to ${region} (${name}).`, ephemeral: true, data: { region } };
   },

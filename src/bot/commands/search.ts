@@ -1,8 +1,9 @@
 import type { CatalogMovie } from '../../catalog/catalog.ts';
 import { UserError } from '../../errors.ts';
 import { parsePreferences } from '../../nlp/parse-preferences.ts';
+import { argText } from '../command-args.ts';
 import { defineCommand } from '../context.ts';
-import { cardData, movieCard, popularityLine } from '../render.ts';
+import { cardData, listPage, movieCard, popularityLine } from '../render.ts';
 import { sanitizeEcho } from '../text.ts';
 
 const SEARCH_LIMIT = 10;
@@ -11,19 +12,21 @@ export default defineCommand({
   name: 'search',
   description: 'Find movies by title words, genre, year or person',
   usage: '<words>',
+  visibility: 'private',
   options: [
     { name: 'words', description: 'Title words, a genre, a year or a name', type: 'string', required: true },
   ],
   aliases: ['find'],
   async run(ctx) {
-    if (!ctx.text)
+    const words = argText(ctx.args, 'words');
+    if (!words)
       throw new UserError('missing-words', 'Search for what? Try `/search nolan` or `/search 1990s comedy`.');
     const hits = new Map<number, CatalogMovie>();
-    for (const m of ctx.view.index.search(ctx.text, SEARCH_LIMIT)) {
+    for (const m of ctx.view.index.search(words, SEARCH_LIMIT)) {
       const movie = ctx.view.movie(m.entry.id);
       if (movie && m.score >= 0.5) hits.set(movie.id, movie);
     }
-    const parsed = parsePreferences(ctx.text, ctx.view.index);
+    const parsed = parsePreferences(words, ctx.view.index);
     const people = new Set(parsed.people.map((p) => p.toLowerCase()));
     const genres = parsed.genres.include;
     const hasFacets =
@@ -46,14 +49,18 @@ export default defineCommand({
     const found = [...hits.values()].slice(0, SEARCH_LIMIT);
     if (found.length === 0) {
       return {
-        text: `Nothing matches "${sanitizeEcho(ctx.text)}". Try fewer or different words.`,
+        text: `Nothing matches "${sanitizeEcho(words)}". Try fewer or different words.`,
         ephemeral: true,
       };
     }
-    const cards = found.map((m, i) => movieCard(ctx.view, m, { reason: popularityLine(m), rank: i + 1 }));
+    const { cards, pick } = listPage(
+      found.map((m, i) => movieCard(ctx.view, m, { reason: popularityLine(m), rank: i + 1 })),
+    );
     return {
-      text: `Results for "${sanitizeEcho(ctx.text)}":`,
+      text: `Results for "${sanitizeEcho(words)}":`,
       cards,
+      actions: [pick],
+      ephemeral: true,
       data: { movies: cards.map((c) => cardData(c, ctx.view.movie(c.movieId), null)), parsed },
     };
   },

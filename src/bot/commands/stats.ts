@@ -6,6 +6,7 @@ export default defineCommand({
   name: 'stats',
   description: 'Community insights: ratings per day, top films, genres, active raters (admins)',
   usage: '',
+  visibility: 'private',
   options: [],
   adminOnly: true,
   async run(ctx) {

@@ -16,7 +16,11 @@ import { UserError } from '../../errors.ts';
 import { joinNames } from '../../group/aggregate.ts';
 import { allMembersVoted, type PollTally, tallyPoll } from '../../group/poll-tally.ts';
 import type { CatalogView } from '../catalog-view.ts';
+import { argNumber, argText } from '../command-args.ts';
 import { type CommandContext, defineCommand } from '../context.ts';
+import { plural } from '../names.ts';
+import { slash } from '../platform-text.ts';
+import { pollEdit, pollNames } from '../poll-message.ts';
 import { displayTitle, movieCard, titleWithYear } from '../render.ts';
 import type { Reply } from '../types.ts';
 
@@ -27,13 +31,20 @@ export default defineCommand({
   name: 'vote',
   description: 'Vote in the open movie-night poll (voting again changes your vote)',
   usage: '<number>',
+  // The voter's answer is a private confirmation; the tally goes to the poll's own message (an edit).
+  visibility: 'private',
   options: [
     { name: 'number', description: 'The pick you vote for', type: 'integer', required: true, minValue: 1 },
   ],
+  // Buttons send `<poll id> <number>`; people type `<number>` for the newest open poll here.
+  parseText: (text) => {
+    const parts = text.split(/\s+/);
+    return parts.length >= 2 ? { poll: parts[0], number: parts.at(-1) } : { number: parts[0] };
+  },
   async run(ctx) {
-    // Buttons send `<poll id> <number>`; people type `<number>` for the newest open poll here.
-    const parts = ctx.text.split(/\s+/).filter(Boolean);
-    const n = Number(parts.at(-1));
+    const pollId = argText(ctx.args, 'poll');
+    const n = argNumber(ctx.args, 'number') ?? Number.NaN;
+    const parts = pollId ? [pollId, String(n)] : [String(n)];
     const tenant = tenantKey(ctx.event.channel.platform, ctx.event.channel.tenant);
     // A user of another tenant finds no poll: votes stay inside the tenant the poll was started in.
     const poll =
@@ -51,6 +62,13 @@ export default defineCommand({
       );
     }
     if (poll.closed) return alreadyClosed(ctx, poll);
+    if (!poll.memberIds.includes(ctx.user.id)) {
+      const names = await pollNames(ctx.deps.db, poll);
+      throw new UserError(
+        'not-a-member',
+        `This movie night is ${joinNames(names)}'s, so only they vote. Start your own with \`${slash(ctx.event.channel.platform, 'movienight')}\`!`,
+      );
+    }
     if (!(Number.isInteger(n) && n >= 1 && n <= poll.movieIds.length)) {
       throw new UserError(
         'bad-vote',
@@ -69,7 +87,8 @@ export default defineCommand({
       castVote(tx, poll.id, ctx.user.id, movieId),
     );
     if (closed) return alreadyClosed(ctx, (await getPoll(ctx.deps.db, poll.id, poll.tenant)) ?? poll);
-    const votes = await listVotes(ctx.deps.db, poll.id);
+    const members = new Set(poll.memberIds);
+    const votes = (await listVotes(ctx.deps.db, poll.id)).filter((v) => members.has(v.userId));
     const title = titleWithYear(ctx.view.movie(movieId) ?? { title: `#${movieId}`, year: null });
     const changed =
       previous !== null && previous !== movieId
@@ -82,7 +101,9 @@ export default defineCommand({
     };
     if (allMembersVoted(poll.memberIds, votes))
       return [ack, ...(await closeAndAnnounce(ctx, poll, 'all-voted'))];
-    return ack;
+    // Everyone sees the tally on the poll itself: the adapter edits the poll's message with it.
+    const tally = await pollEdit(ctx.deps.db, ctx.view, poll, votes);
+    return tally ? [ack, tally] : [ack];
   },
 });
 
@@ -136,7 +157,17 @@ export async function closeAndAnnounce(ctx: Ctx, poll: PollRow, reason: CloseRea
     const fresh = await getPoll(ctx.deps.db, poll.id, poll.tenant);
     return [alreadyClosed(ctx, fresh ?? poll)];
   }
-  return [winnerAnnouncement(ctx.view, settled, reason)];
+  const closed = await closedPollEdit(ctx.deps.db, ctx.view, settled);
+  return [...(closed ? [closed] : []), winnerAnnouncement(ctx.view, settled, reason)];
+}
+
+/** The poll's own message in its closed state (winner shown, buttons disabled), as an edit. */
+export async function closedPollEdit(
+  db: Database,
+  view: CatalogView,
+  settled: SettledPoll,
+): Promise<Reply | null> {
+  return pollEdit(db, view, settled.poll, await listVotes(db, settled.poll.id));
 }
 
 /** The public message naming a settled poll's winner, saying how it won (votes, a tie, nobody voted). */
@@ -161,7 +192,7 @@ export function winnerAnnouncement(view: CatalogView, settled: SettledPoll, reas
     return m ? `**${titleWithYear(m)}**` : `#${id}`;
   };
   const top = tally.counts.find((c) => c.movieId === tally.winner)?.votes ?? 0;
-  const votes = (n: number) => `${n} vote${n === 1 ? '' : 's'}`;
+  const votes = (n: number) => plural(n, 'vote');
   const outcome = tally.byDefault
     ? `Nobody voted, so the group's top pick wins: movie night is ${title}.`
     : tally.tied.length > 1
@@ -170,7 +201,7 @@ export function winnerAnnouncement(view: CatalogView, settled: SettledPoll, reas
   const tail =
     voters === 0
       ? `Rate it afterwards with \`/rate ${displayTitle(movie)} <stars>\` or a reaction here.`
-      : `Marked as seen for the ${voters === 1 ? 'one of you' : `${voters} of you`} who voted; rate it afterwards with \`/rate ${displayTitle(movie)} <stars>\` or a reaction here.`;
+      : `Marked as seen for ${voters === 1 ? 'the one of you' : voters === 2 ? 'the two of you' : `the ${voters} of you`} who voted; rate it afterwards with \`/rate ${displayTitle(movie)} <stars>\` or a reaction here.`;
   return {
     text: `🍿 ${why}! ${outcome} ${tail}`,
     cards: [movieCard(view, movie, { reason: 'Movie night winner', label: 'Winner' })],

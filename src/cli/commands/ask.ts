@@ -44,6 +44,14 @@ export async function run(cmd: Command, message: unknown): Promise<void> {
     ['user_error', 'error', 'unavailable'].includes(String(r.data?.outcome)),
   );
   if (failed) {
+    // `--json` callers read stdout: a user error is a JSON object there too, not silence.
+    if (opts.json) {
+      const error = {
+        error: String(failed.data?.error ?? failed.data?.outcome),
+        message: plainText(failed.text),
+      };
+      process.stdout.write(`${JSON.stringify(error)}\n`);
+    }
     process.stderr.write(`movierec: ${plainText(failed.text)}\n`);
     process.exitCode = failed.data?.outcome === 'user_error' ? USER_ERROR_EXIT : 1;
     return;
@@ -55,7 +63,7 @@ export async function run(cmd: Command, message: unknown): Promise<void> {
   const paint = painter(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
   let n = 1;
   for (const reply of replies) {
-    process.stdout.write(`${renderReply(reply, n, paint)}\n`);
+    process.stdout.write(`${renderReply(reply, n, paint, 'one-shot')}\n`);
     n += reply.cards?.length ?? 0;
   }
 }

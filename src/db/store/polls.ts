@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
-import { type POLL_STRATEGIES, polls, pollVotes, ratings, users } from '../schema.ts';
+import { type POLL_STRATEGIES, type PollPick, polls, pollVotes, ratings, users } from '../schema.ts';
 import type { Executor } from './executor.ts';
 import { newSessionId } from './sessions.ts';
 
@@ -21,6 +21,7 @@ export async function createPoll(
     movieIds: number[];
     strategy: PollStrategy;
     closesAt: Date;
+    picks?: PollPick[];
   },
 ): Promise<PollRow> {
   const [row] = await db
@@ -28,6 +29,30 @@ export async function createPoll(
     .values({ id: newSessionId(), ...poll })
     .returning();
   return row!;
+}
+
+/**
+ * Remembers which platform message shows the poll (the first one posted wins: a later edit of the same
+ * poll is not a new poll message), so votes and the close can edit it.
+ */
+export async function setPollMessageKey(db: Executor, pollId: string, messageKey: string): Promise<void> {
+  await db
+    .update(polls)
+    .set({ messageKey })
+    .where(and(eq(polls.id, pollId), sql`${polls.messageKey} is null`));
+}
+
+/** The members of a poll, in the poll's order (the caller first), for naming them. */
+export async function pollMembers(
+  db: Executor,
+  memberIds: readonly number[],
+): Promise<(typeof users.$inferSelect)[]> {
+  if (memberIds.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(users)
+    .where(inArray(users.id, [...memberIds]));
+  return memberIds.flatMap((id) => rows.filter((r) => r.id === id));
 }
 
 /** A poll by id, only when it belongs to `tenant` (a poll id from another tenant finds nothing). */

@@ -51,6 +51,23 @@ export async function getSession<T = Record<string, unknown>>(
   return row as SessionRow<T> | undefined;
 }
 
+/**
+ * A live session by id whoever owns it: a list's "More" button pressed by another member of the channel
+ * starts that member's own copy of the list from it.
+ */
+export async function findSession<T = Record<string, unknown>>(
+  db: Executor,
+  id: string,
+  kind: string,
+  now = new Date(),
+): Promise<SessionRow<T> | undefined> {
+  const [row] = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.id, id), eq(sessions.kind, kind), gt(sessions.expiresAt, now)));
+  return row as SessionRow<T> | undefined;
+}
+
 /** The user's newest live session of a kind. */
 export async function latestSession<T = Record<string, unknown>>(
   db: Executor,
@@ -99,10 +116,19 @@ export async function deleteExpiredSessions(db: Executor, now = new Date()): Pro
 
 export const RATE_LIMIT_KIND = 'rate-limit';
 
-/** The rate-limit counter row of the user's current fixed window: `rate:<user>:<window>`. */
-export function rateWindow(userId: number, windowMs: number, now: Date): { id: string; expiresAt: Date } {
+/**
+ * The rate-limit counter row of the user's current fixed window: `rate:<user>:<window>`, or
+ * `rate:<bucket>:<user>:<window>` for a separate bucket (reactions count apart from commands).
+ */
+export function rateWindow(
+  userId: number,
+  windowMs: number,
+  now: Date,
+  bucket = '',
+): { id: string; expiresAt: Date } {
   const window = Math.floor(now.getTime() / windowMs);
-  return { id: `rate:${userId}:${window}`, expiresAt: new Date((window + 1) * windowMs) };
+  const prefix = bucket ? `rate:${bucket}:` : 'rate:';
+  return { id: `${prefix}${userId}:${window}`, expiresAt: new Date((window + 1) * windowMs) };
 }
 
 /**
@@ -114,8 +140,9 @@ export async function countRequest(
   userId: number,
   windowMs: number,
   now = new Date(),
+  bucket = '',
 ): Promise<number> {
-  const { id, expiresAt } = rateWindow(userId, windowMs, now);
+  const { id, expiresAt } = rateWindow(userId, windowMs, now, bucket);
   const [row] = await db
     .insert(sessions)
     .values({ id, userId, kind: RATE_LIMIT_KIND, data: { count: 1 }, expiresAt })

@@ -1,0 +1,2 @@
+ALTER TABLE "polls" ADD COLUMN "message_key" text;--> statement-breakpoint
+ALTER TABLE "polls" ADD COLUMN "picks" jsonb;
