@@ -16,7 +16,7 @@ import type { BotCoreDeps, CommandContext } from './context.ts';
 import { handleReaction } from './reaction-handler.ts';
 import { popularityLine, titleWithYear } from './render.ts';
 import { resolveMovie, TitleChoiceNeeded } from './resolve-movie.ts';
-import { checkInputLength, sanitizeEcho } from './text.ts';
+import { checkInputLength, cleanEvent, sanitizeEcho } from './text.ts';
 import type { BotCore, BotEvent, CommandEvent, Reply } from './types.ts';
 import { loadUserState } from './user-state.ts';
 
@@ -195,7 +195,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
 
     async handle(event) {
       try {
-        return await dispatch(event);
+        // Control characters (NUL above all, which Postgres refuses) go before anything reads the event.
+        return await dispatch(cleanEvent(event));
       } catch (error) {
         return errorReplies(deps, event, error);
       }

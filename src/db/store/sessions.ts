@@ -80,10 +80,22 @@ export async function updateSession(
     .where(eq(sessions.id, id));
 }
 
-/** Deletes a session; returns whether it existed (so a confirmation is used once). */
-export async function deleteSession(db: Executor, id: string): Promise<boolean> {
-  const rows = await db.delete(sessions).where(eq(sessions.id, id)).returning({ id: sessions.id });
+/**
+ * Deletes a session (only when it belongs to `userId`, when given); returns whether it existed (so a
+ * confirmation is used once).
+ */
+export async function deleteSession(db: Executor, id: string, userId?: number): Promise<boolean> {
+  const rows = await db
+    .delete(sessions)
+    .where(userId === undefined ? eq(sessions.id, id) : and(eq(sessions.id, id), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
   return rows.length > 0;
+}
+
+/** Whose session this is (expired or not); undefined when there is no such session. */
+export async function sessionOwner(db: Executor, id: string): Promise<number | undefined> {
+  const [row] = await db.select({ userId: sessions.userId }).from(sessions).where(eq(sessions.id, id));
+  return row?.userId;
 }
 
 /** Deletes every session of a kind for a user. */
