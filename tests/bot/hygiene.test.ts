@@ -17,7 +17,15 @@ const actor = (name: string, displayName?: string): Actor => ({
 });
 let seq = 0;
 const command = (user: string, name: string, text = '', extra: Partial<BotEvent> = {}): BotEvent =>
-  ({ type: 'command', id: `h${++seq}`, actor: actor(user), channel, command: name, text, ...extra }) as BotEvent;
+  ({
+    type: 'command',
+    id: `h${++seq}`,
+    actor: actor(user),
+    channel,
+    command: name,
+    text,
+    ...extra,
+  }) as BotEvent;
 const press = (user: string, actionId: string, value?: string): BotEvent => ({
   type: 'action',
   id: `h${++seq}`,
@@ -39,7 +47,12 @@ describe.each(DB_KINDS)('input cleaning and session ownership on %s', (kind) => 
   });
 
   const userRow = async (name: string) =>
-    (await t.db.db.select().from(users).where(eq(users.externalId, `slack:T1:${name}`)))[0];
+    (
+      await t.db.db
+        .select()
+        .from(users)
+        .where(eq(users.externalId, `slack:T1:${name}`))
+    )[0];
 
   // Postgres refuses NUL in text (22021 "invalid byte sequence for encoding UTF8: 0x00"); before the
   // core cleaned its input each of these ended in "Sorry, something went wrong".
