@@ -1,8 +1,8 @@
 import { saveCard } from '../db/store/cards.ts';
 import { eventKey } from '../db/store/events.ts';
 import { purgeTenant, tenantKey } from '../db/store/forget.ts';
-import { countRequestAndClaim, type GateUser } from '../db/store/request-gate.ts';
-import { countRequest, createSession } from '../db/store/sessions.ts';
+import { type GateUser, type RateBucket, takeRequestToken } from '../db/store/request-gate.ts';
+import { createSession } from '../db/store/sessions.ts';
 import { findUser, getOrCreateUser, type UserRow } from '../db/store/users.ts';
 import { DatabaseUnavailableError, isUserError, UserError } from '../errors.ts';
 import { isConnectionError } from '../ops/instrument.ts';
@@ -35,15 +35,16 @@ const MAX_RUN_DEPTH = 3;
 export function createBotCore(deps: BotCoreDeps): BotCore {
   const now = deps.now ?? (() => new Date());
   const limit = deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT;
+  const requests: RateBucket = { name: 'request', limit, windowMs: RATE_WINDOW_MS };
 
   async function dispatch(event: BotEvent): Promise<Reply[]> {
     const userKey = event.actor.userKey;
     const displayName = event.actor.displayName?.slice(0, 100);
     const tenant = tenantKey(event.channel.platform, event.channel.tenant);
     const at = now();
-    const rateLimited: Reply[] = [
+    const rateLimited = (retryAfterMs: number): Reply[] => [
       {
-        text: `Easy there! You can send ${limit} requests a minute; try again in a few seconds.`,
+        text: `Easy there! You can send ${limit} requests a minute; try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`,
         ephemeral: true,
         data: { outcome: 'user_error', error: 'rate-limited' },
       },
@@ -51,21 +52,22 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     if (event.type === 'reaction') {
       const user = await getOrCreateUser(deps.db, userKey, displayName);
       // Reactions claim their delivery inside their own transaction (reaction-handler).
-      if ((await countRequest(deps.db, user.id, RATE_WINDOW_MS, at)) > limit) return rateLimited;
+      const gate = await takeRequestToken(deps.db, { id: user.id }, requests, at);
+      if (gate && !gate.allowed) return rateLimited(gate.retryAfterMs);
       return handleReaction(deps.db, await deps.catalog.current(), user, event, tenant);
     }
     // The catalog first: a delivery is claimed only once the request can go ahead.
     const view = await deps.catalog.current();
     const key = eventKey(userKey, event.id);
     const gateFor = (who: GateUser) =>
-      countRequestAndClaim(deps.db, who, RATE_WINDOW_MS, at, limit, key, tenant);
+      takeRequestToken(deps.db, who, requests, at, { eventKey: key, tenant });
     // The user's row and the gate at once (the gate finds the user by key); a new user is created
     // first. Whichever came back empty is done after, so a request is never counted or claimed twice.
     let [user, gate] = await Promise.all([findUser(deps.db, userKey), gateFor({ externalId: userKey })]);
     user ??= await getOrCreateUser(deps.db, userKey, displayName);
     gate ??= await gateFor({ id: user.id });
     if (!gate) throw new Error('the user row vanished while the request was gated');
-    if (gate.count > limit) return rateLimited;
+    if (!gate.allowed) return rateLimited(gate.retryAfterMs);
     if (!gate.claimed) return [];
     const base = baseContext(user, view, at);
     const replies =

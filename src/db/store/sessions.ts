@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, lte } from 'drizzle-orm';
 import { sessions } from '../schema.ts';
 import type { Executor } from './executor.ts';
 
@@ -107,34 +107,4 @@ export async function deleteSessionsOfKind(db: Executor, userId: number, kind: s
 export async function deleteExpiredSessions(db: Executor, now = new Date()): Promise<number> {
   const rows = await db.delete(sessions).where(lte(sessions.expiresAt, now)).returning({ id: sessions.id });
   return rows.length;
-}
-
-export const RATE_LIMIT_KIND = 'rate-limit';
-
-/** The rate-limit counter row of the user's current fixed window: `rate:<user>:<window>`. */
-export function rateWindow(userId: number, windowMs: number, now: Date): { id: string; expiresAt: Date } {
-  const window = Math.floor(now.getTime() / windowMs);
-  return { id: `rate:${userId}:${window}`, expiresAt: new Date((window + 1) * windowMs) };
-}
-
-/**
- * Counts one request in the user's current fixed window and returns the count so far. The counter is a
- * session row (`rate:<user>:<window>`), so every process shares it.
- */
-export async function countRequest(
-  db: Executor,
-  userId: number,
-  windowMs: number,
-  now = new Date(),
-): Promise<number> {
-  const { id, expiresAt } = rateWindow(userId, windowMs, now);
-  const [row] = await db
-    .insert(sessions)
-    .values({ id, userId, kind: RATE_LIMIT_KIND, data: { count: 1 }, expiresAt })
-    .onConflictDoUpdate({
-      target: sessions.id,
-      set: { data: sql`jsonb_build_object('count', (${sessions.data}->>'count')::int + 1)` },
-    })
-    .returning({ data: sessions.data });
-  return Number((row?.data as { count?: number } | undefined)?.count ?? 1);
 }
