@@ -11,6 +11,7 @@ import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { pruneExpired } from './db/store/maintenance.ts';
 import type { Logger } from './logger.ts';
 import type { Operations } from './ops/index.ts';
+import { modelCacheDir } from './recommend/model-cache.ts';
 import { createRecommenderService, type RecommenderService } from './recommend/service.ts';
 
 /** A running movierec: database, catalog, recommender and the core every adapter drives. */
@@ -60,6 +61,7 @@ export async function createApp(
     logger,
     listen: database.listen,
     trainThreads: config.trainThreads,
+    cacheDir: modelCacheDir(config.home),
   });
   let enrichCards: BotCoreDeps['enrichCards'];
   if (config.tmdb) {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { openDatabase } from '../../db/client.ts';
 import { createLogger } from '../../logger.ts';
+import { modelCacheDir } from '../../recommend/model-cache.ts';
 import { createRecommenderService } from '../../recommend/service.ts';
 
 /** `movierec train`: retrains on the database's movies and ratings and stores the model. */
@@ -15,6 +16,7 @@ export async function run(_cmd: Command): Promise<void> {
       db: handle.db,
       logger,
       trainThreads: config.trainThreads,
+      cacheDir: modelCacheDir(config.home),
     });
     const started = performance.now();
     await service.retrain();
