@@ -86,7 +86,7 @@ export async function createApp(
   let ops: Operations | undefined;
   if (options.instrument) {
     const { createOperations } = await import('./ops/index.ts');
-    ops = createOperations({ db: database.db, logger });
+    ops = createOperations({ db: database.db, logger, metricsToken: config.metricsToken });
     core = ops.instrument(core);
   }
   let closing: Promise<void> | undefined;

@@ -46,6 +46,9 @@ const envSchema = z.object({
   TMDB_API_URL: optionalText,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   TRAIN_THREADS: z.coerce.number().int().min(0).max(64).default(DEFAULT_TRAIN_THREADS),
+  METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters (it is the only thing guarding /metrics)',
+  }),
 });
 
 /** The validated configuration every part of movierec reads; nothing else reads process.env. */
@@ -70,6 +73,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Worker threads that train models (0: train on the main thread, blocking it while training). */
   trainThreads: number;
+  /** Bearer token `/metrics` requires; undefined: `/metrics` is not served at all. */
+  metricsToken: string | undefined;
 }
 
 /**
@@ -111,5 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         : undefined,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trainThreads: e.TRAIN_THREADS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -28,13 +28,15 @@ export function createOperations(deps: {
   db: Database;
   logger: Logger;
   processMetrics?: boolean;
+  /** METRICS_TOKEN: `/metrics` needs it as a bearer token; without one `/metrics` is not served. */
+  metricsToken?: string;
 }): Operations {
   const health = createHealthSource(deps.db);
   const metrics = createMetrics({
     processMetrics: deps.processMetrics ?? true,
     modelAgeSeconds: () => health.modelAgeSeconds(),
   });
-  const handler = createOpsHandler({ health, metrics, logger: deps.logger });
+  const handler = createOpsHandler({ health, metrics, metricsToken: deps.metricsToken, logger: deps.logger });
   return {
     metrics,
     health,
