@@ -24,6 +24,8 @@ const RATE_WINDOW_MS = 60_000;
 const DEFAULT_RATE_LIMIT = 30;
 const PICK_SESSION_TTL_MS = 30 * 60 * 1000;
 const AUTOCOMPLETE_LIMIT = 10;
+/** Pauses before each retry of a card save that failed after its message was posted (~3.6 s in all). */
+const CARD_SAVE_RETRY_MS = [100, 500, 1000, 2000];
 /** Nested command runs (pick → command → …) stop here. */
 const MAX_RUN_DEPTH = 3;
 
@@ -208,12 +210,24 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       const movieIds = (reply.cards ?? []).map((c) => c.movieId);
       if (movieIds.length === 0) return;
       const sessionId = typeof reply.data?.sessionId === 'string' ? reply.data.sessionId : null;
-      await saveCard(deps.db, {
-        messageKey,
-        tenant: tenantKey(channel.platform, channel.tenant),
-        movieIds,
-        sessionId,
-      });
+      const card = { messageKey, tenant: tenantKey(channel.platform, channel.tenant), movieIds, sessionId };
+      // The message is already out: without its card row, reactions on it could never rate, so a
+      // failed save (a blip of the database) is retried a few times before giving up. Star selects
+      // carry the movie id in their action id and never need the card.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await saveCard(deps.db, card);
+          return;
+        } catch (error) {
+          const delay = CARD_SAVE_RETRY_MS[attempt];
+          if (delay === undefined) throw error;
+          currentLogger(deps.logger).warn(
+            { err: error, attempt: attempt + 1 },
+            'saving a card failed; retrying',
+          );
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
     },
 
     async autocomplete(query) {

@@ -1,7 +1,10 @@
 import { eq } from 'drizzle-orm';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCatalogSource } from '../../src/bot/catalog-view.ts';
+import { createBotCore } from '../../src/bot/core.ts';
 import type { Actor, BotEvent, ChannelRef, Reply } from '../../src/bot/types.ts';
-import { ratings, sessions, users } from '../../src/db/schema.ts';
+import { cards, ratings, sessions, users } from '../../src/db/schema.ts';
 import { createTestCore, type TestCore } from '../contract/fixture.ts';
 import { DB_KINDS } from '../helpers/db.ts';
 
@@ -133,5 +136,44 @@ describe.each(DB_KINDS)('input cleaning and session ownership on %s', (kind) => 
     expect(await t.db.db.select().from(sessions).where(eq(sessions.userId, victim.id))).toHaveLength(
       before.length,
     );
+  });
+
+  it('a card whose save fails once after its message was posted is saved on retry, so reactions rate', async () => {
+    let failures = 1;
+    const db = t.db.db;
+    // The database refuses the first card insert (a connection blip); everything else goes through.
+    const flaky = new Proxy(db, {
+      get(target, prop) {
+        if (prop === 'insert') {
+          return (table: typeof cards) => {
+            if (table === cards && failures-- > 0) throw new Error('connection reset while saving the card');
+            return target.insert(table);
+          };
+        }
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const core = createBotCore({
+      db: flaky,
+      logger: pino({ level: 'silent' }),
+      catalog: createCatalogSource(db),
+      recommender: { current: () => t.recommender.current(), catalogChanged: () => {} },
+      rateLimitPerMinute: 1000,
+    });
+    const [card] = await core.handle(command('cardu', 'movie', 'Thief'));
+    expect(card!.rateByReaction).toBe(true);
+    await core.messagePosted(card!, 'slack:C1:m-flaky', channel);
+    expect(failures).toBe(-1); // failed once, saved on the second attempt
+    const reacted = await core.handle({
+      type: 'reaction',
+      id: `h${++seq}`,
+      actor: actor('cardu'),
+      channel,
+      messageKey: 'slack:C1:m-flaky',
+      emoji: '4️⃣',
+      added: true,
+    });
+    expect(text(reacted)).toMatch(/Rated \*\*Thief \(1993\)\*\* ★★★★ 4/);
   });
 });
