@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     globalSetup: ['tests/helpers/global-setup.ts'],
+    // FC_SEED / FC_PATH replay a failed property test (fast-check prints both on failure).
+    setupFiles: ['tests/helpers/fast-check-setup.ts'],
   },
 });

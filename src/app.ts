@@ -12,6 +12,7 @@ import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { pruneExpired } from './db/store/maintenance.ts';
 import type { Logger } from './logger.ts';
 import type { Operations } from './ops/index.ts';
+import { modelCacheDir } from './recommend/model-cache.ts';
 import { createRecommenderService, type RecommenderService } from './recommend/service.ts';
 
 /** A running movierec: database, catalog, recommender and the core every adapter drives. */
@@ -68,6 +69,7 @@ export async function createApp(
     logger,
     listen: database.listen,
     trainThreads: config.trainThreads,
+    cacheDir: modelCacheDir(config.home),
   });
   let enrichCards: BotCoreDeps['enrichCards'];
   if (config.tmdb) {
@@ -96,7 +98,7 @@ export async function createApp(
     // unavailable.
     core = withDeadline(core, { deadlineMs: config.requestDeadlineMs, logger });
     const { createOperations } = await import('./ops/index.ts');
-    ops = createOperations({ db: database.db, logger, database });
+    ops = createOperations({ db: database.db, logger, database, metricsToken: config.metricsToken });
     core = ops.instrument(core);
   }
   let closing: Promise<void> | undefined;

@@ -49,6 +49,9 @@ const envSchema = z.object({
   REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters (it is the only thing guarding /metrics)',
+  }),
 });
 
 /** The validated configuration every part of movierec reads; nothing else reads process.env. */
@@ -77,6 +80,8 @@ export interface Config {
   requestDeadlineMs: number;
   /** Server-side limits on every pooled Postgres connection (ms; 0 disables one). */
   database: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
+  /** Bearer token `/metrics` requires; undefined: `/metrics` is not served at all. */
+  metricsToken: string | undefined;
 }
 
 /**
@@ -123,5 +128,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
       idleInTransactionTimeoutMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
+    metricsToken: e.METRICS_TOKEN,
   };
 }

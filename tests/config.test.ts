@@ -27,6 +27,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRAIN_THREADS: '0' }).trainThreads).toBe(0);
   });
 
+  it('takes METRICS_TOKEN for /metrics, refusing one too short to guard it', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-secret' }).metricsToken).toBe('a-long-enough-secret');
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
+
   it('treats empty variables as unset', () => {
     const config = loadConfig({ DATABASE_URL: '', DISCORD_TOKEN: '  ' });
     expect(config.databaseUrl).toBeUndefined();

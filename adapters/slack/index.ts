@@ -114,10 +114,16 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
           res.end(stopping ? 'stopping' : 'ok');
           return;
         }
-        handler(req, res).catch((error) => {
-          logger.error({ err: error, path }, 'ops endpoint failed');
-          if (!res.headersSent) res.writeHead(500).end();
-        });
+        handler(req, res).then(
+          // Not handled: /metrics without METRICS_TOKEN is not served.
+          (handled) => {
+            if (!handled) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+          },
+          (error) => {
+            logger.error({ err: error, path }, 'ops endpoint failed');
+            if (!res.headersSent) res.writeHead(500).end();
+          },
+        );
       },
     });
     return handler ? [route(HEALTH_PATH), route(METRICS_PATH)] : [route(HEALTH_PATH)];

@@ -1,6 +1,6 @@
 import { addMark, removeMark } from '../db/store/marks.ts';
 import { upsertRating } from '../db/store/ratings.ts';
-import { deleteSession, getSession } from '../db/store/sessions.ts';
+import { deleteSession, getSession, sessionOwner } from '../db/store/sessions.ts';
 import { UserError } from '../errors.ts';
 import { parseActionId } from './action-ids.ts';
 import type { ActionContext } from './context.ts';
@@ -22,6 +22,13 @@ export interface PickSessionData extends Record<string, unknown> {
 }
 
 const EXPIRED: Reply = { text: 'That button has expired. Run the command again.', ephemeral: true };
+const NOT_YOURS: Reply = {
+  text: "That button belongs to someone else's request, so I left it alone. Run the command yourself to get your own.",
+  ephemeral: true,
+  data: { outcome: 'user_error', error: 'not-your-session' },
+};
+/** Verbs whose first argument is a session id: only the session's owner may use them. */
+const SESSION_VERBS = new Set(['pick', 'forget', 'cancel', 'more']);
 
 /** Handles a button press or select choice on one of the core's components. */
 export async function handleAction(ctx: ActionContext): Promise<Reply[]> {
@@ -29,6 +36,11 @@ export async function handleAction(ctx: ActionContext): Promise<Reply[]> {
   if (!parsed)
     throw new UserError('unknown-action', "I don't know that button any more. Try the command again.");
   const { verb, args } = parsed;
+  // Buttons on public or shared messages can be pressed by anyone: a session is its owner's alone.
+  if (SESSION_VERBS.has(verb) && args[0]) {
+    const owner = await sessionOwner(ctx.deps.db, args[0]);
+    if (owner !== undefined && owner !== ctx.user.id) return [NOT_YOURS];
+  }
   // Buttons carry the movie in their id; selects ("pick a movie", "remove one") in the chosen value.
   const movieOf = () => {
     const movie = ctx.view.movie(Number(args[0] ?? ctx.event.value));
@@ -93,7 +105,7 @@ export async function handleAction(ctx: ActionContext): Promise<Reply[]> {
       // Movie-night poll buttons carry `<poll id>:<pick number>`; `/vote` does the rest.
       return ctx.run('vote', `${args[0] ?? ''} ${args[1] ?? ''}`);
     case 'cancel': {
-      await deleteSession(ctx.deps.db, args[0] ?? '');
+      await deleteSession(ctx.deps.db, args[0] ?? '', ctx.user.id);
       return [{ text: 'Cancelled. Nothing was changed.', ephemeral: true }];
     }
     default:

@@ -2,8 +2,8 @@ import { saveCard } from '../db/store/cards.ts';
 import { eventKey } from '../db/store/events.ts';
 import { purgeTenant, tenantKey } from '../db/store/forget.ts';
 import { setPollMessageKey } from '../db/store/polls.ts';
-import { countRequestAndClaim, type GateUser } from '../db/store/request-gate.ts';
-import { countRequest, createSession } from '../db/store/sessions.ts';
+import { type GateUser, type RateBucket, takeRequestToken } from '../db/store/request-gate.ts';
+import { createSession } from '../db/store/sessions.ts';
 import { findUser, getOrCreateUser, type UserRow } from '../db/store/users.ts';
 import { DatabaseUnavailableError, isUserError, UserError } from '../errors.ts';
 import { isConnectionError } from '../ops/instrument.ts';
@@ -18,7 +18,7 @@ import type { BotCoreDeps, CommandContext } from './context.ts';
 import { handleReaction } from './reaction-handler.ts';
 import { popularityLine, titleWithYear } from './render.ts';
 import { resolveMovie, TitleChoiceNeeded } from './resolve-movie.ts';
-import { checkInputLength, sanitizeEcho } from './text.ts';
+import { checkInputLength, cleanEvent, sanitizeEcho } from './text.ts';
 import type { BotCore, BotEvent, CommandEvent, Reply } from './types.ts';
 import { loadUserState } from './user-state.ts';
 
@@ -34,6 +34,8 @@ const REACTION_BUCKET = 'reaction';
 const CONSOLE_NO_LIMIT = 2 ** 31 - 1;
 const PICK_SESSION_TTL_MS = 30 * 60 * 1000;
 const AUTOCOMPLETE_LIMIT = 10;
+/** Pauses before each retry of a card save that failed after its message was posted (~3.6 s in all). */
+const CARD_SAVE_RETRY_MS = [100, 500, 1000, 2000];
 /** Nested command runs (pick → command → …) stop here. */
 const MAX_RUN_DEPTH = 3;
 
@@ -46,17 +48,22 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   const now = deps.now ?? (() => new Date());
   const commandLimit = deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT;
   const reactionLimit = deps.reactionLimitPerMinute ?? DEFAULT_REACTION_LIMIT;
+  const commands: RateBucket = { name: 'request', limit: commandLimit, windowMs: RATE_WINDOW_MS };
+  const reactions: RateBucket = { name: REACTION_BUCKET, limit: reactionLimit, windowMs: RATE_WINDOW_MS };
+  // The local console is its operator's own terminal: no per-user limit there (the gate still claims).
+  const consoleBucket: RateBucket = { name: 'console', limit: CONSOLE_NO_LIMIT, windowMs: RATE_WINDOW_MS };
 
   async function dispatch(event: BotEvent): Promise<Reply[]> {
     const userKey = event.actor.userKey;
     const displayName = event.actor.displayName?.slice(0, 100);
     const tenant = tenantKey(event.channel.platform, event.channel.tenant);
     const at = now();
-    // The local console is its operator's own terminal: no per-user limit there.
-    const limit = event.channel.platform === 'console' ? CONSOLE_NO_LIMIT : commandLimit;
-    const rateLimited: Reply[] = [
+    const onConsole = event.channel.platform === 'console';
+    const requests = onConsole ? consoleBucket : commands;
+    const limit = requests.limit;
+    const rateLimited = (retryAfterMs: number): Reply[] => [
       {
-        text: `Easy there! You can send ${limit} requests a minute; try again in a few seconds.`,
+        text: `Easy there! You can send ${limit} requests a minute; try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`,
         ephemeral: true,
         data: { outcome: 'user_error', error: 'rate-limited' },
       },
@@ -65,11 +72,17 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       const user = await getOrCreateUser(deps.db, userKey, displayName);
       // Reactions have their own bucket; a refused one is said privately (adapters DM or post it
       // ephemerally), so the user knows to react again rather than trust a card that was not counted.
-      const count = await countRequest(deps.db, user.id, RATE_WINDOW_MS, at, REACTION_BUCKET);
-      if (event.channel.platform !== 'console' && count > reactionLimit) {
+      const gate = await takeRequestToken(
+        deps.db,
+        { id: user.id },
+        onConsole ? consoleBucket : reactions,
+        at,
+      );
+      if (gate && !gate.allowed) {
+        const wait = Math.max(1, Math.ceil(gate.retryAfterMs / 1000));
         return [
           {
-            text: `That reaction came too fast to count (${reactionLimit} a minute), so your rating did not change. Wait a few seconds and react again.`,
+            text: `That reaction came too fast to count (${reactionLimit} a minute), so your rating did not change. Wait ${wait} s and react again.`,
             ephemeral: true,
             data: { outcome: 'user_error', error: 'rate-limited' },
           },
@@ -82,14 +95,14 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     const view = await deps.catalog.current();
     const key = eventKey(userKey, event.id);
     const gateFor = (who: GateUser) =>
-      countRequestAndClaim(deps.db, who, RATE_WINDOW_MS, at, limit, key, tenant);
+      takeRequestToken(deps.db, who, requests, at, { eventKey: key, tenant });
     // The user's row and the gate at once (the gate finds the user by key); a new user is created
     // first. Whichever came back empty is done after, so a request is never counted or claimed twice.
     let [user, gate] = await Promise.all([findUser(deps.db, userKey), gateFor({ externalId: userKey })]);
     user ??= await getOrCreateUser(deps.db, userKey, displayName);
     gate ??= await gateFor({ id: user.id });
     if (!gate) throw new Error('the user row vanished while the request was gated');
-    if (gate.count > limit) return rateLimited;
+    if (!gate.allowed) return rateLimited(gate.retryAfterMs);
     if (!gate.claimed) return [];
     const base = baseContext(user, view, at);
     const replies =
@@ -222,7 +235,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
 
     async handle(event) {
       try {
-        return await dispatch(event);
+        // Control characters (NUL above all, which Postgres refuses) go before anything reads the event.
+        return await dispatch(cleanEvent(event));
       } catch (error) {
         return errorReplies(deps, event, error);
       }
@@ -236,12 +250,24 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       const movieIds = (reply.cards ?? []).map((c) => c.movieId);
       if (movieIds.length === 0) return;
       const sessionId = typeof reply.data?.sessionId === 'string' ? reply.data.sessionId : null;
-      await saveCard(deps.db, {
-        messageKey,
-        tenant: tenantKey(channel.platform, channel.tenant),
-        movieIds,
-        sessionId,
-      });
+      const card = { messageKey, tenant: tenantKey(channel.platform, channel.tenant), movieIds, sessionId };
+      // The message is already out: without its card row, reactions on it could never rate, so a
+      // failed save (a blip of the database) is retried a few times before giving up. Star selects
+      // carry the movie id in their action id and never need the card.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await saveCard(deps.db, card);
+          return;
+        } catch (error) {
+          const delay = CARD_SAVE_RETRY_MS[attempt];
+          if (delay === undefined) throw error;
+          currentLogger(deps.logger).warn(
+            { err: error, attempt: attempt + 1 },
+            'saving a card failed; retrying',
+          );
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
     },
 
     async autocomplete(query) {

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts';
+import type { Actor, BotEvent, ChannelRef } from './types.ts';
 
 /** Longest chat message the core reads; longer ones are refused with a friendly error. */
 export const MAX_INPUT_CHARS = 2000;
@@ -22,6 +23,107 @@ export function sanitizeEcho(text: string, max = MAX_ECHO_CHARS): string {
     .replace(/\s+/g, ' ')
     .trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+/** C0 and C1 control characters and DEL, except tab and newline (which free text may hold). */
+const CONTROL_IN_TEXT = /[^\P{Cc}\t\n]/gu;
+/** Every control character, tab and newline included: names and identifiers are one line. */
+const CONTROL_ANY = /\p{Cc}/gu;
+
+/**
+ * Free text as the core accepts it: control characters other than tab and newline become spaces.
+ * Postgres refuses NUL in text (`invalid byte sequence for encoding "UTF8": 0x00`), so a NUL that
+ * reached a query would turn a typo into "something went wrong"; the other controls are never meant.
+ */
+export function cleanText(text: string): string {
+  return text.replace(CONTROL_IN_TEXT, ' ');
+}
+
+/** A display name or identifier: control characters (tab and newline too) removed, ends trimmed. */
+export function cleanName(name: string): string {
+  return name.replace(CONTROL_ANY, '').trim();
+}
+
+/** An identifier (ids, keys, emoji): control characters removed, nothing else changed. */
+function cleanId(id: string): string {
+  return id.replace(CONTROL_ANY, '');
+}
+
+function cleanActor(actor: Actor): Actor {
+  const displayName = actor.displayName === undefined ? undefined : cleanName(actor.displayName);
+  return {
+    ...actor,
+    userKey: cleanId(actor.userKey),
+    tenant: cleanId(actor.tenant),
+    ...(actor.displayName === undefined ? {} : { displayName: displayName || undefined }),
+  };
+}
+
+function cleanChannel(channel: ChannelRef): ChannelRef {
+  return {
+    ...channel,
+    key: cleanId(channel.key),
+    tenant: cleanId(channel.tenant),
+    ...(channel.memberKeys ? { memberKeys: channel.memberKeys.map(cleanId) } : {}),
+  };
+}
+
+/**
+ * An event with every string a platform (or a user) chose cleaned before anything reads it, so nothing
+ * the database refuses can reach it: command text, option values and select values keep their tabs and
+ * newlines; display names, ids and keys lose every control character. Attachment contents are files,
+ * left to the importer (which detects their encoding).
+ */
+export function cleanEvent(event: BotEvent): BotEvent {
+  const id = cleanId(event.id);
+  const actor = cleanActor(event.actor);
+  const channel = cleanChannel(event.channel);
+  if (event.type === 'action') {
+    return {
+      ...event,
+      id,
+      actor,
+      channel,
+      actionId: cleanId(event.actionId),
+      ...(event.value === undefined ? {} : { value: cleanText(event.value) }),
+      ...(event.messageKey === undefined ? {} : { messageKey: cleanId(event.messageKey) }),
+    };
+  }
+  if (event.type === 'reaction') {
+    return {
+      ...event,
+      id,
+      actor,
+      channel,
+      messageKey: cleanId(event.messageKey),
+      emoji: cleanId(event.emoji),
+    };
+  }
+  const options = event.options
+    ? Object.fromEntries(
+        Object.entries(event.options).map(([k, v]) => [k, typeof v === 'string' ? cleanText(v) : v]),
+      )
+    : undefined;
+  return {
+    ...event,
+    id,
+    actor,
+    channel,
+    command: cleanId(event.command),
+    text: cleanText(event.text ?? ''),
+    ...(options ? { options } : {}),
+    ...(event.mentions
+      ? {
+          mentions: event.mentions.map((m) => ({
+            userKey: cleanId(m.userKey),
+            ...(m.displayName === undefined ? {} : { displayName: cleanName(m.displayName) }),
+          })),
+        }
+      : {}),
+    ...(event.attachments
+      ? { attachments: event.attachments.map((a) => ({ ...a, name: cleanName(a.name) })) }
+      : {}),
+  };
 }
 
 /** Checks a message's length before anything parses it. */

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.ts';
@@ -13,17 +14,27 @@ export const METRICS_PATH = '/metrics';
 /**
  * The operations endpoints as a request handler, so they can run on their own server
  * ({@link startOpsServer}) or be mounted on the Slack receiver's HTTP server (one port per process).
+ * `/metrics` is never public: it needs `Authorization: Bearer <metricsToken>` (401 otherwise), and
+ * without a token it is not served (404). The port is the Slack events port, open to the internet.
  */
 export function createOpsHandler(deps: {
   health: HealthSource;
   metrics: BotMetrics;
+  /** METRICS_TOKEN; undefined: `/metrics` answers 404. */
+  metricsToken?: string;
   logger?: Logger;
 }): OpsRequestHandler {
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== HEALTH_PATH && path !== METRICS_PATH) return false;
+    if (path === METRICS_PATH && deps.metricsToken === undefined) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return true;
+    }
+    if (path === METRICS_PATH && !bearerMatches(req.headers.authorization, deps.metricsToken!)) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer realm="metrics"', 'content-type': 'text/plain' });
+      res.end('unauthorized\n');
       return true;
     }
     try {
@@ -47,6 +58,14 @@ export function createOpsHandler(deps: {
     }
     return true;
   };
+}
+
+/** Constant-time comparison of the presented bearer token (hashed first, so lengths need not match). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  if (!presented) return false;
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(presented), digest(token));
 }
 
 export interface OpsServer {

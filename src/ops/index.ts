@@ -30,13 +30,15 @@ export function createOperations(deps: {
   processMetrics?: boolean;
   /** The handle's ping and pool stats, so `/healthz` tells a saturated pool from a dead database. */
   database?: Pick<DatabaseHandle, 'ping' | 'pool'>;
+  /** METRICS_TOKEN: `/metrics` needs it as a bearer token; without one `/metrics` is not served. */
+  metricsToken?: string;
 }): Operations {
   const health = createHealthSource(deps.db, { database: deps.database });
   const metrics = createMetrics({
     processMetrics: deps.processMetrics ?? true,
     modelAgeSeconds: () => health.modelAgeSeconds(),
   });
-  const handler = createOpsHandler({ health, metrics, logger: deps.logger });
+  const handler = createOpsHandler({ health, metrics, metricsToken: deps.metricsToken, logger: deps.logger });
   return {
     metrics,
     health,

@@ -14,7 +14,7 @@ export interface PreparedData {
   items: ItemMeta[];
   itemVocab: Vocabulary;
   userVocab: Vocabulary;
-  /** Per user (rows sorted by timestamp, then item): `userPtr[u]..userPtr[u+1]`. */
+  /** Per user (rows sorted by timestamp, then movie id): `userPtr[u]..userPtr[u+1]`. */
   userPtr: Int32Array;
   userItems: Int32Array;
   userRatings: Float32Array;
@@ -116,7 +116,8 @@ export function prepareColumns(catalog: readonly ItemMeta[], cols: RatingColumns
   for (let k = 0; k < total; k++) if (itemOf[k]! >= 0) order[at[rank[userOf[k]!]!]!++] = k;
 
   // Pass 3: per user, the latest rating per item wins (a later record wins a tie), then sort the
-  // survivors by time, then item.
+  // survivors by (timestamp, movie id) — the order EVAL.md's protocol uses — not by catalog position,
+  // which differs from id order whenever the catalog is not sorted by id.
   const owner = new Int32Array(items.length).fill(-1);
   const slot = new Int32Array(items.length);
   const kept = new Int32Array(order.length);
@@ -138,7 +139,9 @@ export function prepareColumns(catalog: readonly ItemMeta[], cols: RatingColumns
       kept[slot[i]!] = k;
     }
     if (nnz - from > 1) {
-      kept.subarray(from, nnz).sort((a, b) => timeAt(cols, a) - timeAt(cols, b) || itemOf[a]! - itemOf[b]!);
+      kept
+        .subarray(from, nnz)
+        .sort((a, b) => timeAt(cols, a) - timeAt(cols, b) || cols.item[a]! - cols.item[b]!);
     }
     userPtr[u + 1] = nnz;
   }

@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { toItemMeta } from '../catalog/catalog.ts';
 import type { Database, ListenFn } from '../db/client.ts';
@@ -10,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import { HybridRecommender } from './hybrid.ts';
 import type { DeepPartial, HybridConfig } from './hybrid-config.ts';
 import { type HybridState, MODEL_FORMAT } from './hybrid-state.ts';
+import { readCachedModel, sha256Hex, writeCachedModel } from './model-cache.ts';
 import { trainHybridStateParallel } from './parallel/train-parallel.ts';
 import { deserializeModel, serializeModel } from './serialize.ts';
 import { HYBRID_MODEL_NAME, trainHybridState } from './train.ts';
@@ -28,13 +26,6 @@ export const LISTEN_POLL_INTERVAL_MS = 60_000;
 export const MODEL_CHANNEL = 'movierec_model';
 /** Stored models kept per name; older ones are deleted after a new one is stored. */
 const MODELS_KEPT = 3;
-/**
- * Local copies of stored models, by their unique key. A model row never changes, so a copy is valid
- * forever; it spares each fresh CLI process fetching megabytes of bytea (slow on PGlite and Postgres).
- */
-export const DEFAULT_MODEL_CACHE_DIR = path.join(os.tmpdir(), 'movierec-model-cache');
-/** Cached copies kept on disk. */
-const CACHE_FILES_KEPT = 5;
 /** Models below this size are read from the database directly (keeps test models out of the cache). */
 const DEFAULT_CACHE_MIN_BYTES = 1_000_000;
 /**
@@ -80,7 +71,11 @@ export interface RecommenderServiceOptions {
   listen?: ListenFn;
   /** The poll while listening (default: the longer of `pollIntervalMs` and {@link LISTEN_POLL_INTERVAL_MS}). */
   listenPollIntervalMs?: number;
-  /** Where local copies of stored models go; `null` disables the cache. */
+  /**
+   * Where local copies of stored models go (see model-cache.ts): `modelCacheDir(config.home)`, private
+   * to one checkout. A model row never changes, so a copy is valid forever; it spares each fresh CLI
+   * process fetching megabytes of bytea. Undefined or `null`: no cache.
+   */
   cacheDir?: string | null;
   /** Smaller models are not cached: they load quickly from the database anyway. */
   cacheMinBytes?: number;
@@ -100,7 +95,7 @@ export interface RecommenderServiceOptions {
   tune?: boolean | { budgetSeconds: number };
   /** See {@link DEFAULT_DETAILS_RETRAIN_MS}. */
   detailsRetrainMs?: number;
-  /** Clock for the details-only retrain delay (tests). */
+  /** Clock for the details-only retrain delay and the trained-at stamp of new models (tests). */
   now?: () => number;
 }
 
@@ -121,7 +116,7 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
   const { db, logger } = options;
   const pollMs = options.pollIntervalMs ?? MODEL_POLL_INTERVAL_MS;
   const listenPollMs = options.listenPollIntervalMs ?? Math.max(pollMs, LISTEN_POLL_INTERVAL_MS);
-  const cacheDir = options.cacheDir === undefined ? DEFAULT_MODEL_CACHE_DIR : options.cacheDir;
+  const cacheDir = options.cacheDir ?? null;
   const cacheMinBytes = options.cacheMinBytes ?? DEFAULT_CACHE_MIN_BYTES;
   const cacheable = (size: number) => (size >= cacheMinBytes ? cacheDir : null);
   const threads = options.trainThreads ?? 0;
@@ -165,8 +160,8 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
         const { config, tuning } = chooseSettings(dataset, loaded?.recommender.state);
         const state =
           threads > 0
-            ? await trainHybridStateParallel(dataset, { config, threads })
-            : trainHybridState(dataset, { config });
+            ? await trainHybridStateParallel(dataset, { config, threads, trainedAt: new Date(clock()) })
+            : trainHybridState(dataset, { config, trainedAt: new Date(clock()) });
         if (tuning) state.tuning = tuning;
         dataset = undefined; // collectable while the model is serialised and stored
         const bytes = serializeModel(state);
@@ -178,10 +173,12 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
           users: state.userCount,
           items: state.items.length,
           bytes: bytes.length,
+          sha256: sha256Hex(bytes),
         };
         const id = await storeModel(db, meta, bytes, options.chunkBytes);
         await pruneOldModels(db, id);
-        writeCache(cacheable(bytes.length), meta.key, bytes, logger);
+        const dir = cacheable(bytes.length);
+        if (dir) writeCachedModel(dir, meta.key, bytes, logger);
         logger.info(
           { model: HYBRID_MODEL_NAME, ms: Math.round(performance.now() - started), ...meta },
           'model trained',
@@ -222,12 +219,17 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
     if (loaded?.id === newest.id) return;
     const key = typeof newest.meta['key'] === 'string' ? newest.meta['key'] : null;
     const size = typeof newest.meta['bytes'] === 'number' ? newest.meta['bytes'] : 0;
-    let bytes = key ? readCache(cacheable(size), key) : null;
-    if (!bytes) {
-      bytes = await loadModelBytes(db, newest.id, newest.meta);
-      if (bytes && key) writeCache(cacheable(bytes.length), key, bytes, logger);
+    const sha256 = typeof newest.meta['sha256'] === 'string' ? newest.meta['sha256'] : undefined;
+    const dir = key ? cacheable(size) : null;
+    // A cached copy that fails its checksum is deleted by readCachedModel: load the database copy then,
+    // never retrain for a bad local file.
+    const cached = dir && key ? readCachedModel(dir, key, sha256, logger) : null;
+    let state = cached ? deserializeModel(cached) : null;
+    if (!state) {
+      const bytes = await loadModelBytes(db, newest.id, newest.meta);
+      state = bytes ? deserializeModel(bytes) : null;
+      if (state && bytes && dir && key) writeCachedModel(dir, key, bytes, logger);
     }
-    const state = bytes ? deserializeModel(bytes) : null;
     if (!state) {
       if (!loaded) await trainAndStore();
       return;
@@ -399,7 +401,7 @@ export async function storeModel(
 
 /**
  * A stored model's bytes: its chunks one statement at a time, or (models stored before chunks) the
- * `data` column. Null when they are gone (pruned meanwhile) or do not add up to the stored size.
+ * `data` column. Null when they are gone (pruned meanwhile) or do not match the stored size and digest.
  */
 export async function loadModelBytes(
   db: Database,
@@ -424,7 +426,8 @@ export async function loadModelBytes(
     parts.push(Buffer.from(row.data, 'base64'));
   }
   const bytes = Buffer.concat(parts);
-  return typeof meta['bytes'] === 'number' && meta['bytes'] !== bytes.length ? null : bytes;
+  if (typeof meta['bytes'] === 'number' && meta['bytes'] !== bytes.length) return null;
+  return typeof meta['sha256'] === 'string' && sha256Hex(bytes) !== meta['sha256'] ? null : bytes;
 }
 
 async function pruneOldModels(db: Database, newestId: number): Promise<void> {
@@ -436,41 +439,6 @@ async function pruneOldModels(db: Database, newestId: number): Promise<void> {
     .limit(MODELS_KEPT);
   const oldest = keep[keep.length - 1]?.id ?? newestId;
   await db.delete(models).where(and(eq(models.name, HYBRID_MODEL_NAME), lt(models.id, oldest)));
-}
-
-function cacheFile(dir: string, key: string): string | null {
-  return /^[0-9a-f-]{36}$/.test(key) ? path.join(dir, `${key}.v8`) : null;
-}
-
-function readCache(dir: string | null, key: string): Uint8Array | null {
-  const file = dir ? cacheFile(dir, key) : null;
-  if (!file) return null;
-  try {
-    return fs.readFileSync(file);
-  } catch {
-    return null;
-  }
-}
-
-/** Best effort: a cache that cannot be written only costs speed. */
-function writeCache(dir: string | null, key: string, bytes: Uint8Array, logger: Logger): void {
-  const file = dir ? cacheFile(dir, key) : null;
-  if (!dir || !file) return;
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, file);
-    const old = fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.v8'))
-      .map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs }))
-      .sort((a, b) => b.t - a.t)
-      .slice(CACHE_FILES_KEPT);
-    for (const { f } of old) fs.rmSync(path.join(dir, f), { force: true });
-  } catch (error) {
-    logger.debug({ err: error }, 'model cache not written');
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { pino } from 'pino';
@@ -49,15 +49,26 @@ describe('bot core behaviour', () => {
     await t?.close();
   });
 
-  async function ratingOf(user: string, title: string) {
+  /** The user's rating of the movie titled exactly `title` (null when none), read from the database. */
+  async function ratingOf(user: string, title: string): Promise<number | null> {
     const rows = await t.db.db
       .select({ rating: ratings.rating })
       .from(ratings)
       .innerJoin(users, eq(users.id, ratings.userId))
       .innerJoin(movies, eq(movies.id, ratings.movieId))
+      .where(and(eq(users.externalId, `discord:G1:${user}`), eq(movies.title, title)));
+    expect(rows.length).toBeLessThanOrEqual(1);
+    return rows[0]?.rating ?? null;
+  }
+
+  /** How many ratings the user has, of any movie. */
+  async function ratingCount(user: string): Promise<number> {
+    const rows = await t.db.db
+      .select({ rating: ratings.rating })
+      .from(ratings)
+      .innerJoin(users, eq(users.id, ratings.userId))
       .where(eq(users.externalId, `discord:G1:${user}`));
-    const all = await t.db.db.select({ id: movies.id, title: movies.title }).from(movies);
-    return { count: rows.length, titles: all, rating: rows[0]?.rating ?? null, title };
+    return rows.length;
   }
 
   it('friendly errors for bad stars, missing parts, unknown commands and huge text', async () => {
@@ -75,7 +86,7 @@ describe('bot core behaviour', () => {
       expect(reply).toMatchObject({ ephemeral: true, data: { outcome: 'user_error', error: code } });
       expect(reply!.text).toMatch(message);
     }
-    expect((await ratingOf('u1', 'Heat')).count).toBe(0);
+    expect(await ratingCount('u1')).toBe(0);
   });
 
   it('takes typed options when the platform sends no text', async () => {
@@ -83,7 +94,7 @@ describe('bot core behaviour', () => {
       command('u2', 'rate', '', { options: { title: 'Heat', stars: 4.5 } } as Partial<BotEvent>),
     );
     expect(text(replies)).toMatch(/Rated \*\*Heat/);
-    expect((await ratingOf('u2', 'Heat')).rating).toBe(4.5);
+    expect(await ratingOf('u2', 'Heat')).toBe(4.5);
   });
 
   it('asks which one for an ambiguous title, and the pick runs the command', async () => {
@@ -166,7 +177,9 @@ describe('bot core behaviour', () => {
       } as Partial<BotEvent>),
     );
     expect(reply!.text).toMatch(/Imported 2 of 3/);
-    expect((await ratingOf('u9', 'Heat')).count).toBe(2);
+    expect(await ratingOf('u9', 'Heat')).toBe(4.5);
+    expect(await ratingOf('u9', 'Ronin')).toBe(3);
+    expect(await ratingCount('u9')).toBe(2);
   });
 
   it('imports an export the platform only linked', async () => {
@@ -207,7 +220,7 @@ describe('bot core behaviour', () => {
       });
     await react('star');
     await react('🌟');
-    expect((await ratingOf('u10', 'Thief')).rating).toBe(2);
+    expect(await ratingOf('u10', 'Thief')).toBe(2);
     await react('bookmark');
     const [user] = await t.db.db.select().from(users).where(eq(users.externalId, 'discord:G1:u10'));
     const rows = await t.db.db.select().from(marks).where(eq(marks.userId, user!.id));
@@ -236,17 +249,30 @@ describe('bot core behaviour', () => {
     expect(left).toEqual([]);
   });
 
-  it('rate-limits per user with a friendly message', async () => {
+  it('rate-limits per user with a friendly message, also across a minute boundary', async () => {
+    // A clock the test moves: 100 ms before a minute boundary, then 100 ms after it.
+    let clock = 1_700_000_060_000 - 100;
     const limited = createBotCore({
       db: t.db.db,
       logger: pino({ level: 'silent' }),
       catalog: createCatalogSource(t.db.db),
       recommender: { current: () => t.recommender.current(), catalogChanged: () => {} },
       rateLimitPerMinute: 3,
+      now: () => new Date(clock),
     });
     const outcomes: unknown[] = [];
     for (let i = 0; i < 5; i++) outcomes.push((await limited.handle(command('rl', 'help')))[0]!.data?.error);
     expect(outcomes).toEqual([undefined, undefined, undefined, 'rate-limited', 'rate-limited']);
+    const [refused] = await limited.handle(command('rl', 'help'));
+    expect(refused!.text).toMatch(/try again in 20 s/);
+    // A fixed window let 3 more through here; the bucket has refilled 0.2 s × 3/60 s = 0.01 tokens.
+    clock += 200;
+    for (let i = 0; i < 3; i++) {
+      expect((await limited.handle(command('rl', 'help')))[0]!.data?.error).toBe('rate-limited');
+    }
+    // 20 s after the burst, one token is back.
+    clock += 20_000;
+    expect(text(await limited.handle(command('rl', 'help')))).toMatch(/movierec/);
     expect(text(await limited.handle(command('rl2', 'help')))).toMatch(/movierec/);
   });
 

@@ -5,8 +5,6 @@ import {
   addMark,
   addRatingReaction,
   claimEvent,
-  countRequest,
-  countRequestAndClaim,
   createSession,
   eventKey,
   forgetUser,
@@ -120,40 +118,6 @@ describe.each(DB_KINDS)('repositories on %s', (kind) => {
     expect(await getSession(t.db, s.id, other.id)).toBeUndefined();
     expect(await getSession(t.db, s.id, u.id, new Date(Date.now() + 120_000))).toBeUndefined();
     expect((await latestSession(t.db, u.id, 'recommend'))?.id).toBe(s.id);
-  });
-
-  it('counts requests per window for rate limiting', async () => {
-    const u = await getOrCreateUser(t.db, 'console:limited');
-    const now = new Date(1_700_000_000_000);
-    const counts = await Promise.all(Array.from({ length: 4 }, () => countRequest(t.db, u.id, 60_000, now)));
-    expect(counts.sort()).toEqual([1, 2, 3, 4]);
-    expect(await countRequest(t.db, u.id, 60_000, new Date(now.getTime() + 60_000))).toBe(1);
-  });
-
-  it('counts and claims in one statement: claims once, never over the limit, and counts every try', async () => {
-    const u = await getOrCreateUser(t.db, 'console:gate');
-    const now = new Date(1_700_000_000_000);
-    const gate = (key: string, limit = 3) =>
-      countRequestAndClaim(t.db, { id: u.id }, 60_000, now, limit, `console:gate|${key}`, 'console:local');
-    const first = await Promise.all(Array.from({ length: 3 }, () => gate('d1')));
-    expect(first.map((g) => g?.count).sort()).toEqual([1, 2, 3]);
-    expect(first.filter((g) => g?.claimed)).toHaveLength(1);
-    // Over the limit: counted, not claimed, so the delivery can still be handled once allowed.
-    expect(await gate('d2')).toEqual({ count: 4, claimed: false });
-    expect(await gate('d2', 10)).toEqual({ count: 5, claimed: true });
-    expect(await claimEvent(t.db, 'console:gate|d2', 'console:local')).toBe(false);
-    // The counter is the one countRequest keeps, and a new window starts again at 1.
-    expect(await countRequest(t.db, u.id, 60_000, now)).toBe(6);
-    const later = new Date(now.getTime() + 60_000);
-    const byKey = { externalId: 'console:gate' };
-    expect(
-      await countRequestAndClaim(t.db, byKey, 60_000, later, 3, 'console:gate|d3', 'console:local'),
-    ).toEqual({ count: 1, claimed: true });
-    expect(await countRequest(t.db, u.id, 60_000, later)).toBe(2);
-    // No such user: nothing counted, nothing claimed.
-    const nobody = { externalId: 'console:nobody' };
-    expect(await countRequestAndClaim(t.db, nobody, 60_000, later, 3, 'console:nobody|d1', 'x')).toBeNull();
-    expect(await claimEvent(t.db, 'console:nobody|d1', 'x')).toBe(true);
   });
 
   it('claims a delivery once under concurrency', async () => {

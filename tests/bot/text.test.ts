@@ -5,7 +5,14 @@ import { actionId, parseActionId } from '../../src/bot/action-ids.ts';
 import { parseChatMessage } from '../../src/bot/chat-message.ts';
 import { reactionMeaning } from '../../src/bot/emoji.ts';
 import { parseRatingsExport } from '../../src/bot/ratings-import.ts';
-import { MAX_INPUT_CHARS, parseStarsToken, sanitizeEcho, splitTitleAndStars } from '../../src/bot/text.ts';
+import {
+  cleanName,
+  cleanText,
+  MAX_INPUT_CHARS,
+  parseStarsToken,
+  sanitizeEcho,
+  splitTitleAndStars,
+} from '../../src/bot/text.ts';
 import { ACTION_ID_MAX } from '../../src/bot/types.ts';
 
 describe('sanitizeEcho', () => {
@@ -24,6 +31,20 @@ describe('sanitizeEcho', () => {
         expect(out).not.toMatch(/\p{Cc}/u);
       }),
     );
+  });
+});
+
+describe('cleanText / cleanName', () => {
+  it('leave no control character but tab and newline in text, and none in names', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
+        expect(cleanText(s)).not.toMatch(/[^\P{Cc}\t\n]/u);
+        expect(cleanText(s)).toHaveLength(s.length); // replaced by spaces: positions kept
+        expect(cleanName(s)).not.toMatch(/\p{Cc}/u);
+      }),
+    );
+    expect(cleanText('Heat\u0000 4\tx\ny\u0085')).toBe('Heat  4\tx\ny ');
+    expect(cleanName(' Ana\u0000 Lee\u0007\n')).toBe('Ana Lee');
   });
 });
 

@@ -4,6 +4,9 @@ import { createOperations, type HealthReport, type Operations, type OpsServer } 
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
 import { captureLogger } from './log-capture.ts';
 
+const TOKEN = 'test-metrics-token-0123456789';
+const scrape = { headers: { authorization: `Bearer ${TOKEN}` } };
+
 describe.each(DB_KINDS)('ops endpoints on %s', (kind) => {
   let tdb: TestDatabase;
   let ops: Operations;
@@ -12,7 +15,12 @@ describe.each(DB_KINDS)('ops endpoints on %s', (kind) => {
 
   beforeAll(async () => {
     tdb = await createTestDatabase(kind);
-    ops = createOperations({ db: tdb.db, logger: captureLogger().logger, processMetrics: false });
+    ops = createOperations({
+      db: tdb.db,
+      logger: captureLogger().logger,
+      processMetrics: false,
+      metricsToken: TOKEN,
+    });
     server = await ops.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${server.port}`;
   });
@@ -36,14 +44,14 @@ describe.each(DB_KINDS)('ops endpoints on %s', (kind) => {
     expect(after.modelAgeSeconds).toBeGreaterThanOrEqual(3599);
     expect(after.modelAgeSeconds).toBeLessThan(3700);
 
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${base}/metrics`, scrape)).text();
     const line = metrics.split('\n').find((l) => l.startsWith('movierec_model_age_seconds{'));
     expect(line).toMatch(/model="hybrid"/);
     expect(Number(line?.split(' ').at(-1))).toBeGreaterThanOrEqual(3599);
   });
 
   it('serves Prometheus text with the request metrics declared', async () => {
-    const res = await fetch(`${base}/metrics`);
+    const res = await fetch(`${base}/metrics`, scrape);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const body = await res.text();
@@ -58,9 +66,34 @@ describe.each(DB_KINDS)('ops endpoints on %s', (kind) => {
     }
   });
 
+  it('serves /metrics only with the bearer token', async () => {
+    for (const authorization of [undefined, 'Bearer wrong-token-of-some-length', TOKEN, `Basic ${TOKEN}`]) {
+      const res = await fetch(`${base}/metrics`, authorization ? { headers: { authorization } } : {});
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await res.text()).not.toContain('movierec_');
+    }
+  });
+
   it('answers 404 for other paths and 405 for writes', async () => {
     expect((await fetch(`${base}/`)).status).toBe(404);
     expect((await fetch(`${base}/healthz`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('metrics without METRICS_TOKEN', () => {
+  it('are not served at all', async () => {
+    const tdb = await createTestDatabase('pglite');
+    const ops = createOperations({ db: tdb.db, logger: captureLogger().logger, processMetrics: false });
+    const server = await ops.listen(0, '127.0.0.1');
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      expect((await fetch(`${base}/metrics`, scrape)).status).toBe(404);
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+      await tdb.destroy();
+    }
   });
 });
 

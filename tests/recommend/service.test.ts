@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { count, eq } from 'drizzle-orm';
+import { count, desc, eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelChunks, models, movies, ratings, users } from '../../src/db/schema.ts';
@@ -105,15 +105,33 @@ describe.each(DB_KINDS)('recommender service on %s', (kind) => {
     fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
-  it('picks up a newer model stored by another process, and retrains when the catalog changes', async () => {
+  it('picks up a newer model stored by another process', async () => {
     const reader = createRecommenderService({ db: handle.db, logger, pollIntervalMs: 0 });
-    const writer = createRecommenderService({ db: handle.db, logger });
+    // The writer's clock stamps its model: a version distinct from any trained so far, without a sleep.
+    const writer = createRecommenderService({ db: handle.db, logger, now: () => Date.parse('2031-01-01') });
     const before = (await reader.current()).version;
-    await new Promise((r) => setTimeout(r, 5));
     await writer.retrain();
     const newer = (await writer.current()).version;
-    expect(newer).not.toBe(before);
+    expect(newer).toBe('hybrid@2031-01-01T00:00:00.000Z');
+    expect(before).not.toBe(newer);
     expect((await reader.current()).version).toBe(newer);
+    await Promise.all([reader.close(), writer.close()]);
+  });
+
+  it('catalogChanged() makes the next current() retrain on the changed catalog', async () => {
+    // An hour-long poll: only catalogChanged() can make this service look at the catalog again.
+    const service = createRecommenderService({ db: handle.db, logger, pollIntervalMs: 3_600_000 });
+    await service.current();
+    // Models are pruned to the newest few, so a new one shows as a higher newest id, not a higher count.
+    const newestModel = async () =>
+      (
+        await handle.db
+          .select({ id: models.id, meta: models.meta })
+          .from(models)
+          .orderBy(desc(models.id))
+          .limit(1)
+      )[0]!;
+    const stored = (await newestModel()).id;
 
     const [movie] = await handle.db
       .insert(movies)
@@ -126,15 +144,19 @@ describe.each(DB_KINDS)('recommender service on %s', (kind) => {
     await handle.db
       .insert(ratings)
       .values({ userId: user!.id, movieId: movie!.id, rating: 4, source: 'command' });
-    reader.catalogChanged();
-    const retrained = await reader.current();
-    // Retraining on a stale catalog happens in the background while the old model keeps serving.
-    await reader.close();
+    // Without the signal the poll is not due: nothing is retrained.
+    await service.current();
+    expect((await newestModel()).id).toBe(stored);
+
+    service.catalogChanged();
+    await service.current(); // starts retraining in the background; the old model keeps serving
+    await service.close(); // waits for that training
+    const newest = await newestModel();
+    expect(newest.id).toBeGreaterThan(stored);
+    expect(newest.meta['catalog']).toMatchObject({ movies: 6, maxId: movie!.id });
     const fresh = createRecommenderService({ db: handle.db, logger });
-    const recent = await fresh.current();
-    expect(recent.recommend(empty, { n: 10 }).map((r) => r.item)).toContain(movie!.id);
-    expect(retrained).toBeDefined();
-    await writer.close();
+    expect((await fresh.current()).recommend(empty, { n: 10 }).map((r) => r.item)).toContain(movie!.id);
+    expect((await newestModel()).id).toBe(newest.id); // the fresh service loaded that model, trained none
     await fresh.close();
   });
 

@@ -100,10 +100,15 @@ describe('Slack HTTP receiver serves /healthz and /metrics from src/ops on its p
       uptimeSeconds: 5,
     });
     const health = { check: async () => report(), modelAgeSeconds: async () => null };
-    rig = await startSlackRig(new FakeCore(), { opsHandler: createOpsHandler({ health, metrics }) });
+    const metricsToken = 'slack-port-metrics-token';
+    rig = await startSlackRig(new FakeCore(), {
+      opsHandler: createOpsHandler({ health, metrics, metricsToken }),
+    });
     const base = `http://127.0.0.1:${rig.adapter.port}`;
 
-    const m = await fetch(`${base}/metrics`);
+    // The Slack port is public: /metrics needs the bearer token there (issue 16, item 11).
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const m = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
     expect(m.status).toBe(200);
     expect(m.headers.get('content-type')).toContain('text/plain');
     expect(await m.text()).toMatch(
@@ -118,6 +123,15 @@ describe('Slack HTTP receiver serves /healthz and /metrics from src/ops on its p
 
     // The events endpoint is still bolt's, signature-checked.
     expect((await fetch(`${base}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(401);
+  });
+
+  it('without METRICS_TOKEN /metrics is not served on the Slack port', async () => {
+    const health = { check: async () => ({ ok: true }) as HealthReport, modelAgeSeconds: async () => null };
+    const metrics = createMetrics({ processMetrics: false });
+    rig = await startSlackRig(new FakeCore(), { opsHandler: createOpsHandler({ health, metrics }) });
+    const base = `http://127.0.0.1:${rig.adapter.port}`;
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
   it('without the ops handler /healthz still answers (and /metrics is not there)', async () => {

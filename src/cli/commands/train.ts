@@ -3,6 +3,7 @@ import { loadConfig } from '../../config.ts';
 import { openDatabase } from '../../db/client.ts';
 import { createLogger } from '../../logger.ts';
 import type { HybridRecommender } from '../../recommend/hybrid.ts';
+import { modelCacheDir } from '../../recommend/model-cache.ts';
 import { createRecommenderService } from '../../recommend/service.ts';
 
 /** `movierec train`: retrains on the database's movies and ratings and stores the model. */
@@ -18,6 +19,7 @@ export async function run(_cmd: Command): Promise<void> {
       trainThreads: config.trainThreads,
       // A batch command may spend the time: choose this catalog's settings on a validation split.
       tune: true,
+      cacheDir: modelCacheDir(config.home),
     });
     const started = performance.now();
     await service.retrain();

@@ -3,6 +3,7 @@ import type { Database } from '../client.ts';
 import { cards, processedEvents, sessions, users } from '../schema.ts';
 import { eventKey } from './events.ts';
 import { type Executor, inTransaction } from './executor.ts';
+import { removePollMembers } from './polls.ts';
 
 /**
  * The value stored in `cards.tenant` and `processed_events.tenant`: platform-qualified, so a Discord guild
@@ -13,16 +14,19 @@ export function tenantKey(platform: string, tenant: string): string {
 }
 
 /**
- * Deletes everything stored about one user: the user row (ratings, marks, sessions, reaction ratings and
- * the recommendation log go with it by cascade), cards tied to the user's sessions, and the user's
- * delivery records. Returns false when the user did not exist.
+ * Deletes everything stored about one user: the user row (ratings, marks, sessions, reaction ratings,
+ * poll votes and the recommendation log go with it by cascade), cards tied to the user's sessions, the
+ * user's delivery records, and their place in other users' polls' member lists. Returns false when the
+ * user did not exist.
  */
-export async function forgetUser(db: Database, externalId: string): Promise<boolean> {
+export async function forgetUser(db: Database, externalId: string, now = new Date()): Promise<boolean> {
   return inTransaction(db, async (tx) => {
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.externalId, externalId));
     if (!user) return false;
     await deleteUserDependents(tx, [user.id], [externalId]);
     await tx.delete(users).where(eq(users.id, user.id));
+    // After the user row: its votes are gone by cascade, so "all remaining members voted" is right.
+    await removePollMembers(tx, [user.id], now);
     return true;
   });
 }

@@ -301,3 +301,38 @@ export async function recentRaters(
     .limit(limit);
   return rows.map((r) => r.externalId);
 }
+
+/**
+ * Removes forgotten users from every poll's member list (their votes go with their user rows). An open
+ * poll whose remaining members have now all voted is made due at `now`, so the poll closer settles it on
+ * its next pass ("1 of 2 have voted" no longer waits for someone who is gone). Returns the polls changed.
+ */
+export async function removePollMembers(db: Executor, userIds: number[], now: Date): Promise<number> {
+  if (userIds.length === 0) return 0;
+  const gone = sql`array[${sql.join(
+    userIds.map((id) => sql`${id}::int`),
+    sql`, `,
+  )}]::int[]`;
+  const remaining = sql`array(select m from unnest(${polls.memberIds}) with ordinality as x(m, n)
+    where not (m = any(${gone})) order by n)`;
+  const rows = await db
+    .update(polls)
+    .set({
+      memberIds: remaining,
+      closesAt: sql`case
+        when not ${polls.closed}
+          and cardinality(${remaining}) > 0
+          and not exists (
+            select 1 from unnest(${remaining}) as m(id)
+            where not exists (
+              select 1 from ${pollVotes} v
+              where v.poll_id = ${polls.id} and v.user_id = m.id
+            )
+          )
+        then least(${polls.closesAt}, ${now.toISOString()}::timestamptz)
+        else ${polls.closesAt} end`,
+    })
+    .where(sql`${polls.memberIds} && ${gone}`)
+    .returning({ id: polls.id });
+  return rows.length;
+}

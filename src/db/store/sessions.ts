@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, lte } from 'drizzle-orm';
 import { sessions } from '../schema.ts';
 import type { Executor } from './executor.ts';
 
@@ -97,10 +97,22 @@ export async function updateSession(
     .where(eq(sessions.id, id));
 }
 
-/** Deletes a session; returns whether it existed (so a confirmation is used once). */
-export async function deleteSession(db: Executor, id: string): Promise<boolean> {
-  const rows = await db.delete(sessions).where(eq(sessions.id, id)).returning({ id: sessions.id });
+/**
+ * Deletes a session (only when it belongs to `userId`, when given); returns whether it existed (so a
+ * confirmation is used once).
+ */
+export async function deleteSession(db: Executor, id: string, userId?: number): Promise<boolean> {
+  const rows = await db
+    .delete(sessions)
+    .where(userId === undefined ? eq(sessions.id, id) : and(eq(sessions.id, id), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
   return rows.length > 0;
+}
+
+/** Whose session this is (expired or not); undefined when there is no such session. */
+export async function sessionOwner(db: Executor, id: string): Promise<number | undefined> {
+  const [row] = await db.select({ userId: sessions.userId }).from(sessions).where(eq(sessions.id, id));
+  return row?.userId;
 }
 
 /** Deletes every session of a kind for a user. */
@@ -112,44 +124,4 @@ export async function deleteSessionsOfKind(db: Executor, userId: number, kind: s
 export async function deleteExpiredSessions(db: Executor, now = new Date()): Promise<number> {
   const rows = await db.delete(sessions).where(lte(sessions.expiresAt, now)).returning({ id: sessions.id });
   return rows.length;
-}
-
-export const RATE_LIMIT_KIND = 'rate-limit';
-
-/**
- * The rate-limit counter row of the user's current fixed window: `rate:<user>:<window>`, or
- * `rate:<bucket>:<user>:<window>` for a separate bucket (reactions count apart from commands).
- */
-export function rateWindow(
-  userId: number,
-  windowMs: number,
-  now: Date,
-  bucket = '',
-): { id: string; expiresAt: Date } {
-  const window = Math.floor(now.getTime() / windowMs);
-  const prefix = bucket ? `rate:${bucket}:` : 'rate:';
-  return { id: `${prefix}${userId}:${window}`, expiresAt: new Date((window + 1) * windowMs) };
-}
-
-/**
- * Counts one request in the user's current fixed window and returns the count so far. The counter is a
- * session row (`rate:<user>:<window>`), so every process shares it.
- */
-export async function countRequest(
-  db: Executor,
-  userId: number,
-  windowMs: number,
-  now = new Date(),
-  bucket = '',
-): Promise<number> {
-  const { id, expiresAt } = rateWindow(userId, windowMs, now, bucket);
-  const [row] = await db
-    .insert(sessions)
-    .values({ id, userId, kind: RATE_LIMIT_KIND, data: { count: 1 }, expiresAt })
-    .onConflictDoUpdate({
-      target: sessions.id,
-      set: { data: sql`jsonb_build_object('count', (${sessions.data}->>'count')::int + 1)` },
-    })
-    .returning({ data: sessions.data });
-  return Number((row?.data as { count?: number } | undefined)?.count ?? 1);
 }
