@@ -5,6 +5,7 @@ import type { BotCoreDeps } from './bot/context.ts';
 import { createBotCore } from './bot/core.ts';
 import { type PollCloser, startPollCloser } from './bot/poll-closer.ts';
 import type { BotCore, Platform, PlatformAdapter } from './bot/types.ts';
+import { watchCatalog } from './catalog/catalog-watch.ts';
 import { ensureStarterCatalog } from './catalog/starter.ts';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
@@ -181,11 +182,21 @@ export async function startAdapters(app: App, options: StartAdaptersOptions = {}
   void prune();
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
   pruneTimer.unref();
+  // Films another process adds (import imdb, a TMDB sync) reach this bot's index and model.
+  const catalogWatch = watchCatalog({
+    db: app.database.db,
+    logger,
+    onChange: () => {
+      app.catalog.changed();
+      app.recommender.catalogChanged();
+    },
+  });
   const pollCloser = startPollClosing(app, started, options.pollCloser);
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(pruneTimer);
+      catalogWatch.stop();
       // Before the adapters: a pass in progress still has them to post through.
       await pollCloser.stop();
       process.off('SIGINT', onSignal);

@@ -33,6 +33,7 @@ const envSchema = z.object({
   MOVIEREC_HOME: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MOVIELENS_URL: z.url().default('https://files.grouplens.org/datasets/movielens/ml-latest-small.zip'),
+  IMDB_DATASETS_URL: z.url().default('https://datasets.imdbws.com'),
   DISCORD_TOKEN: optionalText,
   DISCORD_APP_ID: optionalText,
   DISCORD_API_URL: optionalText,
@@ -56,6 +57,8 @@ export interface Config {
   home: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   movielensUrl: string;
+  /** Where IMDb publishes its non-commercial datasets (`title.basics.tsv.gz` …). */
+  imdbDatasetsUrl: string;
   discord: { token: string; appId: string | undefined; apiUrl: string | undefined } | undefined;
   slack:
     | {
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     home: path.resolve(cwd, e.MOVIEREC_HOME ?? 'data'),
     logLevel: e.LOG_LEVEL,
     movielensUrl: e.MOVIELENS_URL,
+    imdbDatasetsUrl: e.IMDB_DATASETS_URL,
     discord: e.DISCORD_TOKEN
       ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiUrl: e.DISCORD_API_URL }
       : undefined,

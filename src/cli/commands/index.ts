@@ -52,12 +52,20 @@ export const COMMANDS: CliCommandSpec[] = [
   {
     name: 'import',
     description:
-      'import a catalog with ratings: "import movielens [--from DIR]" (downloads ml-latest-small without --from)',
+      'import a catalog: "import movielens [--from DIR]" (ratings; downloads ml-latest-small without --from), ' +
+      '"import imdb [--from DIR] [--min-votes N]" (films, runtimes, people; downloads IMDb\'s datasets without --from)',
     configure: (cmd) =>
       cmd
-        .argument('<source>', 'what to import: movielens')
-        .option('--from <dir>', 'a directory in the MovieLens ml-latest-small layout (no download)')
+        .argument('<source>', 'what to import: movielens or imdb')
+        .option(
+          '--from <dir>',
+          'a directory with the files (MovieLens ml-latest-small layout, or IMDb .tsv.gz / .tsv); no download',
+        )
         .option('--md5 <hex>', 'pinned MD5 of the zip (default: the .md5 file GroupLens publishes beside it)')
+        .option(
+          '--min-votes <n>',
+          'imdb: also add films the catalog lacks with at least this many votes (default 1000)',
+        )
         .option('--refresh', 'download again even when a cached copy exists'),
     load: () => import('./import.ts'),
   },
