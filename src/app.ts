@@ -192,11 +192,23 @@ export async function startAdapters(app: App, options: StartAdaptersOptions = {}
     },
   });
   const pollCloser = startPollClosing(app, started, options.pollCloser);
+  const tmdbSync = app.config.tmdb
+    ? (await import('./tmdb/sync-schedule.ts')).scheduleTmdbSync({
+        db: app.database.db,
+        config: app.config,
+        logger,
+        onAdded: () => {
+          app.catalog.changed();
+          app.recommender.catalogChanged();
+        },
+      })
+    : undefined;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(pruneTimer);
       catalogWatch.stop();
+      await tmdbSync?.stop();
       // Before the adapters: a pass in progress still has them to post through.
       await pollCloser.stop();
       process.off('SIGINT', onSignal);

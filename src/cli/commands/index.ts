@@ -77,6 +77,18 @@ export const COMMANDS: CliCommandSpec[] = [
     load: () => import('./enrich.ts'),
   },
   {
+    name: 'tmdb',
+    description:
+      'TMDB: "tmdb sync" adds now-playing and upcoming films with credits and keywords (a running bot does it every TMDB_SYNC_HOURS)',
+    configure: (cmd) =>
+      cmd
+        .argument('<action>', 'what to do: sync')
+        .option('--pages <n>', 'pages of each list to read (20 films a page)')
+        .option('--limit <n>', 'add at most this many new films (default TMDB_SYNC_MAX_NEW, 40)')
+        .option('--region <code>', 'release dates of this region, e.g. US (default TMDB_SYNC_REGION)'),
+    load: () => import('./tmdb.ts'),
+  },
+  {
     name: 'stats',
     description:
       'community insights: ratings per day, top films, genre mix, raters, recommendation acceptance',
