@@ -55,6 +55,14 @@ describe('movierec import (errors)', () => {
     expect(result.stderr).toMatch(/could not download .* are you offline\? Use --from DIR/);
   });
 
+  it('import imdb without --from fails fast with "are you offline?" when IMDb cannot be reached', async () => {
+    const result = await movierec(['import', 'imdb'], { IMDB_DATASETS_URL: 'http://127.0.0.1:9' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /could not download http:\/\/127\.0\.0\.1:9\/title\.basics\.tsv\.gz .* are you offline\?/,
+    );
+  });
+
   it('names the sources it knows', async () => {
     const result = await movierec(['import', 'letterboxd'], {});
     expect(result.code).toBe(2);
