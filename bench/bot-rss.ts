@@ -6,7 +6,11 @@
  * for MovieLens users through the core. `npm run bench` instead imports and trains three times in one
  * process before it serves, so its peak is higher than a bot's.
  *
- *   npx tsx bench/bot-rss.ts [pglite|postgres] [requests=600] [ml-latest-small dir]
+ *   npx tsx bench/bot-rss.ts [pglite|postgres] [requests=600] [ml-latest-small dir] [imdb films=0]
+ *
+ * With `imdb films` > 0, a synthetic IMDb datasets directory of that many extra films above the default
+ * vote threshold (bench/imdb-synthetic.ts, generated at run time) is imported with `movierec import imdb`
+ * in its own process after MovieLens, so the bot serves a catalog of tens of thousands of films.
  *
  * On Postgres it uses a scratch database on the bench server (BENCH_DATABASE_URL / DATABASE_URL / local)
  * and drops it afterwards; the scratch handle's small pool is in this process too.
@@ -31,12 +35,16 @@ import {
   ratingAction,
 } from './core-driver.ts';
 import { type BenchDbKind, createScratchDatabase } from './databases.ts';
+import { writeSyntheticImdb } from './imdb-synthetic.ts';
 import { type LatencySummary, peakRssMb, round, summarize } from './stats.ts';
 
 export interface BotRssFigures {
   kind: BenchDbKind;
   trainThreads: number;
   importSecondsInItsOwnProcess: number;
+  /** Films in the catalog the bot serves, and the IMDb import's time (0 without one). */
+  catalogMovies: number;
+  imdbImportSeconds: number;
   trainSeconds: number;
   recommendMs: LatencySummary;
   /** Peak RSS so far after opening the app, after training, and after serving. */
@@ -51,6 +59,7 @@ export async function measureBotRss(
   kind: BenchDbKind,
   mlDir: string,
   requests: number,
+  imdbFilms = 0,
 ): Promise<BotRssFigures> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'movierec-bot-rss-'));
   const scratch = kind === 'postgres' ? await createScratchDatabase('postgres', { maxConnections: 1 }) : null;
@@ -59,6 +68,15 @@ export async function measureBotRss(
     let t0 = performance.now();
     execFileSync(process.execPath, [BIN, 'import', 'movielens', '--from', mlDir], { env, stdio: 'ignore' });
     const importSeconds = (performance.now() - t0) / 1000;
+    let imdbImportSeconds = 0;
+    if (imdbFilms > 0) {
+      const imdbDir = path.join(home, 'imdb-synthetic');
+      await writeSyntheticImdb(imdbDir, { films: imdbFilms, movieLensDir: mlDir });
+      t0 = performance.now();
+      execFileSync(process.execPath, [BIN, 'import', 'imdb', '--from', imdbDir], { env, stdio: 'ignore' });
+      imdbImportSeconds = (performance.now() - t0) / 1000;
+      fs.rmSync(imdbDir, { recursive: true, force: true });
+    }
 
     const app = await createApp(loadConfig(env), pino({ level: 'warn' }, pino.destination(2)));
     const afterOpen = peakRssMb();
@@ -78,11 +96,14 @@ export async function measureBotRss(
       if (i % 2 === 0 && select) await app.core.handle(actionEvent(user, select.id, select.values.at(-1)));
     }
     const afterServe = peakRssMb();
+    const catalogMovies = (await app.catalog.current()).catalog.list.length;
     await app.close();
     return {
       kind,
       trainThreads: app.config.trainThreads,
       importSecondsInItsOwnProcess: round(importSeconds),
+      catalogMovies,
+      imdbImportSeconds: round(imdbImportSeconds),
       trainSeconds: round(trainSeconds),
       recommendMs: summarize(latencies),
       peakRssMb: { afterOpen, afterTrain, afterServe },
@@ -99,14 +120,22 @@ export async function botRssIsolated(
   mlDir: string,
   requests: number,
   timeoutMs: number,
+  imdbFilms = 0,
 ): Promise<BotRssFigures | { kind: BenchDbKind; skipped: string }> {
-  const result = await runChild<BotRssFigures>(WORKER_PATH, [kind, String(requests), mlDir], { timeoutMs });
+  const result = await runChild<BotRssFigures>(
+    WORKER_PATH,
+    [kind, String(requests), mlDir, String(imdbFilms)],
+    {
+      timeoutMs,
+    },
+  );
   return result.ok ? result.value : { kind, skipped: result.reason };
 }
 
 // Entry: `npx tsx bench/bot-rss.ts [pglite|postgres] [requests] [ml-latest-small dir]` prints one JSON line.
 if (process.argv[1] === WORKER_PATH) {
-  const [kind = 'pglite', requests = '600', dir = '../shared/data/ml-latest-small'] = process.argv.slice(2);
-  const figures = await measureBotRss(kind as BenchDbKind, path.resolve(dir), Number(requests));
+  const [kind = 'pglite', requests = '600', dir = '../shared/data/ml-latest-small', imdb = '0'] =
+    process.argv.slice(2);
+  const figures = await measureBotRss(kind as BenchDbKind, path.resolve(dir), Number(requests), Number(imdb));
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }

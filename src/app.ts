@@ -6,6 +6,7 @@ import { createBotCore } from './bot/core.ts';
 import { withDeadline } from './bot/deadline.ts';
 import { type PollCloser, startPollCloser } from './bot/poll-closer.ts';
 import type { BotCore, Platform, PlatformAdapter } from './bot/types.ts';
+import { watchCatalog } from './catalog/catalog-watch.ts';
 import { ensureStarterCatalog } from './catalog/starter.ts';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
@@ -195,11 +196,33 @@ export async function startAdapters(app: App, options: StartAdaptersOptions = {}
   void prune();
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
   pruneTimer.unref();
+  // Films another process adds (import imdb, a TMDB sync) reach this bot's index and model.
+  const catalogWatch = watchCatalog({
+    db: app.database.db,
+    logger,
+    onChange: () => {
+      app.catalog.changed();
+      app.recommender.catalogChanged();
+    },
+  });
   const pollCloser = startPollClosing(app, started, options.pollCloser);
+  const tmdbSync = app.config.tmdb
+    ? (await import('./tmdb/sync-schedule.ts')).scheduleTmdbSync({
+        db: app.database.db,
+        config: app.config,
+        logger,
+        onAdded: () => {
+          app.catalog.changed();
+          app.recommender.catalogChanged();
+        },
+      })
+    : undefined;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(pruneTimer);
+      catalogWatch.stop();
+      await tmdbSync?.stop();
       // Before the adapters: a pass in progress still has them to post through.
       await pollCloser.stop();
       process.off('SIGINT', onSignal);

@@ -33,6 +33,7 @@ const envSchema = z.object({
   MOVIEREC_HOME: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MOVIELENS_URL: z.url().default('https://files.grouplens.org/datasets/movielens/ml-latest-small.zip'),
+  IMDB_DATASETS_URL: z.url().default('https://datasets.imdbws.com'),
   DISCORD_TOKEN: optionalText,
   DISCORD_APP_ID: optionalText,
   DISCORD_API_URL: optionalText,
@@ -44,6 +45,17 @@ const envSchema = z.object({
   TMDB_API_KEY: optionalText,
   TMDB_READ_TOKEN: optionalText,
   TMDB_API_URL: optionalText,
+  TMDB_SYNC_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(24),
+  TMDB_SYNC_MAX_NEW: z.coerce.number().int().min(1).max(1000).default(40),
+  TMDB_SYNC_REGION: z
+    .string()
+    .trim()
+    .regex(/^([A-Za-z]{2})?$/, 'must be a two-letter region code such as US')
+    .optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   TRAIN_THREADS: z.coerce.number().int().min(0).max(64).default(DEFAULT_TRAIN_THREADS),
   REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
@@ -62,6 +74,8 @@ export interface Config {
   home: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   movielensUrl: string;
+  /** Where IMDb publishes its non-commercial datasets (`title.basics.tsv.gz` …). */
+  imdbDatasetsUrl: string;
   discord: { token: string; appId: string | undefined; apiUrl: string | undefined } | undefined;
   slack:
     | {
@@ -73,6 +87,8 @@ export interface Config {
     | undefined;
   port: number;
   tmdb: { apiKey: string | undefined; readToken: string | undefined; apiUrl: string | undefined } | undefined;
+  /** The running bot's sync of TMDB's new and upcoming films (only with TMDB configured). */
+  tmdbSync: { intervalHours: number; maxNew: number; region: string | undefined };
   rateLimitPerMinute: number;
   /** Worker threads that train models (0: train on the main thread, blocking it while training). */
   trainThreads: number;
@@ -105,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     home: path.resolve(cwd, e.MOVIEREC_HOME ?? 'data'),
     logLevel: e.LOG_LEVEL,
     movielensUrl: e.MOVIELENS_URL,
+    imdbDatasetsUrl: e.IMDB_DATASETS_URL,
     discord: e.DISCORD_TOKEN
       ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiUrl: e.DISCORD_API_URL }
       : undefined,
@@ -121,6 +138,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       e.TMDB_API_KEY || e.TMDB_READ_TOKEN
         ? { apiKey: e.TMDB_API_KEY, readToken: e.TMDB_READ_TOKEN, apiUrl: e.TMDB_API_URL }
         : undefined,
+    tmdbSync: {
+      intervalHours: e.TMDB_SYNC_HOURS,
+      maxNew: e.TMDB_SYNC_MAX_NEW,
+      region: e.TMDB_SYNC_REGION ? e.TMDB_SYNC_REGION.toUpperCase() : undefined,
+    },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trainThreads: e.TRAIN_THREADS,
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,

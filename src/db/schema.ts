@@ -20,7 +20,7 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
 });
 
 /** Where a movie row came from; later sources only fill fields earlier ones left empty. */
-export const MOVIE_SOURCES = ['starter', 'movielens', 'manual'] as const;
+export const MOVIE_SOURCES = ['starter', 'movielens', 'manual', 'imdb', 'tmdb'] as const;
 
 export const movies = pgTable(
   'movies',
@@ -35,6 +35,9 @@ export const movies = pgTable(
     runtime: integer('runtime'),
     directors: text('directors').array().notNull().default(sql`'{}'::text[]`),
     cast: text('cast').array().notNull().default(sql`'{}'::text[]`),
+    writers: text('writers').array().notNull().default(sql`'{}'::text[]`),
+    /** The title in its original language, when it differs from `title` (IMDb). */
+    originalTitle: text('original_title'),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     overview: text('overview'),
     certificate: text('certificate'),

@@ -19,6 +19,7 @@ import {
   type TmdbMovieData,
   trailerUrl,
 } from './normalize.ts';
+import { createTokenBucket, TMDB_REQUESTS_PER_SECOND } from './rate-limit.ts';
 
 /** Requests in flight at once: well under TMDB's ~50 requests/second ceiling. */
 export const DEFAULT_CONCURRENCY = 4;
@@ -111,6 +112,11 @@ export function createTmdbEnricher(deps: TmdbEnricherDeps): TmdbEnricher {
           logger: log,
           fetch: options.fetch,
           sleep: options.sleep,
+          bucket: createTokenBucket({
+            ratePerSecond: TMDB_REQUESTS_PER_SECOND,
+            burst: TMDB_REQUESTS_PER_SECOND,
+            sleep: options.sleep,
+          }),
         });
         // The token passed here is only tmdb-ts' default header; createTmdbFetch sets the real auth.
         return new TMDB('', { fetch: tmdbFetch });

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.ts';
+import type { TokenBucket } from './rate-limit.ts';
 
 /** Where tmdb-ts sends every request; rewritten when `TMDB_API_URL` points elsewhere. */
 export const TMDB_DEFAULT_API_URL = 'https://api.themoviedb.org/3';
@@ -43,6 +44,8 @@ export interface TmdbFetchOptions {
   /** Defaults to the global fetch (which msw intercepts in tests). */
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
+  /** Paces every request (bulk enrichment, syncs) under TMDB's rate ceiling; see rate-limit.ts. */
+  bucket?: TokenBucket;
 }
 
 /** v4 read tokens are JWTs; people often paste one into TMDB_API_KEY, so accept it there too. */
@@ -102,6 +105,7 @@ export function createTmdbFetch(options: TmdbFetchOptions): typeof fetch {
     for (let attempt = 0; ; attempt++) {
       const wait = blockedUntil - Date.now();
       if (wait > 0) await sleep(wait);
+      await options.bucket?.take();
       let response: Response;
       try {
         response = await baseFetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });

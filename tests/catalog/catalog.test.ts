@@ -20,6 +20,19 @@ describe.each(DB_KINDS)('loadCatalog on %s', (kind) => {
     expect(await loadCatalog(t.db)).toEqual({ movies: new Map(), list: [] });
   });
 
+  it('reads in pages: any page size gives the same catalog, in id order', async () => {
+    await t.db.insert(movies).values(
+      Array.from({ length: 7 }, (_, i) => ({
+        title: `Film ${i}`,
+        cast: ['Shared Actor', `Actor ${i}`],
+        source: 'manual' as const,
+      })),
+    );
+    const whole = await loadCatalog(t.db);
+    expect(whole.list.map((m) => m.title)).toEqual(Array.from({ length: 7 }, (_, i) => `Film ${i}`));
+    for (const pageRows of [1, 2, 3, 7, 8]) expect(await loadCatalog(t.db, pageRows)).toEqual(whole);
+  });
+
   it('returns every movie with its rating count and mean', async () => {
     const [a, b] = await t.db
       .insert(movies)

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/catalog/sql-rows.ts';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
 import { removeFixtureDirs, SMALL_DATASET, SMALL_RATINGS, writeMovieLensDir } from './fixtures.ts';
+import { IMDB_FIXTURE_DIR } from './imdb-fixture.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/movierec.js', import.meta.url));
 const run = promisify(execFile);
@@ -54,10 +55,24 @@ describe('movierec import (errors)', () => {
     expect(result.stderr).toMatch(/could not download .* are you offline\? Use --from DIR/);
   });
 
-  it('names the sources it knows', async () => {
-    const result = await movierec(['import', 'imdb'], {});
+  it('import imdb without --from fails fast with "are you offline?" when IMDb cannot be reached', async () => {
+    const result = await movierec(['import', 'imdb'], { IMDB_DATASETS_URL: 'http://127.0.0.1:9' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/known sources are movielens/);
+    expect(result.stderr).toMatch(
+      /could not download http:\/\/127\.0\.0\.1:9\/title\.basics\.tsv\.gz .* are you offline\?/,
+    );
+  });
+
+  it('names the sources it knows', async () => {
+    const result = await movierec(['import', 'letterboxd'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/known sources are movielens, imdb/);
+  });
+
+  it('rejects a --min-votes that is not a whole number', async () => {
+    const result = await movierec(['import', 'imdb', '--from', IMDB_FIXTURE_DIR, '--min-votes', 'many'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--min-votes must be a whole number, not "many"');
   });
 });
 
@@ -83,5 +98,29 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('movierec import moviele
       sql`select (select count(*)::int from movies) as movies, (select count(*)::int from ratings) as ratings`,
     );
     expect(row).toEqual({ movies: 6, ratings: 6 });
+  });
+});
+
+describe.each(DB_KINDS.filter((k) => k === 'postgres'))('movierec import imdb --from on %s', (kind) => {
+  let t: TestDatabase;
+  beforeEach(async () => {
+    t = await createTestDatabase(kind);
+  });
+  afterEach(async () => {
+    await t.destroy();
+  });
+
+  it('imports the fixture once and changes nothing the second time', async () => {
+    const first = await movierec(['import', 'imdb', '--from', IMDB_FIXTURE_DIR], { DATABASE_URL: t.url });
+    expect(first.code).toBe(0);
+    // An empty catalog: the 16 films with >= 1,000 votes are all new.
+    expect(first.stdout).toMatch(
+      /^imported 16 of 19 IMDb feature films \(at least 1000 votes or in the catalog\): 16 new, 0 updated, 0 matched by title in \d+\.\d s\n$/,
+    );
+    expect(first.stderr).toContain('title.principals');
+    const second = await movierec(['import', 'imdb', '--from', IMDB_FIXTURE_DIR], { DATABASE_URL: t.url });
+    expect(second.stdout).toMatch(/: 0 new, 0 updated, 0 matched by title/);
+    const [row] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from movies`);
+    expect(row!.n).toBe(16);
   });
 });

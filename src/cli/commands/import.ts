@@ -1,21 +1,24 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { downloadImdb } from '../../catalog/imdb-download.ts';
+import { DEFAULT_MIN_VOTES, importImdb } from '../../catalog/imdb-import.ts';
 import { downloadMovieLens } from '../../catalog/movielens-download.ts';
 import { readMovieLensDir } from '../../catalog/movielens-files.ts';
-import { type ImportProgress, importMovieLensData } from '../../catalog/movielens-import.ts';
+import { importMovieLensData } from '../../catalog/movielens-import.ts';
 import { loadConfig } from '../../config.ts';
 import { openDatabase } from '../../db/client.ts';
 import { UserError } from '../../errors.ts';
 
 /** Without a terminal, say how far the import is at most this often (plus once per stage). */
 const PLAIN_PROGRESS_INTERVAL_MS = 2_000;
-const SOURCES = ['movielens'];
+const SOURCES = ['movielens', 'imdb'];
 
 interface ImportOptions {
   from?: string;
   md5?: string;
   refresh?: boolean;
   force?: boolean;
+  minVotes?: string;
 }
 
 /**
@@ -30,6 +33,7 @@ export async function run(cmd: Command, source: unknown): Promise<void> {
     );
   }
   const options = cmd.opts<ImportOptions>();
+  if (source === 'imdb') return runImdb(options);
   const config = loadConfig();
   const started = performance.now();
   const progress = createProgressReporter();
@@ -72,8 +76,55 @@ export async function run(cmd: Command, source: unknown): Promise<void> {
   }
 }
 
+/**
+ * `movierec import imdb [--from DIR] [--min-votes N]`: reads IMDb's dataset files (downloading them into
+ * the cache, resumably, without --from) and imports the feature films the catalog has or that have at
+ * least N votes.
+ */
+async function runImdb(options: ImportOptions): Promise<void> {
+  const minVotes = options.minVotes === undefined ? DEFAULT_MIN_VOTES : Number(options.minVotes);
+  if (!Number.isInteger(minVotes) || minVotes < 0) {
+    throw new UserError('bad-min-votes', `--min-votes must be a whole number, not "${options.minVotes}".`);
+  }
+  const config = loadConfig();
+  const started = performance.now();
+  const progress = createProgressReporter();
+  try {
+    let dir = options.from;
+    if (!dir) {
+      process.stderr.write(`fetching IMDb datasets from ${config.imdbDatasetsUrl}\n`);
+      const download = await downloadImdb({
+        baseUrl: config.imdbDatasetsUrl,
+        home: config.home,
+        force: options.refresh,
+        onProgress: ({ file, received, total }) =>
+          progress.update({ stage: file, done: received, total: total ?? 0 }),
+      });
+      progress.stop();
+      const resumed = download.resumed.length > 0 ? ` (resumed ${download.resumed.join(', ')})` : '';
+      process.stderr.write(`IMDb files in ${download.dir}: ${download.cached.length} cached${resumed}\n`);
+      dir = download.dir;
+    }
+    const handle = await openDatabase({ url: config.databaseUrl, home: config.home });
+    try {
+      await handle.migrate();
+      const result = await importImdb(handle.db, dir, { minVotes, onProgress: (p) => progress.update(p) });
+      progress.stop();
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      process.stdout.write(
+        `imported ${result.kept} of ${result.featureFilms} IMDb feature films (at least ${minVotes} votes or in the catalog): ` +
+          `${result.added} new, ${result.updated} updated, ${result.linked} matched by title in ${seconds} s\n`,
+      );
+    } finally {
+      await handle.close();
+    }
+  } finally {
+    progress.stop();
+  }
+}
+
 interface ProgressReporter {
-  update(p: { stage: ImportProgress['stage'] | 'download'; done: number; total: number }): void;
+  update(p: { stage: string; done: number; total: number }): void;
   stop(): void;
 }
 
@@ -88,11 +139,11 @@ function createProgressReporter(): ProgressReporter {
     return {
       update({ stage, done, total }) {
         if (!running) {
-          bar.start(Math.max(total, done), done, { stage: stage.padEnd(8) });
+          bar.start(Math.max(total, done), done, { stage: stage.padEnd(16) });
           running = true;
         }
         bar.setTotal(Math.max(total, done));
-        bar.update(done, { stage: stage.padEnd(8) });
+        bar.update(done, { stage: stage.padEnd(16) });
       },
       stop() {
         if (running) bar.stop();

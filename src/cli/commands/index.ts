@@ -52,16 +52,24 @@ export const COMMANDS: CliCommandSpec[] = [
   {
     name: 'import',
     description:
-      'import a catalog with ratings: "import movielens [--from DIR]" (downloads ml-latest-small without --from)',
+      'import a catalog: "import movielens [--from DIR]" (ratings; downloads ml-latest-small without --from), ' +
+      '"import imdb [--from DIR] [--min-votes N]" (films, runtimes, people; downloads IMDb\'s datasets without --from)',
     configure: (cmd) =>
       cmd
-        .argument('<source>', 'what to import: movielens')
-        .option('--from <dir>', 'a directory in the MovieLens ml-latest-small layout (no download)')
+        .argument('<source>', 'what to import: movielens or imdb')
+        .option(
+          '--from <dir>',
+          'a directory with the files (MovieLens ml-latest-small layout, or IMDb .tsv.gz / .tsv); no download',
+        )
         .option('--md5 <hex>', 'pinned MD5 of the zip (default: the .md5 file GroupLens publishes beside it)')
         .option('--refresh', 'download again even when a cached copy exists')
         .option(
           '--force',
           'import a known release even when it does not match its published counts/checksums',
+        )
+        .option(
+          '--min-votes <n>',
+          'imdb: also add films the catalog lacks with at least this many votes (default 1000)',
         ),
     load: () => import('./import.ts'),
   },
@@ -71,6 +79,18 @@ export const COMMANDS: CliCommandSpec[] = [
       'fill the TMDB cache (posters, trailers, people, where to watch) for the catalogue, most-rated first',
     configure: (cmd) => cmd.option('--limit <n>', 'enrich at most this many movies'),
     load: () => import('./enrich.ts'),
+  },
+  {
+    name: 'tmdb',
+    description:
+      'TMDB: "tmdb sync" adds now-playing and upcoming films with credits and keywords (a running bot does it every TMDB_SYNC_HOURS)',
+    configure: (cmd) =>
+      cmd
+        .argument('<action>', 'what to do: sync')
+        .option('--pages <n>', 'pages of each list to read (20 films a page)')
+        .option('--limit <n>', 'add at most this many new films (default TMDB_SYNC_MAX_NEW, 40)')
+        .option('--region <code>', 'release dates of this region, e.g. US (default TMDB_SYNC_REGION)'),
+    load: () => import('./tmdb.ts'),
   },
   {
     name: 'stats',
