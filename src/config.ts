@@ -36,6 +36,22 @@ const envSchema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_APP_ID: optionalText,
   DISCORD_API_URL: optionalText,
+  DISCORD_SHARDS: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || v === 'auto' || /^[1-9]\d{0,4}$/.test(v), {
+      message: "must be 'auto' or a whole number of shards (1 or more)",
+    }),
+  /** Set by discord.js' ShardingManager in each process it spawns (with SHARDS and SHARD_COUNT). */
+  SHARDING_MANAGER: optionalText,
+  DISCORD_SHARD_LIST: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || /^\d{1,5}(\s*,\s*\d{1,5})*$/.test(v), {
+      message: 'must be shard ids separated by commas, e.g. 0,1',
+    }),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
@@ -56,7 +72,15 @@ export interface Config {
   home: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   movielensUrl: string;
-  discord: { token: string; appId: string | undefined; apiUrl: string | undefined } | undefined;
+  discord:
+    | {
+        token: string;
+        appId: string | undefined;
+        apiUrl: string | undefined;
+        /** Gateway shards (`DISCORD_SHARDS`, `DISCORD_SHARD_LIST`); undefined: one unsharded connection. */
+        shards?: DiscordShardSettings;
+      }
+    | undefined;
   slack:
     | {
         botToken: string;
@@ -70,6 +94,40 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Worker threads that train models (0: train on the main thread, blocking it while training). */
   trainThreads: number;
+}
+
+/**
+ * How many gateway shards in total (`auto`: the count Discord recommends in `GET /gateway/bot`) and,
+ * when this host runs only some of them, which ones.
+ */
+export interface DiscordShardSettings {
+  total: 'auto' | number;
+  /** Shard ids this host runs; undefined: all of them. */
+  list: number[] | undefined;
+  /**
+   * This process was spawned by discord.js' ShardingManager to run one shard: discord.js itself reads
+   * which one from SHARDS / SHARD_COUNT, and this process must not spawn shards of its own.
+   */
+  managed: boolean;
+}
+
+/** `DISCORD_SHARDS` / `DISCORD_SHARD_LIST` as settings, or a message saying what is wrong. */
+function shardSettings(
+  shards: string | undefined,
+  list: string | undefined,
+  managed: boolean,
+): DiscordShardSettings | string | undefined {
+  if (!shards)
+    return list ? 'DISCORD_SHARD_LIST: needs DISCORD_SHARDS set to the total number of shards' : undefined;
+  const total = shards === 'auto' ? 'auto' : Number(shards);
+  if (!list) return { total, list: undefined, managed };
+  // Several hosts must agree on the total: with `auto` each could read a different count.
+  if (total === 'auto') return "DISCORD_SHARD_LIST: needs DISCORD_SHARDS set to a number, not 'auto'";
+  const ids = [...new Set(list.split(',').map((id) => Number(id.trim())))];
+  const outside = ids.filter((id) => id >= total);
+  if (outside.length > 0)
+    return `DISCORD_SHARD_LIST: shard ids must be below DISCORD_SHARDS (${total}): ${outside.join(', ')}`;
+  return { total, list: ids.sort((a, b) => a - b), managed };
 }
 
 /**
@@ -88,13 +146,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'Invalid configuration:\n  SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)',
     );
   }
+  const shards = shardSettings(e.DISCORD_SHARDS, e.DISCORD_SHARD_LIST, e.SHARDING_MANAGER === 'true');
+  if (typeof shards === 'string') throw new ConfigError(`Invalid configuration:\n  ${shards}`);
   return {
     databaseUrl: e.DATABASE_URL,
     home: path.resolve(cwd, e.MOVIEREC_HOME ?? 'data'),
     logLevel: e.LOG_LEVEL,
     movielensUrl: e.MOVIELENS_URL,
     discord: e.DISCORD_TOKEN
-      ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiUrl: e.DISCORD_API_URL }
+      ? {
+          token: e.DISCORD_TOKEN,
+          appId: e.DISCORD_APP_ID,
+          apiUrl: e.DISCORD_API_URL,
+          ...(shards && { shards }),
+        }
       : undefined,
     slack: e.SLACK_BOT_TOKEN
       ? {
