@@ -60,6 +60,8 @@ export async function createApp(
     logger,
     listen: database.listen,
     trainThreads: config.trainThreads,
+    // Processes sharing a Postgres server (Discord shards) train one model between them, not one each.
+    trainingLock: database.kind === 'postgres',
   });
   let enrichCards: BotCoreDeps['enrichCards'];
   if (config.tmdb) {

@@ -52,7 +52,10 @@ describe('fake sharded gateway rules', () => {
     expect(await identify(fake.gatewayUrl, [0, 0])).toEqual({ close: CLOSE_INVALID_SHARD });
     const ok = await identify(fake.gatewayUrl, [1, 2]);
     expect(ok.ready?.shard).toEqual([1, 2]);
-    expect((ok.ready?.guilds as Json[] | undefined)?.map((g) => g.id)).toEqual([guildIdFor(1), guildIdFor(3)]);
+    expect((ok.ready?.guilds as Json[] | undefined)?.map((g) => g.id)).toEqual([
+      guildIdFor(1),
+      guildIdFor(3),
+    ]);
   });
 
   it('closes 4011 (Sharding required) when one shard would hold more than 2,500 guilds', async () => {
