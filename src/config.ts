@@ -45,6 +45,8 @@ const envSchema = z.object({
     }),
   /** Set by discord.js' ShardingManager in each process it spawns (with SHARDS and SHARD_COUNT). */
   SHARDING_MANAGER: optionalText,
+  SHARDS: z.coerce.number().int().min(0).optional(),
+  SHARD_COUNT: z.coerce.number().int().min(1).optional(),
   DISCORD_SHARD_LIST: z
     .string()
     .trim()
@@ -109,6 +111,8 @@ export interface DiscordShardSettings {
    * which one from SHARDS / SHARD_COUNT, and this process must not spawn shards of its own.
    */
   managed: boolean;
+  /** The shard a spawned process runs (SHARDS, as the ShardingManager sets it). */
+  spawnedShard?: number;
 }
 
 /** `DISCORD_SHARDS` / `DISCORD_SHARD_LIST` as settings, or a message saying what is wrong. */
@@ -146,7 +150,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'Invalid configuration:\n  SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)',
     );
   }
-  const shards = shardSettings(e.DISCORD_SHARDS, e.DISCORD_SHARD_LIST, e.SHARDING_MANAGER === 'true');
+  // A process the ShardingManager spawned is that one shard, whatever DISCORD_SHARDS says.
+  const spawned = e.SHARDING_MANAGER === 'true' && e.SHARDS !== undefined;
+  const shards = spawned
+    ? { total: e.SHARD_COUNT ?? 1, list: [e.SHARDS!], managed: true, spawnedShard: e.SHARDS }
+    : shardSettings(e.DISCORD_SHARDS, e.DISCORD_SHARD_LIST, false);
   if (typeof shards === 'string') throw new ConfigError(`Invalid configuration:\n  ${shards}`);
   return {
     databaseUrl: e.DATABASE_URL,
