@@ -5,7 +5,12 @@ import { APP_ID, botUser, guildPayload } from './fake-constants.ts';
 
 type Json = Record<string, unknown>;
 
-const HEARTBEAT_INTERVAL_MS = 1_000;
+/**
+ * The interval Discord's Hello example gives (https://discord.com/developers/docs/events/gateway#hello-event).
+ * A shorter one makes a client busy with thousands of GUILD_CREATEs miss a heartbeat ACK and reconnect,
+ * which real Discord would not provoke.
+ */
+const HEARTBEAT_INTERVAL_MS = 41_250;
 /**
  * "Each shard can only support a maximum of 2500 guilds, and apps that are in 2500+ guilds must enable
  * sharding" (https://discord.com/developers/docs/events/gateway#sharding).
