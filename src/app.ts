@@ -71,6 +71,8 @@ export async function createApp(
     listen: database.listen,
     trainThreads: config.trainThreads,
     cacheDir: modelCacheDir(config.home),
+    // Processes sharing a Postgres server (Discord shards) train one model between them, not one each.
+    trainingLock: database.kind === 'postgres',
   });
   let enrichCards: BotCoreDeps['enrichCards'];
   if (config.tmdb) {

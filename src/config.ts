@@ -37,6 +37,24 @@ const envSchema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_APP_ID: optionalText,
   DISCORD_API_URL: optionalText,
+  DISCORD_SHARDS: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || v === 'auto' || /^[1-9]\d{0,4}$/.test(v), {
+      message: "must be 'auto' or a whole number of shards (1 or more)",
+    }),
+  /** Set by discord.js' ShardingManager in each process it spawns (with SHARDS and SHARD_COUNT). */
+  SHARDING_MANAGER: optionalText,
+  SHARDS: z.coerce.number().int().min(0).optional(),
+  SHARD_COUNT: z.coerce.number().int().min(1).optional(),
+  DISCORD_SHARD_LIST: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || /^\d{1,5}(\s*,\s*\d{1,5})*$/.test(v), {
+      message: 'must be shard ids separated by commas, e.g. 0,1',
+    }),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
@@ -76,7 +94,15 @@ export interface Config {
   movielensUrl: string;
   /** Where IMDb publishes its non-commercial datasets (`title.basics.tsv.gz` …). */
   imdbDatasetsUrl: string;
-  discord: { token: string; appId: string | undefined; apiUrl: string | undefined } | undefined;
+  discord:
+    | {
+        token: string;
+        appId: string | undefined;
+        apiUrl: string | undefined;
+        /** Gateway shards (`DISCORD_SHARDS`, `DISCORD_SHARD_LIST`); undefined: one unsharded connection. */
+        shards?: DiscordShardSettings;
+      }
+    | undefined;
   slack:
     | {
         botToken: string;
@@ -101,6 +127,42 @@ export interface Config {
 }
 
 /**
+ * How many gateway shards in total (`auto`: the count Discord recommends in `GET /gateway/bot`) and,
+ * when this host runs only some of them, which ones.
+ */
+export interface DiscordShardSettings {
+  total: 'auto' | number;
+  /** Shard ids this host runs; undefined: all of them. */
+  list: number[] | undefined;
+  /**
+   * This process was spawned by discord.js' ShardingManager to run one shard: discord.js itself reads
+   * which one from SHARDS / SHARD_COUNT, and this process must not spawn shards of its own.
+   */
+  managed: boolean;
+  /** The shard a spawned process runs (SHARDS, as the ShardingManager sets it). */
+  spawnedShard?: number;
+}
+
+/** `DISCORD_SHARDS` / `DISCORD_SHARD_LIST` as settings, or a message saying what is wrong. */
+function shardSettings(
+  shards: string | undefined,
+  list: string | undefined,
+  managed: boolean,
+): DiscordShardSettings | string | undefined {
+  if (!shards)
+    return list ? 'DISCORD_SHARD_LIST: needs DISCORD_SHARDS set to the total number of shards' : undefined;
+  const total = shards === 'auto' ? 'auto' : Number(shards);
+  if (!list) return { total, list: undefined, managed };
+  // Several hosts must agree on the total: with `auto` each could read a different count.
+  if (total === 'auto') return "DISCORD_SHARD_LIST: needs DISCORD_SHARDS set to a number, not 'auto'";
+  const ids = [...new Set(list.split(',').map((id) => Number(id.trim())))];
+  const outside = ids.filter((id) => id >= total);
+  if (outside.length > 0)
+    return `DISCORD_SHARD_LIST: shard ids must be below DISCORD_SHARDS (${total}): ${outside.join(', ')}`;
+  return { total, list: ids.sort((a, b) => a - b), managed };
+}
+
+/**
  * Validates the environment into a {@link Config}. Fails fast with a {@link ConfigError} that names
  * every missing or malformed variable.
  */
@@ -116,6 +178,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'Invalid configuration:\n  SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)',
     );
   }
+  // A process the ShardingManager spawned is that one shard, whatever DISCORD_SHARDS says.
+  const spawned = e.SHARDING_MANAGER === 'true' && e.SHARDS !== undefined;
+  const shards = spawned
+    ? { total: e.SHARD_COUNT ?? 1, list: [e.SHARDS!], managed: true, spawnedShard: e.SHARDS }
+    : shardSettings(e.DISCORD_SHARDS, e.DISCORD_SHARD_LIST, false);
+  if (typeof shards === 'string') throw new ConfigError(`Invalid configuration:\n  ${shards}`);
   return {
     databaseUrl: e.DATABASE_URL,
     home: path.resolve(cwd, e.MOVIEREC_HOME ?? 'data'),
@@ -123,7 +191,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     movielensUrl: e.MOVIELENS_URL,
     imdbDatasetsUrl: e.IMDB_DATASETS_URL,
     discord: e.DISCORD_TOKEN
-      ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiUrl: e.DISCORD_API_URL }
+      ? {
+          token: e.DISCORD_TOKEN,
+          appId: e.DISCORD_APP_ID,
+          apiUrl: e.DISCORD_API_URL,
+          ...(shards && { shards }),
+        }
       : undefined,
     slack: e.SLACK_BOT_TOKEN
       ? {

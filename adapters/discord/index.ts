@@ -19,6 +19,7 @@ import { onAutocomplete, onChatInput, onComponent } from './interactions.ts';
 import { deliverReactionReplies } from './reaction-replies.ts';
 import { isRawReaction, ReactionDeliveryIds, rawDmReactionEvent, reactionEvent } from './reactions.ts';
 import { ANSWER_BUDGET_MS } from './respond.ts';
+import { resolveShardPlan, type ShardPlan } from './shards.ts';
 
 export type DiscordAdapterConfig = NonNullable<Config['discord']>;
 
@@ -36,7 +37,16 @@ export interface DiscordAdapterDeps {
    * Called when the adapter has finished with one Discord event (every reply posted, reactions added),
    * with the interaction id or the reaction's delivery id. For tests and metrics.
    */
-  onHandled?: (event: { kind: 'interaction' | 'reaction' | 'guild' | 'post'; id: string }) => void;
+  onHandled?: (event: HandledEvent) => void;
+  /** Asks for the recommended shard count when `DISCORD_SHARDS=auto` (default: `GET /gateway/bot`). */
+  recommendShards?: (config: DiscordAdapterConfig) => Promise<number>;
+}
+
+export interface HandledEvent {
+  kind: 'interaction' | 'reaction' | 'guild' | 'post';
+  id: string;
+  /** The gateway shard the event's guild is on (as discord.js recorded it), when it came from a guild. */
+  shard?: number;
 }
 
 /** Only what the bot uses: no privileged intents (no message content, no member list). */
@@ -48,6 +58,12 @@ export const DISCORD_INTENTS = [
 /** Partials let reactions on messages that are not cached (e.g. sent before a restart) still arrive. */
 export const DISCORD_PARTIALS = [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User];
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
+/**
+ * Discord lets one IDENTIFY per `max_concurrency` bucket start every 5 seconds
+ * (https://discord.com/developers/docs/events/gateway#session-start-limit-object), so each further
+ * shard of a small bot adds that much to the start.
+ */
+const IDENTIFY_INTERVAL_MS = 5_500;
 /** `stop()` waits this long for in-flight handlers before closing the connection anyway. */
 const DEFAULT_STOP_DRAIN_MS = 10_000;
 
@@ -92,10 +108,7 @@ export function createDiscordAdapter(
   let delivery: DeliveryContext | undefined;
   let stopping = false;
 
-  const track = (
-    work: Promise<unknown>,
-    done: { kind: 'interaction' | 'reaction' | 'guild' | 'post'; id: string },
-  ) => {
+  const track = (work: Promise<unknown>, done: HandledEvent) => {
     const p = work
       .catch((error) => logger.error({ err: error, ...done }, 'Discord handler failed'))
       .finally(() => {
@@ -119,8 +132,8 @@ export function createDiscordAdapter(
         { kind: 'reaction', id: event.id },
       );
     };
-    c.on(Events.Raw, (packet: { t?: string; s?: number; d?: unknown }) => {
-      ids.observe(packet);
+    c.on(Events.Raw, (packet: { t?: string; s?: number; d?: unknown }, shard: number) => {
+      ids.observe(packet, shard);
       if (stopping || !isRawReaction(packet) || packet.d.user_id === c.user?.id) return;
       // discord.js drops reactions in DM channels it has not cached; those are handled from the packet.
       if (!packet.d.guild_id && !c.channels.cache.has(packet.d.channel_id)) {
@@ -130,7 +143,7 @@ export function createDiscordAdapter(
     });
     c.on(Events.InteractionCreate, (i: Interaction) => {
       if (stopping) return;
-      const done = { kind: 'interaction' as const, id: i.id };
+      const done: HandledEvent = { kind: 'interaction', id: i.id, shard: i.guild?.shardId };
       if (i.isChatInputCommand()) track(onChatInput(ctx, i), done);
       else if (i.isAutocomplete()) track(onAutocomplete(ctx, i), done);
       else if (i.isButton() || i.isStringSelectMenu()) track(onComponent(ctx, i), done);
@@ -157,6 +170,9 @@ export function createDiscordAdapter(
       logger.warn({ guild: guild.id }, 'guild unavailable (outage); data kept'),
     );
     c.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
+    c.on(Events.ShardReady, (shard, unavailable) =>
+      logger.info({ shard, guildsPending: unavailable?.size ?? 0 }, 'gateway shard ready'),
+    );
     c.on(Events.Error, (error) => logger.error({ err: error }, 'discord.js error'));
     c.on(Events.Warn, (message) => logger.warn({ message }, 'discord.js warning'));
     c.on(Events.Debug, (message) => logger.trace({ message }, 'discord.js debug'));
@@ -166,6 +182,11 @@ export function createDiscordAdapter(
     platform: 'discord',
     async start(core: BotCore) {
       stopping = false;
+      // A process the ShardingManager spawned gets its shard from discord.js (SHARDS / SHARD_COUNT).
+      const plan: ShardPlan | undefined =
+        config.shards && !config.shards.managed
+          ? await resolveShardPlan(config, config.shards, deps.recommendShards)
+          : undefined;
       const rest = { ...deps.clientOptions?.rest, ...(config.apiUrl && { api: restApiBase(config.apiUrl) }) };
       client = new Client({
         ...deps.clientOptions,
@@ -173,6 +194,8 @@ export function createDiscordAdapter(
         partials: DISCORD_PARTIALS,
         allowedMentions: { parse: [] },
         rest,
+        // Every shard of this host in this one process: discord.js opens one gateway connection each.
+        ...(plan && { shards: plan.ids, shardCount: plan.total }),
       });
       attach(client, core);
       let timer: NodeJS.Timeout | undefined;
@@ -180,10 +203,19 @@ export function createDiscordAdapter(
         timer = setTimeout(
           () =>
             reject(new UserError('discord-not-ready', 'The Discord gateway did not become ready in time.')),
-          deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+          deps.readyTimeoutMs ??
+            DEFAULT_READY_TIMEOUT_MS + IDENTIFY_INTERVAL_MS * ((plan?.ids.length ?? 1) - 1),
         );
         client!.once(Events.ClientReady, (c) => {
-          logger.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'Discord bot ready');
+          logger.info(
+            {
+              user: c.user.tag,
+              guilds: c.guilds.cache.size,
+              shards: plan?.ids.length ?? 1,
+              totalShards: plan?.total ?? 1,
+            },
+            'Discord bot ready',
+          );
           resolve();
         });
       });

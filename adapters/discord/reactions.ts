@@ -37,17 +37,18 @@ function reactionKey(
  * the sequence number from its reaction events, so it is read from the raw packet that precedes them.
  */
 export class ReactionDeliveryIds {
-  private session = 'none';
+  /** The gateway session of each shard: sequence numbers count per session, so ids need both. */
+  private readonly sessions = new Map<number, string>();
   private readonly pending = new Map<string, string[]>();
 
-  /** Feed every raw gateway dispatch (`Events.Raw`). */
-  observe(packet: { t?: string | null; s?: number | null; d?: unknown }): void {
-    if (packet.t === 'READY') this.session = (packet.d as { session_id: string }).session_id;
+  /** Feed every raw gateway dispatch (`Events.Raw`, which names the shard it came on). */
+  observe(packet: { t?: string | null; s?: number | null; d?: unknown }, shard = 0): void {
+    if (packet.t === 'READY') this.sessions.set(shard, (packet.d as { session_id: string }).session_id);
     if (!isRawReaction(packet)) return;
     const p = packet;
     const key = reactionKey(p.t, p.d.message_id, p.d.user_id, p.d.emoji);
     const list = this.pending.get(key) ?? [];
-    list.push(`${this.session}:${p.s}`);
+    list.push(`${this.sessions.get(shard) ?? 'none'}:${p.s}`);
     this.pending.set(key, list);
     if (this.pending.size > PENDING_MAX) this.pending.delete(this.pending.keys().next().value!);
   }

@@ -97,7 +97,16 @@ export interface RecommenderServiceOptions {
   detailsRetrainMs?: number;
   /** Clock for the details-only retrain delay and the trained-at stamp of new models (tests). */
   now?: () => number;
+  /**
+   * Several processes share the database (Discord shards on one Postgres server): only the one holding
+   * the advisory lock {@link TRAINING_LOCK_ID} trains a missing or stale model; the others keep serving
+   * theirs (or, with none yet, wait for the leader) and load the leader's model when it is announced.
+   */
+  trainingLock?: boolean;
 }
+
+/** Any stable 64-bit number: the transaction-level advisory lock held by the one process that trains. */
+export const TRAINING_LOCK_ID = 727_001_338;
 
 /** Identifies the catalog a model was trained on; any difference means the model is stale. */
 interface CatalogFingerprint {
@@ -151,7 +160,7 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
     return { config: options.config };
   }
 
-  async function trainAndStore(): Promise<Loaded> {
+  async function trainAndStore(store: Database = db): Promise<Loaded> {
     training ??= (async () => {
       try {
         const started = performance.now();
@@ -175,8 +184,8 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
           bytes: bytes.length,
           sha256: sha256Hex(bytes),
         };
-        const id = await storeModel(db, meta, bytes, options.chunkBytes);
-        await pruneOldModels(db, id);
+        const id = await storeModel(store, meta, bytes, options.chunkBytes);
+        await pruneOldModels(store, id);
         const dir = cacheable(bytes.length);
         if (dir) writeCachedModel(dir, meta.key, bytes, logger);
         logger.info(
@@ -192,7 +201,43 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
     return training;
   }
 
-  async function refresh(): Promise<void> {
+  /**
+   * Trains a model for the current catalog once across every process on the database: the holder of
+   * the training lock trains; another process with a model keeps it (the leader's NOTIFY brings the new
+   * one), and one without waits for the leader to finish and then loads what it stored.
+   */
+  async function trainShared(): Promise<void> {
+    if (!options.trainingLock) {
+      await trainAndStore();
+      return;
+    }
+    if (training) {
+      await training;
+      return;
+    }
+    // The lock lives as long as this transaction, which also stores the model: it is released (and the
+    // model announced) by the same commit, so no process can see the lock free and the model missing.
+    const outcome = await db.transaction(async (tx) => {
+      const [row] = rowsOf(
+        await tx.execute(sql`select pg_try_advisory_xact_lock(${TRAINING_LOCK_ID}) as got`),
+      );
+      if (!row?.got) return 'busy' as const;
+      // A leader that finished just before this one took the lock has stored a fitting model already.
+      if ((await newestModel()).fits) return 'stored' as const;
+      await trainAndStore(tx as unknown as Database);
+      return 'trained' as const;
+    });
+    if (outcome === 'trained' || (outcome === 'busy' && loaded)) return;
+    if (outcome === 'busy') {
+      logger.info('another process is training the model: waiting for it');
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${TRAINING_LOCK_ID})`);
+      });
+    }
+    await refresh();
+  }
+
+  async function newestModel() {
     const [newest] = await db
       .select({ id: models.id, meta: models.meta, trainedAt: models.trainedAt })
       .from(models)
@@ -207,12 +252,17 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
       newest.meta['format'] === MODEL_FORMAT &&
       (sameFingerprint(trainedOn, fingerprint) ||
         (sameMovies(trainedOn, fingerprint) && clock() - newest.trainedAt.getTime() < detailsRetrainMs));
-    if (!fits) {
+    return { newest, fits, fingerprint };
+  }
+
+  async function refresh(): Promise<void> {
+    const { newest, fits, fingerprint } = await newestModel();
+    if (!fits || !newest) {
       if (loaded) {
         logger.info({ catalog: fingerprint }, 'catalog changed: retraining the model in the background');
-        void trainAndStore().catch((error) => logger.error({ err: error }, 'background retraining failed'));
+        void trainShared().catch((error) => logger.error({ err: error }, 'background retraining failed'));
       } else {
-        await trainAndStore();
+        await trainShared();
       }
       return;
     }
@@ -305,6 +355,14 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
       return closing;
     },
   };
+}
+
+/** Rows of a raw `execute` result: postgres.js returns them as the array itself, PGlite in `rows`. */
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  return (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as Record<
+    string,
+    unknown
+  >[];
 }
 
 async function catalogFingerprint(db: Database): Promise<CatalogFingerprint> {

@@ -23,6 +23,8 @@ export function catalogViewOf(movies: FixtureMovie[]): CatalogView {
     genres: [],
     runtime: null,
     directors: [],
+    writers: [],
+    originalTitle: null,
     cast: [],
     tags: [],
     overview: null,

@@ -43,6 +43,25 @@ interface RateLimitRule {
 
 type Json = Record<string, unknown>;
 
+/** What FakeDiscord needs of a gateway: the single-connection one or the sharded one. */
+export interface FakeGatewayLike {
+  readonly received: Json[];
+  readonly connected: boolean;
+  close(): Promise<void>;
+  dispatch(t: string, d: unknown): number;
+  redeliver(s: number): void;
+  dropConnection(code?: number): void;
+}
+
+export interface FakeDiscordOptions {
+  /** Builds the gateway instead of the single-connection {@link FakeGateway} (e.g. a sharded one). */
+  gateway?: (server: http.Server, url: () => string, notify: () => void) => FakeGatewayLike;
+  /** What `GET /gateway/bot` answers: the recommended shard count and the identify concurrency. */
+  gatewayBot?: { shards: number; maxConcurrency: number };
+  /** Guild text channels besides CHANNEL_ID: channel id → guild id. */
+  channels?: Map<string, string>;
+}
+
 export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   /** Interactions, their answers and the bot's messages, under Discord's documented rules. */
@@ -50,7 +69,7 @@ export class FakeDiscord {
   /** DM channels the bot opened (`POST /users/@me/channels`): channel id → recipient user id. */
   readonly dmChannels = new Map<string, string>();
   private readonly server: http.Server;
-  private readonly gateway: FakeGateway;
+  private readonly gateway: FakeGatewayLike;
   private readonly rateLimits: RateLimitRule[] = [];
   private readonly failures: {
     match: RateLimitRule['match'];
@@ -65,18 +84,19 @@ export class FakeDiscord {
   private clockOffsetMs = 0;
   port = 0;
 
-  private constructor() {
+  private constructor(private readonly options: FakeDiscordOptions) {
     this.rules = new InteractionRules(() => this.now());
     this.server = http.createServer((req, res) => void this.onRequest(req, res));
-    this.gateway = new FakeGateway(
+    const build = options.gateway ?? ((server, url, notify) => new FakeGateway(server, url, notify));
+    this.gateway = build(
       this.server,
       () => this.gatewayUrl,
       () => this.notify(),
     );
   }
 
-  static async start(): Promise<FakeDiscord> {
-    const fake = new FakeDiscord();
+  static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const fake = new FakeDiscord(options);
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     fake.port = (fake.server.address() as AddressInfo).port;
     return fake;
@@ -303,8 +323,13 @@ export class FakeDiscord {
     if (method === 'GET' && path === '/gateway/bot') {
       return reply(200, {
         url: `ws://127.0.0.1:${this.port}/gateway`,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+        shards: this.options.gatewayBot?.shards ?? 1,
+        session_start_limit: {
+          total: 1000,
+          remaining: 999,
+          reset_after: 0,
+          max_concurrency: this.options.gatewayBot?.maxConcurrency ?? 1,
+        },
       });
     }
     if (method === 'GET' && path === '/users/@me') return reply(200, botUser());
@@ -332,6 +357,8 @@ export class FakeDiscord {
     if (method === 'GET' && channel) {
       const id = channel[1]!;
       if (id === CHANNEL_ID) return reply(200, { ...this.guildChannel(), guild_id: GUILD_ID });
+      const guild = this.options.channels?.get(id);
+      if (guild) return reply(200, { ...this.guildChannel(), id, guild_id: guild });
       const recipient = this.dmChannels.get(id);
       return recipient
         ? reply(200, { id, type: 1, last_message_id: null, recipients: [discordUser(recipient)] })
@@ -339,7 +366,11 @@ export class FakeDiscord {
     }
     if (method === 'POST' && channelPost) {
       const channelId = channelPost[1]!;
-      if (channelId !== CHANNEL_ID && !this.dmChannels.has(channelId))
+      if (
+        channelId !== CHANNEL_ID &&
+        !this.dmChannels.has(channelId) &&
+        !this.options.channels?.has(channelId)
+      )
         return reply(404, { code: 10003, message: 'Unknown Channel' });
       const problems = validateMessagePayload(body);
       if (problems.length > 0) {
