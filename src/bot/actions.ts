@@ -27,8 +27,12 @@ const NOT_YOURS: Reply = {
   ephemeral: true,
   data: { outcome: 'user_error', error: 'not-your-session' },
 };
-/** Verbs whose first argument is a session id: only the session's owner may use them. */
-const SESSION_VERBS = new Set(['pick', 'forget', 'cancel', 'more']);
+/**
+ * Verbs whose first argument is a session id: only the session's owner may use them. `more` is not
+ * among them: anyone may press More on a list in a channel and gets their own private continuation
+ * (moreCommand copies the list without its owner's personal parts; the owner's session is untouched).
+ */
+const SESSION_VERBS = new Set(['pick', 'forget', 'cancel']);
 
 /** Handles a button press or select choice on one of the core's components. */
 export async function handleAction(ctx: ActionContext): Promise<Reply[]> {

@@ -304,7 +304,12 @@ describe('the core on every platform', () => {
       ['not-interested', { text: 'Drive' }, { text: '' }],
       ['profile', {}, { text: long }],
       ['onboard', {}, { text: long }],
-      ['import', { attachments: [{ name: 'ratings.csv', content: csv }] }, {}],
+      // `/import` alone now shows the import's status; a file that is no ratings export is the user error.
+      [
+        'import',
+        { attachments: [{ name: 'ratings.csv', content: csv }] },
+        { attachments: [{ name: 'notes.csv', content: 'a,b\n1,2\n' }] },
+      ],
       ['movienight', { text: '<@7002>' }, { text: '' }],
       ['vote', { text: '1' }, { text: '9' }],
       ['compat', { options: { user: 'discord:G1:7002' } }, { text: 'nobody' }],

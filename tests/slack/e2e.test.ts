@@ -69,7 +69,9 @@ describe.each(DB_KINDS)('Slack end to end with the real core (%s)', (kind) => {
     expect(list!.text).toMatch(/Looking for: comedy · 1990–1999/);
     const blocks = JSON.stringify(posts[0]!.body.blocks);
     expect(blocks).toContain('Comedy');
-    expect(blocks).toMatch(/"action_id":"mr:seen:\d+"/);
+    // One page, one message: a "pick a movie" select naming every card (#1…), then More.
+    expect(blocks).toMatch(/"action_id":"mr:card"/);
+    for (const [i, title] of list!.titles.entries()) expect(blocks).toContain(`#${i + 1} ${title}`);
   });
 
   it('a wrongly signed /recommend gets 401 and stores nothing', async () => {
@@ -188,6 +190,8 @@ describe.each(DB_KINDS)('Slack end to end with the real core (%s)', (kind) => {
     for (const header of ['Fresh recommendations', 'Your taste profile', 'Your watchlist']) {
       expect(json).toContain(header);
     }
-    expect(json).toMatch(/"action_id":"mr:watch:\d+"/);
+    // The recommendations can be acted on: each film is in the page's "pick a movie" select.
+    expect(json).toMatch(/"action_id":"mr:card"/);
+    expect(json).toMatch(/"text":"#1 [^"]+"/);
   });
 });
