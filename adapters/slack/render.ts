@@ -350,9 +350,12 @@ function short(name: string): string {
   return truncate(name, NAME_MAX);
 }
 
-function stars(value: number): string {
-  const full = Math.max(0, Math.min(5, Math.round(value)));
-  return '★'.repeat(full) + '☆'.repeat(5 - full);
+/** Stars drawn to the nearest half, like ratings (3.7 → ★★★½☆), never rounded to whole stars. */
+export function stars(value: number): string {
+  const halves = Math.round(Math.max(0, Math.min(5, value)) * 2);
+  const full = Math.floor(halves / 2);
+  const half = halves % 2 === 1;
+  return `${'★'.repeat(full)}${half ? '½' : ''}${'☆'.repeat(5 - full - (half ? 1 : 0))}`;
 }
 
 function formatRuntime(minutes: number): string {

@@ -175,7 +175,7 @@ describe('card rendering', () => {
     expect(main.text.text).toContain('*<https://www.themoviedb.org/movie/949|Heat (1995)>*');
     expect(main.text.text).toContain('Action · Crime · 2h 50m');
     expect(main.text.text).toContain('Directed by Michael Mann · With Al Pacino, Robert De Niro');
-    expect(main.text.text).toContain('Predicted for you: ★★★★☆ 4.3');
+    expect(main.text.text).toContain('Predicted for you: ★★★★½ 4.3');
     expect(main.text.text).toContain('_Because you liked Collateral_');
     expect(actions.elements.map((e) => [e.type, e.action_id])).toEqual([
       ['button', 'seen:1'],
@@ -185,20 +185,20 @@ describe('card rendering', () => {
 
   it('names whose prediction or rating a public card shows; only a private card says "you"', () => {
     const ana = card({ predictionFor: { kind: 'person', name: 'Ana' } });
-    expect(cardText(ana, true)).toContain('Predicted for Ana: ★★★★☆ 4.3');
+    expect(cardText(ana, true)).toContain('Predicted for Ana: ★★★★½ 4.3');
     expect(cardText(card({ predictionFor: { kind: 'group' } }), true)).toContain(
-      'Group prediction: ★★★★☆ 4.3',
+      'Group prediction: ★★★★½ 4.3',
     );
     expect(cardText(card({ predictionFor: { kind: 'average' } }), true)).toContain(
-      'Average rating: ★★★★☆ 4.3',
+      'Average rating: ★★★★½ 4.3',
     );
     expect(cardText(card({ userRating: 4, ratingBy: 'Ben' }), true)).toContain('Ben rated ★★★★☆ 4');
     // Without attribution a public card never calls the number "yours".
-    expect(cardText(card(), true)).toContain('Predicted: ★★★★☆ 4.3');
+    expect(cardText(card(), true)).toContain('Predicted: ★★★★½ 4.3');
     expect(cardText(card(), true)).not.toContain('for you');
     expect(cardText(card({ userRating: 4 }), true)).toContain('Rated ★★★★☆ 4');
     expect(cardText(card({ userRating: 4 }), true)).not.toContain('Your rating');
-    expect(cardText(card(), false)).toContain('Predicted for you: ★★★★☆ 4.3');
+    expect(cardText(card(), false)).toContain('Predicted for you: ★★★★½ 4.3');
   });
 
   it('drops disabled buttons (Slack has none) and shows their state as text', () => {
@@ -297,5 +297,17 @@ describe('toMrkdwn', () => {
 
   it('escapeSlack neutralises broadcasts', () => {
     expect(escapeSlack('hi @channel and @Everyone')).toBe('hi @\u200Bchannel and @\u200BEveryone');
+  });
+});
+
+describe('Slack stars', () => {
+  it('draws predictions and ratings to the nearest half star (issue 15), never rounded to whole stars', async () => {
+    const { stars } = await import('../../adapters/slack/render.ts');
+    expect(stars(3.7)).toBe('★★★½☆');
+    expect(stars(3.74)).toBe('★★★½☆');
+    expect(stars(3.76)).toBe('★★★★☆');
+    expect(stars(4.5)).toBe('★★★★½');
+    expect(stars(0.5)).toBe('½☆☆☆☆');
+    expect(stars(5)).toBe('★★★★★');
   });
 });
