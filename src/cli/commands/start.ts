@@ -23,13 +23,21 @@ export async function run(_cmd: Command): Promise<void> {
   const mode = shardMode(config);
   if (mode === 'process-per-shard') return runShardManager(config, logger);
   if (mode === 'managed-shard') config = asSpawnedShard(config);
+  // In the terminal chat, say what the seconds before the prompt are spent on (stderr: not the chat).
+  const say = (line: string) => {
+    if (chatInTerminal) process.stderr.write(`movierec: ${line}\n`);
+  };
+  say('opening the database and the catalog…');
   const app = await createApp(config, logger, { instrument: true });
+  say('loading the recommender (the first start trains it: about half a minute)…');
   // Load (or train) the model before any platform can send events: training on first use would
   // block the event loop past Discord's and Slack's 3-second acknowledgement deadlines.
   await app.recommender.current();
   const running = await startAdapters(app, { console: { user: process.env.USER ?? 'me' } });
   await running.done;
   await running.stop();
+  // The terminal chat has nothing left once stopped (database closed): end now, not after a grace.
+  if (chatInTerminal) process.exit(process.exitCode ?? 0);
   exitSoon(logger);
 }
 
