@@ -6,7 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { createCatalogSource } from '../src/bot/catalog-view.ts';
 import { createBotCore } from '../src/bot/core.ts';
-import type { ActionEvent, BotCore, BotEvent, CommandEvent, Platform, Reply } from '../src/bot/types.ts';
+import { cardActions } from '../src/bot/render.ts';
+import type {
+  Action,
+  ActionEvent,
+  BotCore,
+  BotEvent,
+  CommandEvent,
+  Platform,
+  Reply,
+} from '../src/bot/types.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/client.ts';
 import type { Logger } from '../src/logger.ts';
@@ -81,17 +90,24 @@ export function cardMovieIds(replies: Reply[]): number[] {
 }
 
 /**
- * The star-rating select on the card of `movieId` (a card action with options whose values are
- * stars), as a platform would send it back; undefined when the card has none.
+ * The star-rating select for `movieId` as a platform would send it back: the one on its card, or — on a
+ * list page, whose cards carry no buttons of their own (one "pick a movie" select instead) — the one the
+ * movie's own card offers once picked. Rating ids are stateless (`rate:<movie>`), so that select is the
+ * same whether it came from the pick's private answer or not. Undefined when the replies do not show it.
  */
 export function ratingAction(
   replies: Reply[],
   movieId: number,
 ): { id: string; values: string[] } | undefined {
+  const isStars = (a: Action) => a.options?.some((o) => /^\d(\.5)?$/.test(o.value)) === true;
   for (const reply of replies) {
     for (const card of reply.cards ?? []) {
       if (card.movieId !== movieId) continue;
-      const select = card.actions.find((a) => a.options?.some((o) => /^\d(\.5)?$/.test(o.value)));
+      const select =
+        card.actions.find(isStars) ??
+        (reply.actions?.some((a) => a.options?.some((o) => o.value === String(movieId)))
+          ? cardActions(movieId).find(isStars)
+          : undefined);
       if (select) return { id: select.id, values: select.options!.map((o) => o.value) };
     }
   }

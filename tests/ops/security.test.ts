@@ -137,11 +137,14 @@ describe.each(DB_KINDS)('security through the core on %s', (kind) => {
     const person = platformUser('slack', 'T-forget', 'dave');
     const movieId = await rateTopPick(cut, person, '4.5');
     const shown = await cut.core.handle(commandEvent(person, 'recommend'));
-    const watch = shown
+    // A list page has one "pick a movie" select; picking a film answers with its card and buttons.
+    const pick = shown.flatMap((r) => r.actions ?? []).find((a) => a.options?.length)!;
+    const picked = await cut.core.handle(actionEvent(person, pick.id, pick.options![1]!.value));
+    const watch = picked
       .flatMap((r) => r.cards ?? [])
       .flatMap((c) => c.actions)
-      .find((a) => a.id.includes(':watch:'));
-    if (watch) await cut.core.handle(actionEvent(person, watch.id));
+      .find((a) => a.id.includes(':watch:'))!;
+    await cut.core.handle(actionEvent(person, watch.id));
     await cut.core.handle(commandEvent(person, 'prefs', 'sci-fi from the 90s'));
     const single = shown.flatMap((r) => r.cards ?? []).find((c) => c.movieId !== movieId)!;
     await cut.core.messagePosted(
