@@ -117,7 +117,8 @@ describe.each(DB_KINDS)('Discord shards in one process (%s)', (kind) => {
       .join('\n');
     // With ed (guild 3) leaking in, this would read "for cy, di and ed" and "all 3 of you".
     expect(content).toMatch(/Movie night\*\* for cy and di —/);
-    expect(content).toContain('all 2 of you');
+    expect(content).toContain('both of you');
+    expect(content).not.toContain('all 3 of you');
   });
 
   it('a reaction on a card posted by one shard still rates after a reshard moves its guild to another shard', async () => {

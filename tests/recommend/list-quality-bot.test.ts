@@ -47,7 +47,8 @@ describe('personal lists a fan would accept (issue 15, item 2), through the bot'
     expect(cards.length).toBeGreaterThan(0);
     for (const c of cards) {
       if (c.predictedStars !== null) expect(c.predictedStars).toBeGreaterThanOrEqual(3);
-      expect(c.predictionFor).toBeUndefined();
+      // A personal prediction, named as the fan's (not an average passed off as one).
+      expect(c.predictionFor?.kind).toBe('person');
     }
     // Fewer picks: the films the bot expects the fan to dislike are not shown at all.
     expect(cards.length).toBeLessThan(FIXTURE_MOVIES.length - 3);
