@@ -51,17 +51,21 @@ describe('starter catalog (issue 15, item 5)', () => {
         list.map((r) => ({ id: r.item, predicted: r.predictedRating, evidence: 100 })),
         user.ratings.length > 0 ? 5 : Number.NaN,
       ).entries;
-      const top = kept.slice(0, 5).map((e) => byId.get(e.id)!.imdbRating ?? 0);
-      return { top, mean: top.reduce((s, x) => s + x, 0) / top.length };
+      // Quality is judged where IMDb's rating is known: the repaired starter drops figures it cannot
+      // trust (Aliens' "84 votes"), and an unknown rating is not a bad film.
+      const shown = kept.slice(0, 5);
+      const top = shown.flatMap((e) => byId.get(e.id)!.imdbRating ?? []);
+      return { shown, top, mean: top.reduce((s, x) => s + x, 0) / top.length };
     };
     const after = quality(fan);
-    expect(after.top).toHaveLength(5);
+    expect(after.shown).toHaveLength(5);
+    expect(after.top.length).toBeGreaterThanOrEqual(4);
     // The rated classics left the list; what replaces them is close to the best-rated 80s sci-fi
     // still unrated (IMDb), not the obscure films that share the most features with the classics.
     const rated = new Set(classics.map((i) => i.id));
     const best = items
       .filter((i) => eighties(i) && !rated.has(i.id))
-      .map((i) => i.imdbRating ?? 0)
+      .flatMap((i) => i.imdbRating ?? [])
       .sort((a, b) => b - a)
       .slice(0, 5);
     expect(after.mean).toBeGreaterThanOrEqual(best.reduce((s, x) => s + x, 0) / best.length - 0.7);
