@@ -22,6 +22,7 @@ import {
   retryPendingAnnouncements,
   startPollCloser,
 } from '../../src/bot/poll-closer.ts';
+import { queryRows } from '../../src/catalog/sql-rows.ts';
 import { type DatabaseHandle, MIGRATIONS_DIR, openDatabase } from '../../src/db/client.ts';
 import { marks, movies, polls, users } from '../../src/db/schema.ts';
 import { castVote, createPoll } from '../../src/db/store/polls.ts';
@@ -433,10 +434,11 @@ describe.each(DB_KINDS)('poll_announced migration (%s)', (kind) => {
       const folder = { migrationsFolder: old };
       if (handle.kind === 'pglite') await migratePglite(handle.db as unknown as PgliteDatabase, folder);
       else await migratePostgres(handle.db as unknown as PostgresJsDatabase, folder);
-      const [movie] = await handle.db
-        .insert(movies)
-        .values({ title: 'Heat', year: 1995, genres: ['Crime'], source: 'manual' })
-        .returning({ id: movies.id });
+      // Raw SQL: the schema of today has columns this older database does not (writers, …).
+      const [movie] = await queryRows<{ id: number }>(
+        handle.db,
+        sql`insert into movies (title, year, genres, source) values ('Heat', 1995, '{Crime}', 'manual') returning id`,
+      );
       const [user] = await handle.db
         .insert(users)
         .values({ externalId: 'discord:g1:ana', platform: 'discord', tenant: 'g1' })
