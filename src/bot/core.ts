@@ -15,6 +15,7 @@ import type { CatalogView } from './catalog-view.ts';
 import { commandArgs, eventStrings } from './command-args.ts';
 import { COMMANDS, findCommand } from './commands/index.ts';
 import type { BotCoreDeps, CommandContext } from './context.ts';
+import { slash } from './platform-text.ts';
 import { handleReaction } from './reaction-handler.ts';
 import { popularityLine, titleWithYear } from './render.ts';
 import { resolveMovie, TitleChoiceNeeded } from './resolve-movie.ts';
@@ -155,7 +156,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     if (!spec) {
       throw new UserError(
         'unknown-command',
-        `I don't know \`/${sanitizeEcho(event.command, 30)}\`. Try \`/help\`.`,
+        `I don't know \`${slash(event.channel.platform, sanitizeEcho(event.command, 30))}\`. Try \`${slash(event.channel.platform, 'help')}\`.`,
       );
     }
     if (spec.adminOnly && event.actor.platform !== 'console' && !event.actor.isAdmin) {

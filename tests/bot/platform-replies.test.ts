@@ -390,6 +390,15 @@ describe('the core on every platform', () => {
       for (const shortcut of [':5 2', ':seen 2', '`more`', '`!1`']) expect(onConsole).toContain(shortcut);
     });
 
+    it('an unknown command points to help as that platform spells it', async () => {
+      expect(text(await core.handle(slackEvent('frobnicate')))).toContain(
+        "I don't know `/movierec frobnicate`. Try `/movierec help`.",
+      );
+      expect(text(await core.handle(command(discord('unk'), 'frobnicate')))).toContain(
+        "I don't know `/frobnicate`. Try `/help`.",
+      );
+    });
+
     it('/forget-me yes typed first deletes; the prompt on Discord names no console syntax', async () => {
       const [prompt] = await core.handle(command(discord('fgd'), 'forget-me'));
       expect(prompt!.text).not.toMatch(/forget-me yes/);
