@@ -1,6 +1,6 @@
 /**
  * Training profile at one scale point: `node --max-old-space-size=14000 --import tsx
- * bench/_prof-scale.ts <ratings> [serial|parallel]` prints each component's seconds, the total wall
+ * bench/scale-profile.ts <ratings> [serial|parallel]` prints each component's seconds, the total wall
  * and process CPU seconds (all threads) and peak RSS.
  */
 import { trainHybridStateParallel } from '../src/recommend/parallel/train-parallel.ts';

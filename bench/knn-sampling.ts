@@ -1,6 +1,6 @@
 /**
  * Effect of item-kNN's sampling at scale (rater cap, history cap, visit budget): `node
- * --max-old-space-size=14000 --import tsx bench/_knn-cap.ts <ratings> [stride]` computes the
+ * --max-old-space-size=14000 --import tsx bench/knn-sampling.ts <ratings> [stride]` computes the
  * neighbour lists of every stride-th item exactly and with the default caps, and prints how many of
  * each exact top-10 / top-50 the sampled lists keep (overall and for the items that were sampled)
  * and the CPU seconds of both. `KNN_CONFIG='{"maxVisitsPerItem":1e12}'` overrides caps of the sampled run.
