@@ -1,5 +1,5 @@
 import type { RatingRecord } from '../types.ts';
-import { RELEVANT_STARS } from './protocol-t.ts';
+import { groupByUser, RELEVANT_STARS } from './protocol-t.ts';
 
 /** Users with at least this many ratings are candidates for protocol C's test users. */
 export const MIN_CANDIDATE_RATINGS = 20;
@@ -61,19 +61,6 @@ export function profileAndRelevant(
       .map((r) => r.item),
   );
   return relevant.size > 0 ? { profile, relevant } : null;
-}
-
-export function groupByUser(ratings: readonly RatingRecord[]): Map<number, RatingRecord[]> {
-  const byUser = new Map<number, RatingRecord[]>();
-  for (const r of ratings) {
-    let list = byUser.get(r.user);
-    if (!list) {
-      list = [];
-      byUser.set(r.user, list);
-    }
-    list.push(r);
-  }
-  return byUser;
 }
 
 function sortByTime(list: RatingRecord[]): RatingRecord[] {

@@ -18,15 +18,7 @@ export interface TemporalSplit {
  * not evaluated but their training ratings stay.
  */
 export function temporalSplit(ratings: readonly RatingRecord[]): TemporalSplit {
-  const byUser = new Map<number, RatingRecord[]>();
-  for (const r of ratings) {
-    let list = byUser.get(r.user);
-    if (!list) {
-      list = [];
-      byUser.set(r.user, list);
-    }
-    list.push(r);
-  }
+  const byUser = groupByUser(ratings);
   const train: RatingRecord[] = [];
   const users: TemporalSplit['users'] = [];
   for (const user of [...byUser.keys()].sort((a, b) => a - b)) {
@@ -103,4 +95,18 @@ export class RankingAccumulator {
 /** Top-n item indices by score, excluding `excluded` (ties → lower index). */
 export function rankTop(scores: Float64Array, n: number, excluded: ReadonlySet<number>): number[] {
   return topK(scores, n, (i) => !excluded.has(i));
+}
+
+/** Each user's ratings, in input order. */
+export function groupByUser(ratings: readonly RatingRecord[]): Map<number, RatingRecord[]> {
+  const byUser = new Map<number, RatingRecord[]>();
+  for (const r of ratings) {
+    let list = byUser.get(r.user);
+    if (!list) {
+      list = [];
+      byUser.set(r.user, list);
+    }
+    list.push(r);
+  }
+  return byUser;
 }
