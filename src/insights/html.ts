@@ -1,4 +1,5 @@
 import { buildSections, renderSvg, type StatsSection } from './charts.ts';
+import { totalsPhrase } from './totals.ts';
 import type { CommunityStats } from './types.ts';
 
 /** Rows shown under each chart in the report's tables. */
@@ -108,7 +109,7 @@ ${sectionTable(s, stats)}
 <body>
 <header>
 <h1>movierec insights${escapeHtml(scope)}</h1>
-<p>${t.ratings} ratings by ${t.raters} raters on ${t.ratedMovies} of ${t.catalogMovies} films · generated ${escapeHtml(stats.generatedAt)}</p>
+<p>${totalsPhrase(t)} · generated ${escapeHtml(stats.generatedAt)}</p>
 </header>
 ${body}
 </body>

@@ -1,4 +1,5 @@
 import { activitySeries } from './charts.ts';
+import { totalsPhrase } from './totals.ts';
 import type { CommunityStats } from './types.ts';
 
 /** Lines per list in the text summary (chat messages stay short). */
@@ -16,8 +17,7 @@ export function formatStatsText(stats: CommunityStats, options: { markdown?: boo
   const t = stats.totals;
   const lines: string[] = [];
   lines.push(
-    `${b('movierec insights')}${stats.tenant ? ` (${stats.tenant})` : ''}: ${t.ratings} ratings by ${t.raters} raters ` +
-      `on ${t.ratedMovies} of ${t.catalogMovies} films` +
+    `${b('movierec insights')}${stats.tenant ? ` (${stats.tenant})` : ''}: ${totalsPhrase(t)}` +
       (t.meanRating === null ? '.' : `, mean ${t.meanRating.toFixed(2)}★.`),
   );
   if (t.ratings === 0) {

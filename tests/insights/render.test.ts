@@ -50,7 +50,7 @@ describe('formatStatsText', () => {
   it('summarises totals, lists and acceptance; markdown only when asked', () => {
     const stats = fixtureStats(30);
     const text = formatStatsText(stats);
-    expect(text).toContain(`${stats.totals.ratings} ratings by 42 raters`);
+    expect(text).toContain(`${stats.totals.ratings.toLocaleString('en')} ratings by 42 raters`);
     expect(text).toContain('1. <script>alert("x")</script> & "Friends" (1980) — 300 ratings');
     expect(text).toContain('37.5% — 15 of 40 recommended films');
     expect(text).not.toContain('**');
@@ -74,5 +74,12 @@ describe('bundled chart font', () => {
     };
     expect(inkedPixels([])).toBe(0);
     expect(inkedPixels(files)).toBeGreaterThan(100);
+  });
+
+  it('says "1 rating by 1 rater", not "1 ratings by 1 raters", in the text and the HTML page', async () => {
+    const stats = fixtureStats(1);
+    stats.totals = { ...stats.totals, ratings: 1, raters: 1, ratedMovies: 1, catalogMovies: 1 };
+    expect(formatStatsText(stats)).toContain('1 rating by 1 rater on 1 of 1 film');
+    expect(await renderStatsHtml(stats)).toContain('1 rating by 1 rater on 1 of 1 film');
   });
 });
