@@ -19,6 +19,7 @@ import {
   type TmdbMovieData,
   trailerUrl,
 } from './normalize.ts';
+import { tmdbNotConfigured } from './not-configured.ts';
 import { createTokenBucket, TMDB_REQUESTS_PER_SECOND } from './rate-limit.ts';
 
 /** Requests in flight at once: well under TMDB's ~50 requests/second ceiling. */
@@ -199,10 +200,7 @@ export function createTmdbEnricher(deps: TmdbEnricherDeps): TmdbEnricher {
 
     async enrichAll(opts = {}) {
       if (!client) {
-        throw new UserError(
-          'tmdb-not-configured',
-          'TMDB is not configured: set TMDB_API_KEY or TMDB_READ_TOKEN.',
-        );
+        throw tmdbNotConfigured();
       }
       const purged = await cache.purgeExpired();
       if (purged > 0) log.info({ purged }, 'TMDB cache: expired entries removed');

@@ -9,6 +9,7 @@ import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { createTmdbCache, FOUND_TTL_MS, movieKey } from './cache.ts';
 import { createTmdbFetch, TmdbRequestError } from './http.ts';
+import { tmdbNotConfigured } from './not-configured.ts';
 import { createTokenBucket, TMDB_REQUESTS_PER_SECOND } from './rate-limit.ts';
 import { normalizeRelease, type ReleaseMovie, releaseListIds } from './release.ts';
 
@@ -70,10 +71,7 @@ export async function syncNewReleases(
 ): Promise<SyncReleasesResult> {
   const tmdbConfig = deps.config.tmdb;
   if (!tmdbConfig) {
-    throw new UserError(
-      'tmdb-not-configured',
-      'TMDB is not configured: set TMDB_API_KEY or TMDB_READ_TOKEN.',
-    );
+    throw tmdbNotConfigured();
   }
   const log = deps.logger.child({ component: 'tmdb-sync' });
   const o = deps.options ?? {};

@@ -1,10 +1,11 @@
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { openDatabase } from '../../db/client.ts';
 import { UserError } from '../../errors.ts';
 import { createLogger } from '../../logger.ts';
 import { createTmdbEnricher } from '../../tmdb/index.ts';
+import { tmdbNotConfigured } from '../../tmdb/not-configured.ts';
+import { stderrProgressBar } from '../progress-bar.ts';
 
 interface EnrichOptions {
   limit?: string;
@@ -19,40 +20,21 @@ export async function run(cmd: Command): Promise<void> {
   }
   const config = loadConfig();
   if (!config.tmdb) {
-    throw new UserError(
-      'tmdb-not-configured',
-      'TMDB is not configured: set TMDB_API_KEY or TMDB_READ_TOKEN.',
-    );
+    throw tmdbNotConfigured();
   }
   const logger = createLogger(config.logLevel);
   const handle = await openDatabase({ url: config.databaseUrl, home: config.home });
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format:
-        'TMDB {bar} {value}/{total} movies | {enriched} enriched, {notFound} not found, {failed} failed | ETA {eta_formatted}',
-      hideCursor: true,
-      noTTYOutput: true,
-      notTTYSchedule: 5000,
-    },
-    cliProgress.Presets.shades_classic,
+  const bar = stderrProgressBar<{ enriched: number; notFound: number; failed: number }>(
+    'TMDB {bar} {value}/{total} movies | {enriched} enriched, {notFound} not found, {failed} failed | ETA {eta_formatted}',
   );
   try {
     await handle.migrate();
     const enricher = createTmdbEnricher({ db: handle.db, config, logger });
-    let started = false;
     const summary = await enricher
       .enrichAll({
         limit,
-        onProgress: (p) => {
-          const payload = { enriched: p.enriched, notFound: p.notFound, failed: p.failed };
-          if (!started) {
-            bar.start(p.total, p.done, payload);
-            started = true;
-          } else {
-            bar.update(p.done, payload);
-          }
-        },
+        onProgress: (p) =>
+          bar.update(p.done, p.total, { enriched: p.enriched, notFound: p.notFound, failed: p.failed }),
       })
       .finally(() => bar.stop());
     process.stdout.write(

@@ -1,10 +1,11 @@
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { openDatabase } from '../../db/client.ts';
 import { UserError } from '../../errors.ts';
 import { createLogger } from '../../logger.ts';
+import { tmdbNotConfigured } from '../../tmdb/not-configured.ts';
 import { DEFAULT_SYNC_MAX_NEW, DEFAULT_SYNC_PAGES, syncNewReleases } from '../../tmdb/sync.ts';
+import { stderrProgressBar } from '../progress-bar.ts';
 
 interface TmdbOptions {
   pages?: string;
@@ -34,23 +35,11 @@ export async function run(cmd: Command, action: unknown): Promise<void> {
     throw new UserError('bad-option', `--region must be a two-letter code such as US, not "${region}".`);
   }
   if (!config.tmdb) {
-    throw new UserError(
-      'tmdb-not-configured',
-      'TMDB is not configured: set TMDB_API_KEY or TMDB_READ_TOKEN.',
-    );
+    throw tmdbNotConfigured();
   }
   const logger = createLogger(config.logLevel);
   const handle = await openDatabase({ url: config.databaseUrl, home: config.home });
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: 'TMDB new releases {bar} {value}/{total}',
-      noTTYOutput: true,
-      notTTYSchedule: 5000,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
+  const bar = stderrProgressBar('TMDB new releases {bar} {value}/{total}');
   try {
     await handle.migrate();
     const result = await syncNewReleases(
@@ -59,11 +48,7 @@ export async function run(cmd: Command, action: unknown): Promise<void> {
         pages,
         maxNew,
         region,
-        onProgress: ({ done, total }) => {
-          if (!started) bar.start(total, done);
-          else bar.update(done);
-          started = true;
-        },
+        onProgress: ({ done, total }) => bar.update(done, total),
       },
     ).finally(() => bar.stop());
     process.stdout.write(
