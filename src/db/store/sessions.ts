@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, gt, lte } from 'drizzle-orm';
+import { and, desc, eq, gt, lte, type SQL } from 'drizzle-orm';
 import { sessions } from '../schema.ts';
 import type { Executor } from './executor.ts';
 
@@ -38,33 +38,39 @@ export async function createSession<T extends Record<string, unknown>>(
 }
 
 /** A live (unexpired) session by id, only when it belongs to `userId`. */
-export async function getSession<T = Record<string, unknown>>(
+export function getSession<T = Record<string, unknown>>(
   db: Executor,
   id: string,
   userId: number,
   now = new Date(),
 ): Promise<SessionRow<T> | undefined> {
-  const [row] = await db
-    .select()
-    .from(sessions)
-    .where(and(eq(sessions.id, id), eq(sessions.userId, userId), gt(sessions.expiresAt, now)));
-  return row as SessionRow<T> | undefined;
+  return liveSession<T>(db, id, eq(sessions.userId, userId), now);
 }
 
 /**
  * A live session by id whoever owns it: a list's "More" button pressed by another member of the channel
  * starts that member's own copy of the list from it.
  */
-export async function findSession<T = Record<string, unknown>>(
+export function findSession<T = Record<string, unknown>>(
   db: Executor,
   id: string,
   kind: string,
   now = new Date(),
 ): Promise<SessionRow<T> | undefined> {
+  return liveSession<T>(db, id, eq(sessions.kind, kind), now);
+}
+
+/** The unexpired session `id`, when it also meets `condition` (its owner, or its kind). */
+async function liveSession<T>(
+  db: Executor,
+  id: string,
+  condition: SQL,
+  now: Date,
+): Promise<SessionRow<T> | undefined> {
   const [row] = await db
     .select()
     .from(sessions)
-    .where(and(eq(sessions.id, id), eq(sessions.kind, kind), gt(sessions.expiresAt, now)));
+    .where(and(eq(sessions.id, id), condition, gt(sessions.expiresAt, now)));
   return row as SessionRow<T> | undefined;
 }
 
