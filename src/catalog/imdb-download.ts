@@ -10,10 +10,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../errors.ts';
+import { downloadRequest, offlineError } from './download-request.ts';
 import { IMDB_FILES, type ImdbFile } from './imdb-files.ts';
 
-/** No answer (headers) within this long means the network is not really there. */
-const RESPONSE_TIMEOUT_MS = 15_000;
+/** What to do when a download breaks off. */
+const OFFLINE_HINT =
+  'What arrived is kept and the next run resumes it; or use --from DIR to import IMDb files you already have.';
 /** A body that stops arriving for this long is abandoned (and resumed on the next run). */
 const STALL_TIMEOUT_MS = 60_000;
 
@@ -96,7 +98,12 @@ async function downloadFile(
     const validator = marker!.etag ?? marker!.lastModified;
     if (validator) headers['if-range'] = validator;
   }
-  const response = await request(url, headers, options.fetch);
+  const response = await downloadRequest(url, {
+    code: 'imdb-download',
+    hint: 'Use --from DIR to import files you already have.',
+    headers,
+    fetchFn: options.fetch,
+  });
   const resuming = offset > 0 && response.status === 206 && contentRangeStart(response) === offset;
   if (!resuming) offset = 0;
   const length = Number(response.headers.get('content-length'));
@@ -132,7 +139,7 @@ async function downloadFile(
       { signal: stalled.signal },
     );
   } catch (error) {
-    throw offlineError(url, error);
+    throw offlineError(url, error, OFFLINE_HINT);
   } finally {
     clearTimeout(stall);
   }
@@ -180,36 +187,4 @@ function readMarker(file: string): PartialMarker | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function request(url: string, headers: Record<string, string>, fetchFn = fetch): Promise<Response> {
-  const firstAnswer = new AbortController();
-  const timer = setTimeout(() => firstAnswer.abort(new Error('no answer')), RESPONSE_TIMEOUT_MS);
-  let response: Response;
-  try {
-    response = await fetchFn(url, { headers, signal: firstAnswer.signal, redirect: 'follow' });
-  } catch (error) {
-    throw offlineError(url, error);
-  } finally {
-    clearTimeout(timer);
-  }
-  if (!response.ok) {
-    throw new UserError(
-      'imdb-download',
-      `could not download ${url}: the server answered HTTP ${response.status}. Use --from DIR to import files you already have.`,
-    );
-  }
-  return response;
-}
-
-function offlineError(url: string, error: unknown): UserError {
-  if (error instanceof UserError) return error;
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const reason = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
-  return new UserError(
-    'offline',
-    `could not download ${url} (${reason}): are you offline? What arrived is kept and the next run resumes it; ` +
-      'or use --from DIR to import IMDb files you already have.',
-    { cause: error },
-  );
 }

@@ -3,11 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { UserError } from '../errors.ts';
+import { downloadRequest, offlineError } from './download-request.ts';
 
-/** No answer (headers) within this long means the network is not really there. */
-const RESPONSE_TIMEOUT_MS = 15_000;
 /** The whole archive (ml-latest-small is ~1 MB) must arrive within this long. */
 const DOWNLOAD_TIMEOUT_MS = 180_000;
+/** What to do instead when the download fails. */
+const HINT = 'Use --from DIR to import a MovieLens directory you already have.';
 const CACHE_MARKER = '.movierec-download.json';
 /** Files of the ml-latest-small layout worth extracting; everything else in the archive is left out. */
 const WANTED_FILES = new Set(['movies.csv', 'ratings.csv', 'tags.csv', 'links.csv', 'README.txt']);
@@ -134,12 +135,20 @@ function extractArchive(archive: Uint8Array, dir: string, url: string): void {
 }
 
 async function fetchText(url: string): Promise<string> {
-  const response = await request(url);
+  const response = await downloadRequest(url, {
+    code: 'movielens-download',
+    hint: HINT,
+    totalMs: DOWNLOAD_TIMEOUT_MS,
+  });
   return response.text();
 }
 
 async function fetchBytes(url: string, onProgress?: (p: DownloadProgress) => void): Promise<Uint8Array> {
-  const response = await request(url);
+  const response = await downloadRequest(url, {
+    code: 'movielens-download',
+    hint: HINT,
+    totalMs: DOWNLOAD_TIMEOUT_MS,
+  });
   const length = Number(response.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? length : null;
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
@@ -152,41 +161,7 @@ async function fetchBytes(url: string, onProgress?: (p: DownloadProgress) => voi
       onProgress?.({ received, total });
     }
   } catch (error) {
-    throw offlineError(url, error);
+    throw offlineError(url, error, HINT);
   }
   return Buffer.concat(parts);
-}
-
-/** GET with a short wait for the first answer and a longer one for the body; failures become UserErrors. */
-async function request(url: string): Promise<Response> {
-  const firstAnswer = new AbortController();
-  const timer = setTimeout(() => firstAnswer.abort(new Error('no answer')), RESPONSE_TIMEOUT_MS);
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      signal: AbortSignal.any([firstAnswer.signal, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)]),
-      redirect: 'follow',
-    });
-  } catch (error) {
-    throw offlineError(url, error);
-  } finally {
-    clearTimeout(timer);
-  }
-  if (!response.ok) {
-    throw new UserError(
-      'movielens-download',
-      `could not download ${url}: the server answered HTTP ${response.status}. Use --from DIR to import a directory you already have.`,
-    );
-  }
-  return response;
-}
-
-function offlineError(url: string, error: unknown): UserError {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const reason = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
-  return new UserError(
-    'offline',
-    `could not download ${url} (${reason}): are you offline? Use --from DIR to import a MovieLens directory you already have.`,
-    { cause: error },
-  );
 }

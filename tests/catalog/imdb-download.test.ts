@@ -32,6 +32,12 @@ interface Served {
 function createFileServer() {
   const log: Served[] = [];
   const cutOnce = new Map<string, number>();
+  /**
+   * Checked before the connection is dropped: the reset waits until it holds (at most 5 s), so the bytes
+   * sent before it have landed in the client's partial file. Otherwise how many land is up to the network
+   * stack: a reset can reach the client before the data it followed, and the stream then drops them.
+   */
+  let landed: () => boolean = () => true;
   const etags = new Map<string, string>();
   const overrides = new Map<string, Buffer>();
   const server = http.createServer((req, res) => {
@@ -57,12 +63,19 @@ function createFileServer() {
     if (cut !== undefined) {
       cutOnce.delete(file);
       // Sends part of the body, then drops the connection: a network failure mid-download.
-      res.write(body.subarray(start, cut), () => res.destroy());
+      res.write(body.subarray(start, cut), () => {
+        const deadline = Date.now() + 5_000;
+        const drop = () => (landed() || Date.now() > deadline ? res.destroy() : setTimeout(drop, 5));
+        drop();
+      });
       return;
     }
     res.end(body.subarray(start));
   });
-  return { server, log, cutOnce, etags, overrides };
+  const whenLanded = (check: () => boolean) => {
+    landed = check;
+  };
+  return { server, log, cutOnce, etags, overrides, whenLanded };
 }
 
 describe('downloadImdb against a local server', () => {
@@ -84,6 +97,7 @@ describe('downloadImdb against a local server', () => {
     fake.cutOnce.clear();
     fake.etags.clear();
     fake.overrides.clear();
+    fake.whenLanded(() => true);
   });
   afterEach(() => {
     fs.rmSync(home, { recursive: true, force: true });
@@ -104,10 +118,11 @@ describe('downloadImdb against a local server', () => {
     const file = '/title.principals.tsv.gz';
     const size = FILES.get(file)!.length;
     fake.cutOnce.set(file, Math.floor(size / 2));
+    const partial = path.join(imdbCacheDir(home), 'title.principals.tsv.gz.partial');
+    fake.whenLanded(() => fs.existsSync(partial) && fs.statSync(partial).size > 0);
     const failed = await downloadImdb({ baseUrl, home }).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(UserError);
     expect((failed as UserError).message).toMatch(/resume/);
-    const partial = path.join(imdbCacheDir(home), 'title.principals.tsv.gz.partial');
     const kept = fs.statSync(partial).size;
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(size);
@@ -123,15 +138,12 @@ describe('downloadImdb against a local server', () => {
 
   it('starts over when the file changed on the server since the partial download', async () => {
     const file = '/title.crew.tsv.gz';
-    // Break the download off after 20 bytes. How many of them land before the reset is up to the
-    // network stack (sometimes none), so break it off again until some did: a partial file to resume.
+    // Break the download off after 20 bytes, once they are in the partial file: a partial file to resume.
     const partial = path.join(imdbCacheDir(home), 'title.crew.tsv.gz.partial');
-    let kept = 0;
-    for (let attempt = 0; attempt < 20 && kept === 0; attempt++) {
-      fake.cutOnce.set(file, 20);
-      await downloadImdb({ baseUrl, home }).catch(() => {});
-      kept = fs.existsSync(partial) ? fs.statSync(partial).size : 0;
-    }
+    fake.cutOnce.set(file, 20);
+    fake.whenLanded(() => fs.existsSync(partial) && fs.statSync(partial).size > 0);
+    await downloadImdb({ baseUrl, home }).catch(() => {});
+    const kept = fs.statSync(partial).size;
     expect(kept).toBeGreaterThan(0);
     fake.etags.set(file, '"v2"');
     fake.log.length = 0;
