@@ -7,10 +7,10 @@ import type { ShownMessage } from './fake-slack.ts';
 import {
   commandFrom,
   type SlackTestRig,
+  shownText,
   startSlackRig,
   TEST_CHANNEL,
   TEST_SIGNING_SECRET,
-  visible,
 } from './harness.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -50,20 +50,8 @@ const CASES: Record<string, Case> = {
   help: { success: '', error: '' },
 };
 
-/** What a person reads of a message: its block texts (or its text), as Slack shows them. */
-function readable(m: ShownMessage): string {
-  const out: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') out.push(o.text);
-      else for (const [k, v] of Object.entries(o)) if (k !== 'action_id' && k !== 'value') walk(v);
-    }
-  };
-  walk(m.blocks);
-  return plain(visible(out.length ? out.join('\n') : m.text));
-}
+/** What a person reads of a message, without emphasis marks, as the core's words compare to it. */
+const readable = (m: ShownMessage) => plain(shownText(m));
 
 /** Text without emphasis marks, code ticks and link targets, to compare the core's words with Slack's. */
 const plain = (text: string) =>

@@ -7,11 +7,11 @@ import type { ShownMessage } from './fake-slack.ts';
 import {
   commandFrom,
   type SlackTestRig,
+  shownText,
   startSlackRig,
   TEST_CHANNEL,
   TEST_SIGNING_SECRET,
   TEST_TEAM,
-  visible,
 } from './harness.ts';
 import { blockActionBody, randomId } from './signed-request.ts';
 
@@ -32,20 +32,8 @@ function actionIds(message: ShownMessage): string[] {
     .flatMap((b) => (b.elements as Json[]).map((e) => String(e.action_id)));
 }
 
-/** Everything a person reads in a message (its mrkdwn and plain texts). */
-function words(message: ShownMessage): string {
-  const out: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Json;
-      if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') out.push(o.text);
-      else for (const [k, v] of Object.entries(o)) if (k !== 'action_id' && k !== 'value') walk(v);
-    }
-  };
-  walk(message.blocks);
-  return visible(out.join('\n') || message.text);
-}
+/** Everything a person reads in a message. */
+const words = shownText;
 
 /**
  * Slack movie-night polls end to end: the real bolt receiver with signed requests, the strict fake
