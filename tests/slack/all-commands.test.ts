@@ -146,6 +146,7 @@ describe.each(DB_KINDS)(
       if (outcome === 'success') for (const [step, text] of c.setup ?? []) await send(asker, step, text);
       const mine = seen(asker);
       const theirs = seen(BYSTANDER);
+      const files = rig.fake.sharedFiles.length;
       replies = [];
       await send(
         asker,
@@ -162,6 +163,12 @@ describe.each(DB_KINDS)(
       }
       // Commands are named as typed on Slack: `/movierec search`, never a bare `/search` (issue 13 item 12).
       for (const m of answer) expect(bareCommands(readable(m)), `/${name} ${outcome}`).toEqual([]);
+      // /stats renders a chart: it is uploaded to the admin's DM, not thrown away (issue 13 item 11).
+      if (name === 'stats' && outcome === 'success') {
+        expect(rig.fake.sharedFiles.slice(files)).toEqual([
+          expect.objectContaining({ channel: `D${asker.slice(1)}` }),
+        ]);
+      }
       // Only Slack's own help and an /import without a file link are answered without the core.
       const byAdapter =
         (name === 'help' && outcome === 'success') || (name === 'import' && outcome === 'user error');
