@@ -80,10 +80,12 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
 
 /** "Asked by @ana · /recommend 90s comedy": a public answer names who asked (Slack shows no echo). */
 function askedByBlock(asked: NonNullable<RenderOptions['askedBy']>): Block {
-  const said = truncate(
-    `/${asked.command}${asked.text.trim() ? ` ${asked.text.trim()}` : ''}`,
-    ASKED_TEXT_MAX,
-  );
+  // Mention tokens as people read them (`@ben`, `#movies`), not `<@U0BEN|ben>` spelled out; no pings.
+  const typed = asked.text
+    .trim()
+    .replace(/<([@#])[A-Z0-9]+\|([^>]+)>/g, '$1$2')
+    .replace(/<@([A-Z0-9]+)>/g, '@$1');
+  const said = truncate(`/${asked.command}${typed ? ` ${typed}` : ''}`, ASKED_TEXT_MAX);
   const user = /^[UW][A-Z0-9]{2,30}$/.test(asked.userId) ? `<@${asked.userId}>` : 'someone';
   return {
     type: 'context',

@@ -15,7 +15,7 @@ import type { CatalogView } from './catalog-view.ts';
 import { commandArgs, eventStrings } from './command-args.ts';
 import { COMMANDS, findCommand } from './commands/index.ts';
 import type { BotCoreDeps, CommandContext } from './context.ts';
-import { slash } from './platform-text.ts';
+import { commandsAsTyped, slash } from './platform-text.ts';
 import { handleReaction } from './reaction-handler.ts';
 import { popularityLine, titleWithYear } from './render.ts';
 import { resolveMovie, TitleChoiceNeeded } from './resolve-movie.ts';
@@ -235,12 +235,20 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     ),
 
     async handle(event) {
+      let replies: Reply[];
       try {
         // Control characters (NUL above all, which Postgres refuses) go before anything reads the event.
-        return await dispatch(cleanEvent(event));
+        replies = await dispatch(cleanEvent(event));
       } catch (error) {
-        return errorReplies(deps, event, error);
+        replies = errorReplies(deps, event, error);
       }
+      // Prompts name commands as typed on the asker's platform (`/movierec search` on Slack).
+      const { platform } = event.channel;
+      const isCommand = (name: string) => findCommand(name) !== undefined;
+      return replies.map((r) => {
+        const text = commandsAsTyped(r.text, platform, isCommand);
+        return text === r.text ? r : { ...r, text };
+      });
     },
 
     async messagePosted(reply, messageKey, channel) {

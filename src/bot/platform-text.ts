@@ -11,3 +11,19 @@ export function slash(platform: Platform, command: string, args = ''): string {
   const line = platform === 'slack' && !SLACK_TOP_LEVEL.has(command) ? `/movierec ${command}` : `/${command}`;
   return args ? `${line} ${args}` : line;
 }
+
+/**
+ * Commands named in code spans (`` `/search nolan` ``) as typed on `platform`: on Slack every command but
+ * `/recommend` and `/rate` lives under `/movierec`, so prompts written once for every platform still
+ * tell Slack users something that works. `isCommand` says which names are the bot's commands.
+ */
+export function commandsAsTyped(
+  text: string,
+  platform: Platform,
+  isCommand: (name: string) => boolean,
+): string {
+  if (platform !== 'slack') return text;
+  return text.replace(/`\/([a-z][a-z-]*)/g, (whole, name: string) =>
+    isCommand(name) ? `\`${slash(platform, name)}` : whole,
+  );
+}

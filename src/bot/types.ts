@@ -194,9 +194,9 @@ export interface CommandSpecInfo {
    * Whether the answer is usually for the asker only ('private': /rate, /profile, /help …) or for the
    * channel ('public': /recommend, /movienight). An adapter that must acknowledge before the answer is
    * ready (Discord's deferral fixes visibility) defers with this; the reply's own `ephemeral` decides
-   * whenever the answer is ready in time.
+   * whenever the answer is ready in time. Required: every command declares it (no adapter-side guess).
    */
-  visibility?: 'private' | 'public';
+  visibility: 'private' | 'public';
 }
 
 /** What the core offers to adapters. */

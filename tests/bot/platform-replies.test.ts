@@ -256,6 +256,20 @@ describe('the core on every platform', () => {
       expect(profile!.data?.recent).toEqual([expect.objectContaining({ title: 'Memento', rating: 4 })]);
     });
 
+    it('the local console has no per-user limit; a platform user with the same limit is refused', async () => {
+      const limited = coreWith({ rateLimitPerMinute: 2 });
+      const refusals = async (actor: Actor) => {
+        let refused = 0;
+        for (let i = 0; i < 5; i++) {
+          const [reply] = await limited.handle(command(actor, 'help'));
+          if (reply!.data?.error === 'rate-limited') refused++;
+        }
+        return refused;
+      };
+      expect(await refusals(local('nolimit'))).toBe(0);
+      expect(await refusals(discord('limited'))).toBeGreaterThan(0);
+    });
+
     it('a refused reaction is answered privately, and commands keep their own budget', async () => {
       const limited = coreWith({ reactionLimitPerMinute: 2, rateLimitPerMinute: 5 });
       const fy = discord('fastfy');

@@ -53,6 +53,7 @@ describe('slash commands from the core', () => {
         description: 'd'.repeat(300),
         usage: '',
         adminOnly: true,
+        visibility: 'private',
         options: [
           { name: 'note', description: 'optional', type: 'string' },
           {

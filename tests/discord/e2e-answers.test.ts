@@ -216,8 +216,8 @@ describe('Discord defers slow answers with the right visibility and never loses 
     expect(shown(seen)).toEqual([['Your taste: noir.', true]]);
   });
 
-  it("defers with the command's declared visibility (CommandSpecInfo.visibility) over the fallback table", async () => {
-    // /help is in the adapter's private fallback table, but FakeCore declares it public.
+  it("defers with the command's declared visibility (CommandSpecInfo.visibility), the only source", async () => {
+    // The real /help is private; FakeCore declares it public, and the deferral follows the declaration.
     const { callback } = await slow('help', [{ text: 'Help for everyone.' }]);
     expect(callback.body).toMatchObject({ type: 5 });
     expect(ephemeralFlag(callback.body)).toBe(false);

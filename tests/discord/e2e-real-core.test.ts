@@ -4,7 +4,7 @@ import { movies, ratings, users } from '../../src/db/schema.ts';
 import { createTestCore, type TestCore } from '../contract/fixture.ts';
 import { DB_KINDS } from '../helpers/db.ts';
 import { createDiscordHarness, type DiscordHarness } from './discord-harness.ts';
-import { attachmentCommand, commandInteraction } from './gateway-payloads.ts';
+import { attachmentCommand, commandInteraction, userId } from './gateway-payloads.ts';
 
 describe.each(DB_KINDS)('Discord adapter with the real core (%s)', (kind) => {
   let t: TestCore;
@@ -61,6 +61,55 @@ describe.each(DB_KINDS)('Discord adapter with the real core (%s)', (kind) => {
     const callback = h.fake.requests.find((r) => r.path.includes(payload.token))!;
     const choices = (callback.body!.data as { choices: { name: string; value: string }[] }).choices;
     expect(choices.map((c) => c.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^Heat\b/)]));
+    expect(choices.length).toBeLessThanOrEqual(25);
+  });
+
+  it('a movie-night poll lives: votes edit it with the tally, an outsider is told privately, the last vote closes it', async () => {
+    for (const user of ['pollana', 'pollben']) await h.command(user, 'rate', 'Heat 4');
+    const started = await h.interact(
+      commandInteraction('pollana', 'movienight', [
+        { name: 'members', type: 3, value: `<@${userId('pollben')}>` },
+      ]),
+    );
+    const poll = started.find((m) => !m.ephemeral && m.actionIds.some((id) => id.startsWith('mr:vote:')))!;
+    expect(poll, 'no poll posted').toBeDefined();
+    const votes = poll.actionIds.filter((id) => id.startsWith('mr:vote:'));
+    const pollMessage = () => JSON.stringify(h.fake.messages.get(poll.key!.split(':')[2]!));
+    expect(pollMessage()).toMatch(/Group prediction/);
+    expect(pollMessage()).not.toMatch(/Predicted for you/);
+
+    const outsider = await h.press('pollzed', poll, votes[0]!);
+    expect(outsider.length).toBeGreaterThan(0);
+    expect(outsider.every((m) => m.ephemeral)).toBe(true);
+    expect(outsider.map((m) => m.text).join('\n')).toMatch(/only they vote/);
+    expect(pollMessage()).not.toMatch(/Votes: /);
+
+    const ana = await h.press('pollana', poll, votes[0]!);
+    expect(
+      ana
+        .filter((m) => m.ephemeral)
+        .map((m) => m.text)
+        .join('\n'),
+    ).toMatch(/1 of 2 have voted/);
+    expect(pollMessage()).toMatch(/Votes: 1 of 2/);
+
+    await h.press('pollben', poll, votes[1]!);
+    const closed = h.fake.messages.get(poll.key!.split(':')[2]!)!;
+    expect(JSON.stringify(closed)).toMatch(/Voting has closed/);
+    const buttons = (closed.components as { components: { custom_id: string; disabled?: boolean }[] }[])
+      .flatMap((r) => r.components)
+      .filter((c) => c.custom_id.includes('mr:vote:'));
+    expect(buttons.length).toBe(votes.length);
+    expect(buttons.every((b) => b.disabled === true)).toBe(true);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('an empty title option offers popular titles (issue 13 item 6), not nothing', async () => {
+    const payload = commandInteraction('cy', 'rate', [{ name: 'title', type: 3, value: '', focused: true }]);
+    await h.interact(payload);
+    const callback = h.fake.requests.find((r) => r.path.includes(payload.token))!;
+    const choices = (callback.body!.data as { choices: { name: string; value: string }[] }).choices;
+    expect(choices.length).toBeGreaterThan(0);
     expect(choices.length).toBeLessThanOrEqual(25);
   });
 

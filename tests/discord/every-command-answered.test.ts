@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotCore, BotEvent, Reply } from '../../src/bot/types.ts';
 import { createTestCore, type TestCore } from '../contract/fixture.ts';
+import { DB_KINDS } from '../helpers/db.ts';
 import { createDiscordHarness, type DiscordHarness } from './discord-harness.ts';
 import {
   attachmentCommand,
@@ -30,6 +31,7 @@ interface Case {
   /** Commands run first by the same user (e.g. /recommend before /more). */
   setup?: { command: string; step: Step }[];
   success: Step;
+  /** Null where typed options leave no way to get it wrong (/help, /profile, /onboard, /forget-me). */
   userError: Step | null;
 }
 
@@ -124,13 +126,13 @@ const CASES: Case[] = [
  * Discord's rules (a deferral fixes visibility; the first follow-up fills the placeholder; a deleted
  * message is gone).
  */
-describe('every command answers the asker on Discord (real core, pglite)', () => {
+describe.each(DB_KINDS)('every command answers the asker on Discord (real core, %s)', (kind) => {
   let t: TestCore;
   let h: DiscordHarness;
   const replies = new Map<string, Reply[]>();
 
   beforeAll(async () => {
-    t = await createTestCore('pglite');
+    t = await createTestCore(kind);
     // Records what the core answered each interaction, to compare with what Discord shows.
     const core: BotCore = Object.create(t.core);
     core.handle = async (event: BotEvent) => {
@@ -156,6 +158,10 @@ describe('every command answers the asker on Discord (real core, pglite)', () =>
       names,
     });
   }
+
+  it('has a case for every command the core offers', () => {
+    expect(CASES.map((c) => c.command).sort()).toEqual(t.core.commands.map((c) => c.name).sort());
+  });
 
   const rows = CASES.flatMap((c) => [
     { ...c, outcome: 'success', step: c.success },

@@ -62,7 +62,7 @@ export class FakeCore implements BotCore {
       options: [{ name: 'user', description: 'who', type: 'user' as const, required: true }],
       visibility: 'private' as const,
     },
-    // Declared public although the adapter's fallback table would defer /help privately.
+    // Declared public here (the real /help is private): the declaration alone decides the deferral.
     { name: 'help', description: 'Help', usage: '', options: [], visibility: 'public' as const },
     {
       name: 'movie',
@@ -77,8 +77,9 @@ export class FakeCore implements BotCore {
           autocomplete: true,
         },
       ],
+      visibility: 'public' as const,
     },
-    { name: 'profile', description: 'Your taste', usage: '', options: [] },
+    { name: 'profile', description: 'Your taste', usage: '', options: [], visibility: 'private' as const },
   ];
 
   private scripted(event: BotEvent) {

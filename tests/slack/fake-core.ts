@@ -13,8 +13,16 @@ export class FakeCore implements BotCore {
       description: name,
       usage: '',
       options: [],
+      visibility: name === 'recommend' || name === 'movienight' ? ('public' as const) : ('private' as const),
     })),
-    { name: 'stats', description: 'stats', usage: '', options: [], adminOnly: true },
+    {
+      name: 'stats',
+      description: 'stats',
+      usage: '',
+      options: [],
+      adminOnly: true,
+      visibility: 'private' as const,
+    },
   ];
 
   async handle(event: BotEvent): Promise<Reply[]> {

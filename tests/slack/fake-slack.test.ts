@@ -134,6 +134,25 @@ describe('fake Slack enforces the documented rules', () => {
     );
   });
 
+  it('a message needs text or blocks (no_text), on the Web API and on a response_url', async () => {
+    expect(await outcome(client.chat.postMessage({ channel: 'C1' } as never))).toBe('no_text');
+    expect(await outcome(client.chat.postMessage({ channel: 'C1', text: 'hi' }))).toBe('ok');
+    const url = fake.responseUrl('r-empty', { user: 'UANA', channel: 'C1' });
+    const empty = await respond(url, { response_type: 'ephemeral' });
+    expect([empty.status, await empty.text()]).toEqual([400, 'no_text']);
+    expect(fake.visibleTo('UANA').map((m) => m.text)).toEqual(['hi']);
+  });
+
+  it("a DM (a user id as channel, or conversations.open's D… id) is seen by that user only", async () => {
+    await client.chat.postMessage({ channel: 'UANA', text: 'just for Ana' });
+    const opened = await client.conversations.open({ users: 'UBEN' });
+    await client.chat.postMessage({ channel: opened.channel!.id!, text: 'just for Ben' });
+    expect(fake.visibleTo('UANA').map((m) => m.text)).toEqual(['just for Ana']);
+    expect(fake.visibleTo('UBEN').map((m) => m.text)).toEqual(['just for Ben']);
+    expect(fake.visibleTo('UCY')).toEqual([]);
+    expect(await outcome(client.conversations.open({ users: 'not-a-user' }))).toBe('user_not_found');
+  });
+
   it('chat.postEphemeral needs a user who is in the channel', async () => {
     expect(await outcome(client.chat.postEphemeral({ channel: 'C1', user: 'UANA', text: 'psst' }))).toBe(
       'user_not_in_channel',

@@ -248,7 +248,9 @@ export class FakeSlack {
         const refused = messageRefusal();
         if (refused) return refused;
         const channel = String(body.channel);
-        // A DM (a D… id, or a user id meaning the app's DM with them) is seen by that user only.
+        // A DM is seen by that user only: a D… id from conversations.open, or a user id as `channel`,
+        // which posts in the app's DM with that user (chat.postMessage reference → "Channels": IM
+        // channels; conversations.open: "Opens or resumes a direct message").
         const dmUser = /^[UW]/.test(channel) ? channel : this.dms.get(channel);
         const message: ShownMessage = {
           channel,
@@ -304,6 +306,7 @@ export class FakeSlack {
         return { ok: true };
       }
       case 'conversations.open': {
+        // `users`: the user to open a DM with; an id that is no user → `user_not_found` (reference).
         const user = String(body.users ?? '');
         if (!/^[UW]\w+$/.test(user)) return { ok: false, error: 'user_not_found' };
         const id = `D${user.slice(1)}`;

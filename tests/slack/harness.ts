@@ -303,3 +303,10 @@ export async function createSlackHarness(core: BotCore): Promise<AdapterHarness>
     close: () => rig.close(),
   };
 }
+
+/** What a person reads of a shown message: its blocks' mrkdwn and plain texts (else its text), unescaped. */
+export function shownText(message: ShownMessage): string {
+  const out: string[] = [];
+  collectText(message.blocks, out);
+  return out.length ? out.join('\n') : visible(message.text);
+}

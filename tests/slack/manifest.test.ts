@@ -93,6 +93,9 @@ describe('Slack app manifest', () => {
         'files:read',
         'files:write',
         'im:write',
+        // conversations.members for `/movierec movienight here`, in public and private channels.
+        'channels:read',
+        'groups:read',
       ]),
     );
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(

@@ -229,6 +229,23 @@ describe('card rendering', () => {
     });
   });
 
+  it('echoes mentions in the asked-for command as people read them, without pinging anyone', () => {
+    const message = renderReply(
+      { text: 'Poll' },
+      {
+        public: true,
+        askedBy: {
+          userId: 'U0ANA',
+          command: 'movierec movienight',
+          text: '<@U0BEN|ben> <@U0CY> in <#C0MOV|movies>',
+        },
+      },
+    );
+    expect(JSON.stringify(message.blocks[0])).toContain(
+      'Asked by <@U0ANA> · /movierec movienight @ben @U0CY in #movies',
+    );
+  });
+
   it("shows the user's own rating instead of the prediction", () => {
     expect(cardText(card({ userRating: 4 }))).toContain('Your rating: ★★★★☆ 4');
     expect(cardText(card({ userRating: 4 }))).not.toContain('Predicted');

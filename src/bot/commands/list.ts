@@ -33,8 +33,7 @@ export const COMMAND_LIST: readonly CommandSpec[] = [
   notInterested,
   profile,
   onboard,
-  // import.ts belongs to the import work; its visibility is given here until it declares one.
-  { ...importRatings, visibility: importRatings.visibility ?? 'private' },
+  importRatings,
   movienight,
   vote,
   compat,
