@@ -94,7 +94,7 @@ export default defineCommand({
       : '';
     return {
       text: [
-        `**Linked** with ${accountLabel(s.issuer)}. Both now share one profile: ${s.ratings} rating${s.ratings === 1 ? '' : 's'}, your watchlist, seen and not-interested marks, preferences and region.${conflicts}`,
+        `**Linked** with ${accountLabel(s.issuer)}. Both accounts now share one profile: ratings (${s.ratings} so far), watchlist, seen and not-interested marks, preferences and region.${conflicts}`,
         `Recommendations on either account use all of it from now on. \`${slash(platform, 'unlink')}\` separates them again; \`${slash(platform, 'forget-me')}\` asks whether to delete this account or all linked ones.`,
       ].join('\n'),
       ephemeral: true,
