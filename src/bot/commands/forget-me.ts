@@ -11,7 +11,7 @@ const CONFIRM_TTL_MS = 10 * 60 * 1000;
 export default defineCommand({
   name: 'forget-me',
   description: 'Delete everything I store about you (asks to confirm)',
-  usage: '[yes]',
+  usage: '[yes | all]',
   visibility: 'private',
   options: [],
   aliases: ['forgetme'],
