@@ -256,14 +256,14 @@ export async function unlinkAccount(db: Database, userId: number): Promise<Unlin
     if (!me || me.profileId === null) return { ok: false, reason: 'not-linked' };
     const owner = me.profileId;
     const others = (await linkedAccounts(tx, userId)).filter((u) => u.id !== userId);
-    if (userId === owner) {
-      const next = others[0]!;
+    const next = others[0];
+    if (userId === owner && next) {
       await copyHistory(tx, owner, next.id);
       await tx
         .update(users)
         .set({ profileId: next.id })
         .where(and(eq(users.profileId, owner), sql`${users.id} <> ${owner}::int`));
-    } else {
+    } else if (userId !== owner) {
       await copyHistory(tx, owner, userId);
     }
     await tx.update(users).set({ profileId: null }).where(eq(users.id, userId));
