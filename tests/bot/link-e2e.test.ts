@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../src/db/schema.ts';
+import { createConsoleHarness } from '../contract/console-harness.ts';
 import { createTestCore, FIXTURE_MOVIES, type TestCore } from '../contract/fixture.ts';
 import type { AdapterHarness, RenderedMessage } from '../contract/harness.ts';
 import { createDiscordHarness, type DiscordHarness } from '../discord/discord-harness.ts';
@@ -23,13 +24,16 @@ describe.each(DB_KINDS)('linking a Discord and a Slack account end to end (%s)',
   let t: TestCore;
   let discord: DiscordHarness;
   let slack: AdapterHarness;
+  let terminal: AdapterHarness;
 
   beforeAll(async () => {
     t = await createTestCore(kind);
     discord = await createDiscordHarness(t.core);
     slack = await createSlackHarness(t.core);
+    terminal = await createConsoleHarness(t.core);
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
+    await terminal?.close();
     await discord?.close();
     await slack?.close();
     await t?.close();
@@ -105,6 +109,37 @@ describe.each(DB_KINDS)('linking a Discord and a Slack account end to end (%s)',
     for (const key of [slack.userKey('dee'), discord.userKey('dee')]) {
       expect(await t.db.db.select().from(users).where(eq(users.externalId, key))).toEqual([]);
     }
+  });
+
+  it('Discord /forget-me on a linked account: "Only this account" keeps the Slack side\'s shared history', async () => {
+    const code = await issueOn(discord, 'fay');
+    await slack.command('fay', 'link', code);
+    await discord.command('fay', 'rate', 'Heat 4');
+    const [ask] = await discord.command('fay', 'forget-me', '');
+    expect(ask!.ephemeral).toBe(true);
+    const only = ask!.actionIds.find((id) => id.startsWith('mr:forget:') && !id.endsWith(':all'))!;
+    expect(ask!.actionIds.some((id) => id.endsWith(':all'))).toBe(true);
+    expect(all(await discord.press('fay', ask!, only))).toMatch(/other linked account keeps/);
+    expect(
+      await t.db.db
+        .select()
+        .from(users)
+        .where(eq(users.externalId, discord.userKey('fay'))),
+    ).toEqual([]);
+    expect(all(await slack.command('fay', 'profile', ''))).toMatch(/Ratings: 1\b/);
+  });
+
+  it('the console links too: a code from the terminal redeemed on Discord, and /unlink there', async () => {
+    const code = await issueOn(terminal, 'gus');
+    expect(all(await discord.command('gus', 'link', code))).toMatch(/Linked\W* with the console user "gus"/);
+    await terminal.command('gus', 'rate', 'Fargo 4.5');
+    expect(all(await discord.command('gus', 'profile', ''))).toMatch(/Fargo \(\d{4}\) — ★★★★½/);
+    const [ask] = await terminal.command('gus', 'forget-me', '');
+    expect(ask!.text).toMatch(/\/forget-me all/);
+    const unlinked = await discord.command('gus', 'unlink', '');
+    expect(all(unlinked)).toMatch(/keep a copy/);
+    await terminal.command('gus', 'rate', 'Drive 2');
+    expect(all(await discord.command('gus', 'profile', ''))).not.toMatch(/Drive/);
   });
 
   it('Discord registers /link with a typed code option, and help on each platform names it', async () => {
