@@ -157,7 +157,10 @@ export async function redeemLinkCode(
  * Joins the redeemer's profile (or lone account) into the issuer's. The ratings move to the issuer's
  * profile owner; where both rated a film, the newer rating wins (`updated_at`; a tie keeps the
  * issuer's). Marks are united. Each statement moves rows with `delete … returning` feeding the insert, so
- * nothing is left behind under the old owner.
+ * nothing is left behind under the old owner. Known limit: a brand-new rating of the redeemer's side
+ * whose insert began before this transaction commits and commits after its move statement ran stays
+ * under the old owner id, unseen while linked (it is the account's own again after `/unlink`); that
+ * needs the same person to rate on one account in the same milliseconds as they redeem on another.
  */
 async function linkAccounts(tx: Executor, issuer: UserRow, redeemer: UserRow): Promise<LinkSummary> {
   const target = issuer.profileId ?? issuer.id;
