@@ -103,7 +103,9 @@ export async function handleAction(ctx: ActionContext): Promise<Reply[]> {
     case 'forget': {
       const session = await getSession(ctx.deps.db, args[0] ?? '', ctx.user.id, ctx.now);
       if (!session) return [EXPIRED];
-      return [await forgetNow(ctx.deps, ctx.user.externalId)];
+      // `mr:forget:<session>:all` is the linked account's "All linked accounts" button.
+      const scope = args[1] === 'all' ? 'profile' : 'account';
+      return [await forgetNow(ctx.deps, ctx.user.externalId, scope, ctx.user.profileId !== null)];
     }
     case 'vote':
       // Movie-night poll buttons carry `<poll id>:<pick number>`; `/vote` does the rest.

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -68,8 +69,16 @@ export const users = pgTable(
     prefs: jsonb('prefs').$type<Record<string, unknown>>(),
     region: text('region'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Linked accounts (`/link`, src/db/store/links.ts): null when the account stands alone; else the id
+     * of the profile's owner account (the owner's own row points at itself), whose id the ratings and
+     * marks of every linked account are stored under. Prefs and region are copied to every account of
+     * the profile. Set null if the owner row is deleted without handing over (the store always hands
+     * over first).
+     */
+    profileId: integer('profile_id').references((): AnyPgColumn => users.id, { onDelete: 'set null' }),
   },
-  (t) => [index('users_tenant_idx').on(t.platform, t.tenant)],
+  (t) => [index('users_tenant_idx').on(t.platform, t.tenant), index('users_profile_idx').on(t.profileId)],
 );
 
 export const RATING_SOURCES = ['reaction', 'button', 'command', 'import', 'onboard'] as const;

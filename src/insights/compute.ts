@@ -30,7 +30,12 @@ export async function computeStats(db: Database, options: ComputeStatsOptions = 
   const tenant = options.tenant ?? null;
   const top = options.top ?? DEFAULT_TOP;
   const inScope = tenant === null ? sql`true` : sql`u.tenant = ${tenant}`;
-  const scoped = sql`ratings r join users u on u.id = r.user_id`;
+  // In one tenant, a linked account's ratings (stored under its profile, see db/store/links.ts) count as
+  // that account's; across all tenants each rating counts once, under the profile.
+  const scoped =
+    tenant === null
+      ? sql`ratings r join users u on u.id = r.user_id`
+      : sql`ratings r join users u on coalesce(u.profile_id, u.id) = r.user_id`;
 
   const [totals] = await rows<{
     ratings: number;
@@ -91,13 +96,13 @@ export async function computeStats(db: Database, options: ComputeStatsOptions = 
   const acceptanceQuery = rows<{ model: string; recommended: number; rated: number; accepted: number }>(
     db,
     sql`with shown as (
-          select l.user_id, l.movie_id, min(l.shown_at) as first_shown,
+          select l.user_id, coalesce(u.profile_id, u.id) as rater, l.movie_id, min(l.shown_at) as first_shown,
                  (array_agg(l.model order by l.shown_at))[1] as model
           from recommendation_log l join users u on u.id = l.user_id where ${inScope}
-          group by l.user_id, l.movie_id)
+          group by l.user_id, u.profile_id, u.id, l.movie_id)
         select s.model, count(*)::int as recommended, count(r.user_id)::int as rated,
                (count(*) filter (where r.rating >= ${ACCEPTED_MIN_STARS}))::int as accepted
-        from shown s left join ratings r on r.user_id = s.user_id and r.movie_id = s.movie_id
+        from shown s left join ratings r on r.user_id = s.rater and r.movie_id = s.movie_id
              and greatest(r.rated_at, r.updated_at) >= s.first_shown
         group by s.model order by 2 desc, 1`,
   );

@@ -330,6 +330,10 @@ describe('the core on every platform', () => {
       ['region', { text: 'germany' }, { text: 'atlantis' }],
       ['stats', { actor: { ...asker, isAdmin: true } }, {}],
       ['help', {}, { text: long }],
+      // The asker is linked with a console account before the loop (below): /link then issues a code
+      // and names the link, /unlink separates them, and a second /unlink is the user error.
+      ['link', {}, { text: 'ABCD-2345' }],
+      ['unlink', {}, {}],
       ['forget-me', {}, { text: long }],
     ];
 
@@ -343,6 +347,14 @@ describe('the core on every platform', () => {
       await core.handle(command(friend, 'rate', 'Heat 3'));
       await core.handle(command(friend, 'rate', 'Alien 4'));
       await core.handle(command(asker, 'rate', 'Alien 5'));
+      const partner: Actor = {
+        userKey: 'console:matlink',
+        platform: 'console',
+        tenant: 'local',
+        displayName: 'matlink',
+      };
+      const [issued] = await core.handle(command(partner, 'link'));
+      await core.handle(command(asker, 'link', String(issued!.data?.linkCode)));
       for (const [name, ok, bad] of CASES) {
         const spec = findCommand(name)!;
         for (const [kind, extra] of [

@@ -110,6 +110,9 @@ const CASES: Case[] = [
   },
   { command: 'vote', success: { options: [i('number', 1)] }, userError: { options: [i('number', 99)] } },
   { command: 'stats', success: { admin: true }, userError: {} },
+  { command: 'link', success: {}, userError: { options: [s('code', 'ABCD-2345')] } },
+  // Success: the same person links their DM account with this server's first (in the test below).
+  { command: 'unlink', success: {}, userError: {} },
   { command: 'forget-me', success: {}, userError: null },
   { command: 'onboard', success: {}, userError: null },
   {
@@ -174,10 +177,18 @@ describe.each(DB_KINDS)('every command answers the asker on Discord (real core, 
       const user = `m-${row.command}-${row.outcome === 'success' ? 'ok' : 'err'}`;
       if (row.command === 'compat')
         await h.interact(payload('matrix-peer', 'rate', { options: [s('title', 'Heat'), s('stars', 4)] }));
+      if (row.command === 'unlink' && row.outcome === 'success') {
+        // A DM account is another tenant: its code links it with the same person's server account.
+        const issued = await h.interact(payload(user, 'link', { dm: true }));
+        const code = /[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}/.exec(issued.map((m) => m.text).join('\n'))![0];
+        await h.interact(payload(user, 'link', { options: [s('code', code)] }));
+      }
       for (const pre of row.setup ?? []) await h.interact(payload(user, pre.command, pre.step));
       const p = payload(user, row.command, row.step);
       const seen = await h.interact(p);
       expect(h.fake.violations).toEqual([]);
+      if (row.command === 'unlink' && row.outcome === 'success')
+        expect(replies.get(p.id)?.[0]?.data?.unlinked).toBe(true);
       expect(seen.length, 'the asker sees no answer').toBeGreaterThan(0);
       expect(seen.some((m) => m.text.trim() !== '' && m.text !== '…')).toBe(true);
       // Each reply's first line shows in a message of its own visibility, and a private one nowhere public.

@@ -24,7 +24,7 @@ import {
 } from '../../src/bot/poll-closer.ts';
 import { queryRows } from '../../src/catalog/sql-rows.ts';
 import { type DatabaseHandle, MIGRATIONS_DIR, openDatabase } from '../../src/db/client.ts';
-import { marks, movies, polls, users } from '../../src/db/schema.ts';
+import { marks, movies, polls } from '../../src/db/schema.ts';
 import { castVote, createPoll } from '../../src/db/store/polls.ts';
 import { quietLogger } from '../contract/fixture.ts';
 import { createTestDatabase, DB_KINDS, type DbKind, insertUsers, type TestDatabase } from '../helpers/db.ts';
@@ -439,10 +439,10 @@ describe.each(DB_KINDS)('poll_announced migration (%s)', (kind) => {
         handle.db,
         sql`insert into movies (title, year, genres, source) values ('Heat', 1995, '{Crime}', 'manual') returning id`,
       );
-      const [user] = await handle.db
-        .insert(users)
-        .values({ externalId: 'discord:g1:ana', platform: 'discord', tenant: 'g1' })
-        .returning({ id: users.id });
+      const [user] = await queryRows<{ id: number }>(
+        handle.db,
+        sql`insert into users (external_id, platform, tenant) values ('discord:g1:ana', 'discord', 'g1') returning id`,
+      );
       // Rows as the release before this migration wrote them (no announcement columns yet).
       for (const [id, closed] of [
         ['old-closed', true],

@@ -46,6 +46,9 @@ const CASES: Record<string, Case> = {
   compat: { setup: [['rate', 'Heat 5']], success: `<@${PARTNER}|partner>`, error: '<@U0ZED|zed>' },
   region: { success: 'DE', error: 'Narnia' },
   stats: { success: '', error: '' },
+  link: { success: '', error: 'ABCD-2345' },
+  // Success: the asker first redeems a code a console account issued (set in beforeAll), then unlinks.
+  unlink: { success: '', error: '' },
   'forget-me': { success: '', error: TOO_LONG },
   help: { success: '', error: '' },
 };
@@ -104,6 +107,15 @@ describe.each(DB_KINDS)(
         'ratings.csv',
         'Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Heat,1981,x,4.5\n',
       );
+      const [issued] = await t.core.handle({
+        type: 'command',
+        id: `all-commands-link-code-${kind}`,
+        actor: { userKey: 'console:unlinkpartner', platform: 'console', tenant: 'local' },
+        channel: { key: 'console:local:unlinkpartner', platform: 'console', tenant: 'local' },
+        command: 'link',
+        text: '',
+      });
+      CASES.unlink!.setup = [['link', String(issued!.data?.linkCode)]];
       // The compat partner has ratings in common with the askers.
       await send(PARTNER, 'rate', 'Heat 4');
       await send(PARTNER, 'rate', 'Ronin 5');

@@ -1,7 +1,9 @@
+import { linkedAccounts } from '../../db/store/links.ts';
 import { createSession, deleteSessionsOfKind } from '../../db/store/sessions.ts';
 import { actionId } from '../action-ids.ts';
 import { defineCommand } from '../context.ts';
 import { forgetNow } from '../forget.ts';
+import { accountLabel } from './link.ts';
 
 export const FORGET_SESSION_KIND = 'confirm-forget';
 const CONFIRM_TTL_MS = 10 * 60 * 1000;
@@ -9,14 +11,18 @@ const CONFIRM_TTL_MS = 10 * 60 * 1000;
 export default defineCommand({
   name: 'forget-me',
   description: 'Delete everything I store about you (asks to confirm)',
-  usage: '[yes]',
+  usage: '[yes | all]',
   visibility: 'private',
   options: [],
   aliases: ['forgetme'],
   async run(ctx) {
     // `/forget-me yes` says it outright, so it is the confirmation even when typed first: asking
     // again would only make the user type it twice.
-    if (/^(yes|confirm)$/i.test(ctx.text)) return forgetNow(ctx.deps, ctx.user.externalId);
+    const linked = ctx.user.profileId !== null;
+    // A linked account: `yes` deletes this account only, `all` every linked one (the buttons say so).
+    if (/^(yes|confirm|this)$/i.test(ctx.text))
+      return forgetNow(ctx.deps, ctx.user.externalId, 'account', linked);
+    if (/^(all|both)$/i.test(ctx.text)) return forgetNow(ctx.deps, ctx.user.externalId, 'profile', linked);
     if (/^(no|cancel)$/i.test(ctx.text)) {
       await deleteSessionsOfKind(ctx.deps.db, ctx.user.id, FORGET_SESSION_KIND);
       return { text: 'Nothing was deleted.', ephemeral: true };
@@ -29,10 +35,29 @@ export default defineCommand({
       CONFIRM_TTL_MS,
       ctx.now,
     );
+    const onConsole = ctx.event.channel.platform === 'console';
+    if (linked) {
+      const others = (await linkedAccounts(ctx.deps.db, ctx.user.id)).filter((u) => u.id !== ctx.user.id);
+      return {
+        text:
+          `**Delete your data?** This account is linked with ${others.map(accountLabel).join(', ')}. ` +
+          'Delete only this account (the linked one keeps the shared ratings, watchlist and preferences), or every linked account with everything they share? ' +
+          (onConsole
+            ? 'Press `!1` (this account) or `!2` (all linked accounts), or type `/forget-me yes` or `/forget-me all`, within 10 minutes.'
+            : 'Press a button within 10 minutes.'),
+        ephemeral: true,
+        actions: [
+          { id: actionId('forget', session.id), label: 'Only this account', style: 'danger' },
+          { id: actionId('forget', session.id, 'all'), label: 'All linked accounts', style: 'danger' },
+          { id: actionId('cancel', session.id), label: 'Cancel', style: 'secondary' },
+        ],
+        data: { linked: true },
+      };
+    }
     return {
       text:
         '**Delete everything I know about you?** Your ratings, watchlist, preferences and history will be gone for good. ' +
-        (ctx.event.channel.platform === 'console'
+        (onConsole
           ? 'Press `!1` or type `/forget-me yes` within 10 minutes.'
           : 'Press the button within 10 minutes.'),
       ephemeral: true,

@@ -20,7 +20,7 @@ function usageOn(platform: Platform, c: CommandSpec): string {
     return '<link to your ratings.csv> (upload the file to Slack, then paste its link)';
   }
   // On chat platforms the confirmation is a button; typing "yes" is a console habit.
-  if (c.name === 'forget-me') return platform === 'console' ? '[yes]' : '';
+  if (c.name === 'forget-me') return platform === 'console' ? '[yes | all]' : '';
   return c.usage;
 }
 

@@ -2,6 +2,7 @@ import type { CommandSpec } from '../context.ts';
 import compat from './compat.ts';
 import forgetMe from './forget-me.ts';
 import importRatings from './import.ts';
+import link from './link.ts';
 import more from './more.ts';
 import movie from './movie.ts';
 import movienight from './movienight.ts';
@@ -16,6 +17,7 @@ import search from './search.ts';
 import seen from './seen.ts';
 import similar from './similar.ts';
 import stats from './stats.ts';
+import unlink from './unlink.ts';
 import vote from './vote.ts';
 import watchlist from './watchlist.ts';
 
@@ -39,5 +41,7 @@ export const COMMAND_LIST: readonly CommandSpec[] = [
   compat,
   region,
   stats,
+  link,
+  unlink,
   forgetMe,
 ];

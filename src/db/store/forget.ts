@@ -3,6 +3,7 @@ import type { Database } from '../client.ts';
 import { cards, processedEvents, sessions, users } from '../schema.ts';
 import { eventKey } from './events.ts';
 import { type Executor, inTransaction } from './executor.ts';
+import { afterAccountsDeleted, handOverProfiles, linkedAccounts } from './links.ts';
 import { removePollMembers } from './polls.ts';
 
 /**
@@ -14,19 +15,40 @@ export function tenantKey(platform: string, tenant: string): string {
 }
 
 /**
- * Deletes everything stored about one user: the user row (ratings, marks, sessions, reaction ratings,
- * poll votes and the recommendation log go with it by cascade), cards tied to the user's sessions, the
- * user's delivery records, and their place in other users' polls' member lists. Returns false when the
- * user did not exist.
+ * Deletes everything stored about one user: the user row (ratings, marks, sessions — link codes
+ * included —, reaction ratings, poll votes and the recommendation log go with it by cascade), cards tied
+ * to the user's sessions, the user's delivery records, and their place in other users' polls' member
+ * lists. A linked account (links.ts): `'account'` deletes this account only and its linked accounts keep
+ * the shared profile; `'profile'` deletes every linked account the same way. Returns false when the user
+ * did not exist.
  */
-export async function forgetUser(db: Database, externalId: string, now = new Date()): Promise<boolean> {
+export async function forgetUser(
+  db: Database,
+  externalId: string,
+  now = new Date(),
+  scope: 'account' | 'profile' = 'account',
+): Promise<boolean> {
   return inTransaction(db, async (tx) => {
-    const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.externalId, externalId));
+    const [user] = await tx
+      .select({ id: users.id, profileId: users.profileId })
+      .from(users)
+      .where(eq(users.externalId, externalId));
     if (!user) return false;
-    await deleteUserDependents(tx, [user.id], [externalId]);
-    await tx.delete(users).where(eq(users.id, user.id));
-    // After the user row: its votes are gone by cascade, so "all remaining members voted" is right.
-    await removePollMembers(tx, [user.id], now);
+    const accounts =
+      scope === 'profile' && user.profileId !== null
+        ? (await linkedAccounts(tx, user.id)).map((u) => ({ id: u.id, externalId: u.externalId }))
+        : [{ id: user.id, externalId }];
+    const ids = accounts.map((a) => a.id);
+    await deleteUserDependents(
+      tx,
+      ids,
+      accounts.map((a) => a.externalId),
+    );
+    await handOverProfiles(tx, ids);
+    await tx.delete(users).where(inArray(users.id, ids));
+    await afterAccountsDeleted(tx);
+    // After the user rows: their votes are gone by cascade, so "all remaining members voted" is right.
+    await removePollMembers(tx, ids, now);
     return true;
   });
 }
@@ -61,13 +83,20 @@ export async function purgeTenant(
       rows.map((r) => r.id),
       rows.map((r) => r.externalId),
     );
-    if (rows.length > 0)
+    if (rows.length > 0) {
+      // A linked account of another platform or tenant keeps the profile it shares with these.
+      await handOverProfiles(
+        tx,
+        rows.map((r) => r.id),
+      );
       await tx.delete(users).where(
         inArray(
           users.id,
           rows.map((r) => r.id),
         ),
       );
+      await afterAccountsDeleted(tx);
+    }
     const scope = tenantKey(platform, tenant);
     await tx.delete(cards).where(eq(cards.tenant, scope));
     await tx.delete(processedEvents).where(eq(processedEvents.tenant, scope));

@@ -3,6 +3,7 @@ export * from './cards.ts';
 export * from './events.ts';
 export * from './executor.ts';
 export * from './forget.ts';
+export * from './links.ts';
 export * from './maintenance.ts';
 export * from './marks.ts';
 export * from './ratings.ts';

@@ -1,15 +1,23 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { type MarkKind, marks } from '../schema.ts';
 import type { Executor } from './executor.ts';
+import { storedUnder } from './users.ts';
 
-/** Flags a movie for a user (seen / not interested / watchlist); returns false when it already was. */
+/**
+ * Flags a movie for a user (seen / not interested / watchlist); returns false when it already was. A
+ * linked account's marks are its profile's ({@link storedUnder}), here and below.
+ */
 export async function addMark(
   db: Executor,
   userId: number,
   movieId: number,
   kind: MarkKind,
 ): Promise<boolean> {
-  const rows = await db.insert(marks).values({ userId, movieId, kind }).onConflictDoNothing().returning();
+  const rows = await db
+    .insert(marks)
+    .values({ userId: storedUnder(userId), movieId, kind })
+    .onConflictDoNothing()
+    .returning();
   return rows.length > 0;
 }
 
@@ -22,7 +30,7 @@ export async function removeMark(
 ): Promise<boolean> {
   const rows = await db
     .delete(marks)
-    .where(and(eq(marks.userId, userId), eq(marks.movieId, movieId), eq(marks.kind, kind)))
+    .where(and(eq(marks.userId, storedUnder(userId)), eq(marks.movieId, movieId), eq(marks.kind, kind)))
     .returning();
   return rows.length > 0;
 }
@@ -36,6 +44,10 @@ export async function listMarks(
   return db
     .select({ movieId: marks.movieId, kind: marks.kind, createdAt: marks.createdAt })
     .from(marks)
-    .where(kind ? and(eq(marks.userId, userId), eq(marks.kind, kind)) : eq(marks.userId, userId))
+    .where(
+      kind
+        ? and(eq(marks.userId, storedUnder(userId)), eq(marks.kind, kind))
+        : eq(marks.userId, storedUnder(userId)),
+    )
     .orderBy(desc(marks.createdAt), desc(marks.movieId));
 }

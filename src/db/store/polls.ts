@@ -294,7 +294,9 @@ export async function recentRaters(
   const rows = await db
     .select({ externalId: users.externalId, last: sql<Date>`max(${ratings.updatedAt})`.as('last') })
     .from(users)
-    .innerJoin(ratings, eq(ratings.userId, users.id))
+    // A linked account's ratings are stored under its profile (links.ts); the account itself, of this
+    // tenant, is who is listed.
+    .innerJoin(ratings, eq(ratings.userId, sql`coalesce(${users.profileId}, ${users.id})`))
     .where(and(sql`${users.platform} = ${platform}`, eq(users.tenant, tenant), gte(ratings.updatedAt, since)))
     .groupBy(users.externalId)
     .orderBy(sql`last desc`, users.externalId)

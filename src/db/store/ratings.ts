@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { UserError } from '../../errors.ts';
 import { movies, type RATING_SOURCES, ratings } from '../schema.ts';
 import type { Executor } from './executor.ts';
+import { storedUnder } from './users.ts';
 
 export type RatingSource = (typeof RATING_SOURCES)[number];
 
@@ -15,7 +16,9 @@ export function isValidStars(stars: number): boolean {
 
 /**
  * Sets the user's rating of a movie (idempotent upsert) and returns the rating it replaced, if any.
- * Rows are locked while read, so concurrent writers in transactions see each other's results.
+ * Rows are locked while read, so concurrent writers in transactions see each other's results. Here and
+ * in every function below, `userId` is an account: a linked account's ratings are its profile's
+ * ({@link storedUnder}).
  */
 export async function upsertRating(
   db: Executor,
@@ -30,11 +33,11 @@ export async function upsertRating(
   const [prev] = await db
     .select({ rating: ratings.rating })
     .from(ratings)
-    .where(and(eq(ratings.userId, userId), eq(ratings.movieId, movieId)))
+    .where(and(eq(ratings.userId, storedUnder(userId)), eq(ratings.movieId, movieId)))
     .for('update');
   await db
     .insert(ratings)
-    .values({ userId, movieId, rating: stars, source })
+    .values({ userId: storedUnder(userId), movieId, rating: stars, source })
     .onConflictDoUpdate({
       target: [ratings.userId, ratings.movieId],
       set: { rating: stars, source, updatedAt: sql`now()` },
@@ -46,7 +49,7 @@ export async function upsertRating(
 export async function deleteRating(db: Executor, userId: number, movieId: number): Promise<number | null> {
   const [row] = await db
     .delete(ratings)
-    .where(and(eq(ratings.userId, userId), eq(ratings.movieId, movieId)))
+    .where(and(eq(ratings.userId, storedUnder(userId)), eq(ratings.movieId, movieId)))
     .returning({ rating: ratings.rating });
   return row?.rating ?? null;
 }
@@ -56,7 +59,7 @@ export async function getRating(db: Executor, userId: number, movieId: number): 
   const [row] = await db
     .select({ rating: ratings.rating })
     .from(ratings)
-    .where(and(eq(ratings.userId, userId), eq(ratings.movieId, movieId)));
+    .where(and(eq(ratings.userId, storedUnder(userId)), eq(ratings.movieId, movieId)));
   return row?.rating ?? null;
 }
 
@@ -82,7 +85,7 @@ export async function listUserRatings(db: Executor, userId: number): Promise<Use
     })
     .from(ratings)
     .innerJoin(movies, eq(movies.id, ratings.movieId))
-    .where(eq(ratings.userId, userId))
+    .where(eq(ratings.userId, storedUnder(userId)))
     .orderBy(desc(ratings.updatedAt), desc(ratings.movieId));
 }
 
@@ -107,7 +110,7 @@ export async function listUserRatingValues(db: Executor, userId: number): Promis
       ';' order by ${ratings.updatedAt} desc, ${ratings.movieId} desc
     ) as packed
     from ${ratings}
-    where ${ratings.userId} = ${userId}
+    where ${ratings.userId} = ${storedUnder(userId)}
   `)) as unknown;
   // postgres.js answers with the row array, PGlite with `{ rows }`.
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
@@ -177,7 +180,7 @@ export async function upsertRatingsBulk(
           join ${movies} m on m.id = i.movie_id
         ), written as (
           insert into ${ratings} (user_id, movie_id, rating, source)
-          select ${userId}::int, movie_id, rating, ${source}::text from input
+          select ${storedUnder(userId)}, movie_id, rating, ${source}::text from input
           on conflict (user_id, movie_id) do update
             set rating = excluded.rating, source = excluded.source, updated_at = now()
             where ${ratings}.rating is distinct from excluded.rating

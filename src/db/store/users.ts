@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import { UserError } from '../../errors.ts';
 import { PLATFORMS, users } from '../schema.ts';
 import type { Executor } from './executor.ts';
@@ -54,16 +54,35 @@ export async function getOrCreateUser(
   return created ?? (await findUser(db, externalId))!;
 }
 
-/** Stores (or clears, with null) the user's parsed `/prefs`. */
+/**
+ * The id an account's ratings and marks are stored under: its own, or its profile owner's when it is
+ * linked (`users.profile_id`, see links.ts). Every read and write of ratings and marks goes through
+ * this, so a linked account sees and changes the shared history wherever it is used (its own commands,
+ * a movie night or /compat naming it, a poll marking the winner seen).
+ */
+export function storedUnder(userId: number): SQL {
+  return sql`coalesce((select pu.profile_id from ${users} pu where pu.id = ${userId}::int), ${userId}::int)`;
+}
+
+/** The account itself and every account linked with it: prefs and region are kept equal on all of them. */
+function sameProfileAs(userId: number): SQL {
+  return sql`(${users.id} = ${userId}::int or (${users.profileId} is not null and ${users.profileId} = (
+    select pu.profile_id from ${users} pu where pu.id = ${userId}::int)))`;
+}
+
+/** Stores (or clears, with null) the user's parsed `/prefs`, on every account linked with it too. */
 export async function setUserPrefs(
   db: Executor,
   userId: number,
   prefs: Record<string, unknown> | null,
 ): Promise<void> {
-  await db.update(users).set({ prefs }).where(eq(users.id, userId));
+  await db.update(users).set({ prefs }).where(sameProfileAs(userId));
 }
 
-/** Stores (or clears, with null) the user's ISO 3166-1 alpha-2 region for where-to-watch. */
+/**
+ * Stores (or clears, with null) the user's ISO 3166-1 alpha-2 region for where-to-watch, on every
+ * account linked with it too.
+ */
 export async function setUserRegion(db: Executor, userId: number, region: string | null): Promise<void> {
-  await db.update(users).set({ region }).where(eq(users.id, userId));
+  await db.update(users).set({ region }).where(sameProfileAs(userId));
 }
