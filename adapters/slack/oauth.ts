@@ -39,6 +39,9 @@ export const SLACK_BOT_SCOPES = [
   'im:write',
 ] as const;
 
+/** Per Web API call the install flow makes (oauth.v2.access, auth.test, token refreshes). */
+const INSTALL_CALL_TIMEOUT_MS = 10_000;
+
 export interface OAuthSetup {
   store: SlackInstallationStore;
   receiverOptions: Pick<
@@ -77,8 +80,9 @@ export function oauthSetup(
         redirectUriPath: REDIRECT_PATH,
         // Straight to Slack's authorize page: the install path works as the Direct Install URL.
         directInstall: true,
-        // oauth.v2.access and auth.test go where every other Web API call goes (SLACK_API_URL).
-        clientOptions,
+        // oauth.v2.access and auth.test go where every other Web API call goes (SLACK_API_URL), and
+        // give up in time: the person waiting on the callback page gets an answer.
+        clientOptions: { ...clientOptions, timeout: INSTALL_CALL_TIMEOUT_MS },
         callbackOptions: {
           afterInstallation: async (installation, _options, _req, res) => {
             if (!isOrgInstall(installation)) return true;

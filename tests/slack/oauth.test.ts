@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { eq, like } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { slackChannel } from '../../adapters/slack/identity.ts';
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from '../../adapters/slack/index.ts';
 import { installationCipher } from '../../adapters/slack/installation-crypto.ts';
 import { loadConfig, parseInstallationKey } from '../../src/config.ts';
@@ -293,6 +294,23 @@ describe.each(DB_KINDS)('Slack installed in many workspaces through OAuth (%s)',
     );
     expect(await installedTeams()).not.toContain(revoked.team);
     expect(await ratingsOf(revoked.team)).toEqual([]);
+  });
+
+  it("posts the bot's own messages (poll results) with the channel's workspace token, and none to an uninstalled one", async () => {
+    const [posting, removed] = [workspace('posting'), workspace('removed')];
+    await install(posting);
+    await install(removed);
+    fake.uninstall(removed.team);
+    expect(await lifecycle(removed, { type: 'app_uninstalled' })).toBe(200);
+    const from = fake.calls.length;
+    expect(
+      await adapter.postToChannel(slackChannel(posting.team, `C${posting.team}`), { text: 'Tonight: Heat' }),
+    ).toBe(true);
+    expect(
+      await adapter.postToChannel(slackChannel(removed.team, `C${removed.team}`), { text: 'Tonight: Heat' }),
+    ).toBe(false);
+    const posts = fake.calls.slice(from).filter((c) => c.method === 'chat.postMessage');
+    expect(posts.map((c) => c.authorization)).toEqual([`Bearer ${fake.tokenOf(posting.team)}`]);
   });
 
   it("rotates an expiring bot token through oauth.v2.access and keeps the workspace's newest tokens", async () => {
