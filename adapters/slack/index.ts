@@ -139,7 +139,8 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     const identity = lazyBotIdentity(botToken, clientOptions, log);
     servedTeam = identity.team;
     const client = new webApi.WebClient(botToken, { ...clientOptions, logger: log });
-    poster = async (team) => ((await identity.team()) === team ? client : undefined);
+    // One workspace, one token (as before OAuth mode existed: no auth.test on this path).
+    poster = async () => client;
     const common = { authorize: identity.authorize, logger: log, clientOptions };
     if (config.appToken) {
       // Socket Mode has no HTTP request to refuse: the authorize function refuses other workspaces.
