@@ -9,7 +9,7 @@ import type { BotCore, Platform, PlatformAdapter } from './bot/types.ts';
 import { watchCatalog } from './catalog/catalog-watch.ts';
 import { ensureStarterCatalog } from './catalog/starter.ts';
 import type { Config } from './config.ts';
-import { type DatabaseHandle, openDatabase } from './db/client.ts';
+import { type Database, type DatabaseHandle, openDatabase } from './db/client.ts';
 import { pruneExpired } from './db/store/maintenance.ts';
 import type { Logger } from './logger.ts';
 import type { Operations } from './ops/index.ts';
@@ -162,12 +162,17 @@ export async function startAdapters(app: App, options: StartAdaptersOptions = {}
     const slack = (await import(slackModule)) as {
       createSlackAdapter: (
         c: NonNullable<Config['slack']>,
-        deps: { logger: Logger; port: number; opsHandler?: Operations['handler'] },
+        deps: { logger: Logger; port: number; opsHandler?: Operations['handler']; db: Database },
       ) => PlatformAdapter;
     };
     // In HTTP mode the Slack receiver owns the port and mounts /healthz and /metrics itself.
     adapters.push(
-      slack.createSlackAdapter(config.slack, { logger, port: config.port, opsHandler: app.ops?.handler }),
+      slack.createSlackAdapter(config.slack, {
+        logger,
+        port: config.port,
+        opsHandler: app.ops?.handler,
+        db: app.database.db,
+      }),
     );
   }
   if (adapters.length === 0) {

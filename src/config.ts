@@ -59,6 +59,16 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: optionalText,
+  SLACK_CLIENT_ID: optionalText,
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters (it signs the OAuth state; e.g. `openssl rand -hex 32`)',
+  }),
+  SLACK_INSTALLATION_KEY: optionalText,
+  SLACK_INSTALLATION_PREVIOUS_KEY: optionalText,
+  SLACK_REDIRECT_URI: optionalText.refine((v) => v === undefined || redirectUriProblem(v) === undefined, {
+    message: 'must be the public https address ending in /slack/oauth_redirect',
+  }),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   TMDB_API_KEY: optionalText,
   TMDB_READ_TOKEN: optionalText,
@@ -105,10 +115,13 @@ export interface Config {
     | undefined;
   slack:
     | {
-        botToken: string;
+        /** Single-workspace mode: the one workspace's bot token. Undefined in OAuth mode. */
+        botToken: string | undefined;
         signingSecret: string;
         appToken: string | undefined;
         apiUrl: string | undefined;
+        /** OAuth mode (installs in many workspaces); undefined in single-workspace mode. */
+        oauth?: SlackOAuthSettings;
       }
     | undefined;
   port: number;
@@ -124,6 +137,119 @@ export interface Config {
   database: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   /** Bearer token `/metrics` requires; undefined: `/metrics` is not served at all. */
   metricsToken: string | undefined;
+}
+
+/**
+ * Slack OAuth mode: Bolt's install flow (`/slack/install`, `/slack/oauth_redirect`) and an installation
+ * store in Postgres, one bot token per workspace, sealed with `installationKey`.
+ */
+export interface SlackOAuthSettings {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  /** AES-256-GCM key for tokens at rest (32 bytes). */
+  installationKey: Buffer;
+  /** The key before the last rotation: values sealed with it are still read (and sealed again). */
+  previousInstallationKey: Buffer | undefined;
+  /** Sent as `redirect_uri`; needed when the app lists more than one redirect URL. */
+  redirectUri: string | undefined;
+}
+
+/** The OAuth variables that together select Slack's OAuth mode. */
+export const SLACK_OAUTH_VARIABLES = [
+  'SLACK_CLIENT_ID',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+  'SLACK_INSTALLATION_KEY',
+] as const;
+
+const REDIRECT_PATH = '/slack/oauth_redirect';
+
+function redirectUriProblem(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+    if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) return 'not https';
+    return url.pathname === REDIRECT_PATH ? undefined : 'wrong path';
+  } catch {
+    return 'not a URL';
+  }
+}
+
+/**
+ * An installation key as bytes: 32 bytes written as base64 (`openssl rand -base64 32`) or 64 hex digits
+ * (`openssl rand -hex 32`); undefined when it is neither.
+ */
+export function parseInstallationKey(text: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  if (!/^[A-Za-z0-9+/]{43}=?$/.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length === 32 ? bytes : undefined;
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/** Slack's two modes from the environment, or the problems (one line each) that make them unusable. */
+function slackSettings(e: Env): Config['slack'] | string[] {
+  const given = SLACK_OAUTH_VARIABLES.filter((name) => e[name] !== undefined);
+  const problems: string[] = [];
+  if (given.length === 0) {
+    if (!e.SLACK_BOT_TOKEN) return undefined;
+    if (!e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN)
+      return [
+        'SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)',
+      ];
+    return {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET ?? '',
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+    };
+  }
+  for (const name of SLACK_OAUTH_VARIABLES) {
+    if (e[name] === undefined)
+      problems.push(
+        `${name}: required for Slack OAuth mode (${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set); OAuth mode needs all of ${SLACK_OAUTH_VARIABLES.join(', ')}`,
+      );
+  }
+  if (e.SLACK_BOT_TOKEN)
+    problems.push(
+      'SLACK_BOT_TOKEN: set either SLACK_BOT_TOKEN (one workspace) or the OAuth variables (many workspaces), not both',
+    );
+  if (!e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET: required in Slack OAuth mode');
+  if (e.SLACK_APP_TOKEN)
+    problems.push(
+      'SLACK_APP_TOKEN: Slack OAuth mode runs over HTTP (its install pages and events need a public address); unset SLACK_APP_TOKEN',
+    );
+  const key =
+    e.SLACK_INSTALLATION_KEY === undefined ? undefined : parseInstallationKey(e.SLACK_INSTALLATION_KEY);
+  if (e.SLACK_INSTALLATION_KEY !== undefined && !key)
+    problems.push(
+      'SLACK_INSTALLATION_KEY: must be 32 random bytes as base64 or hex (generate one with `openssl rand -base64 32`)',
+    );
+  const previous =
+    e.SLACK_INSTALLATION_PREVIOUS_KEY === undefined
+      ? undefined
+      : parseInstallationKey(e.SLACK_INSTALLATION_PREVIOUS_KEY);
+  if (e.SLACK_INSTALLATION_PREVIOUS_KEY !== undefined && !previous)
+    problems.push(
+      'SLACK_INSTALLATION_PREVIOUS_KEY: must be 32 bytes as base64 or hex, like SLACK_INSTALLATION_KEY',
+    );
+  if (problems.length > 0) return problems;
+  return {
+    botToken: undefined,
+    signingSecret: e.SLACK_SIGNING_SECRET!,
+    appToken: undefined,
+    apiUrl: e.SLACK_API_URL,
+    oauth: {
+      clientId: e.SLACK_CLIENT_ID!,
+      clientSecret: e.SLACK_CLIENT_SECRET!,
+      stateSecret: e.SLACK_STATE_SECRET!,
+      installationKey: key!,
+      previousInstallationKey: previous,
+      redirectUri: e.SLACK_REDIRECT_URI,
+    },
+  };
 }
 
 /**
@@ -173,11 +299,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
-    throw new ConfigError(
-      'Invalid configuration:\n  SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)',
-    );
-  }
+  const slack = slackSettings(e);
+  if (Array.isArray(slack)) throw new ConfigError(`Invalid configuration:\n  ${slack.join('\n  ')}`);
   // A process the ShardingManager spawned is that one shard, whatever DISCORD_SHARDS says.
   const spawned = e.SHARDING_MANAGER === 'true' && e.SHARDS !== undefined;
   const shards = spawned
@@ -198,14 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
           ...(shards && { shards }),
         }
       : undefined,
-    slack: e.SLACK_BOT_TOKEN
-      ? {
-          botToken: e.SLACK_BOT_TOKEN,
-          signingSecret: e.SLACK_SIGNING_SECRET ?? '',
-          appToken: e.SLACK_APP_TOKEN,
-          apiUrl: e.SLACK_API_URL,
-        }
-      : undefined,
+    slack,
     port: e.PORT,
     tmdb:
       e.TMDB_API_KEY || e.TMDB_READ_TOKEN

@@ -29,6 +29,12 @@ export interface ListenerContext {
   stopping: () => boolean;
   /** Host of SLACK_API_URL when set (a proxy or test fake), also trusted for file downloads. */
   apiHost?: string;
+  /**
+   * The app lost a workspace (`app_uninstalled`, bot token revoked): forgets its installation (OAuth
+   * mode) and says whether its data should go too; false for a workspace this app never served
+   * (single-workspace mode, another team). Without it every such event purges.
+   */
+  releaseWorkspace?: (team: string) => Promise<boolean>;
 }
 
 /** Commands that may use "everyone here": the adapter lists the channel's members for them. */
@@ -218,6 +224,8 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
 
 async function purge(ctx: ListenerContext, team: string, reason: string): Promise<void> {
   try {
+    // The installation first: from then on the workspace's events are refused, so nothing new is written.
+    if (ctx.releaseWorkspace && !(await ctx.releaseWorkspace(team))) return;
     const { users } = await ctx.core().purgeTenant('slack', team);
     ctx.logger.info({ team, users, reason }, 'purged Slack workspace data');
   } catch (error) {

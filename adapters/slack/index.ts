@@ -1,17 +1,23 @@
 /**
  * The Slack adapter: a bolt App over HTTP (`/slack/events`, signature-checked) or Socket Mode when an
- * app token is configured. The only module tree that imports `@slack/bolt`.
+ * app token is configured. The only module tree that imports `@slack/bolt`. Two ways to be installed:
+ * single-workspace (`SLACK_BOT_TOKEN`: one workspace, every other team refused) or OAuth (oauth.ts:
+ * Bolt's install flow, one installation per workspace in Postgres, each event answered with its own
+ * workspace's bot token).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Authorize, HTTPReceiver, webApi } from '@slack/bolt';
 import type { BotCore, ChannelRef, PlatformAdapter, Reply } from '../../src/bot/types.ts';
 import type { Config } from '../../src/config.ts';
+import type { Database } from '../../src/db/client.ts';
 import type { Logger } from '../../src/logger.ts';
 import { HEALTH_PATH, METRICS_PATH, type OpsRequestHandler } from '../../src/ops/http.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { postToChannel } from './deliver.ts';
 import { registerListeners } from './handlers.ts';
+import type { SlackInstallationStore } from './installation-store.ts';
+import { oauthSetup } from './oauth.ts';
 import { guardRequests } from './request-guard.ts';
 
 export type SlackAdapterConfig = NonNullable<Config['slack']>;
@@ -31,6 +37,8 @@ export interface SlackAdapterDeps {
   opsHandler?: OpsRequestHandler;
   /** Clock for the signed-timestamp window (tests); `Date.now` by default. */
   nowMs?: () => number;
+  /** The database, for the installation store: required in OAuth mode. */
+  db?: Database;
 }
 
 /** A running Slack adapter; `port` and `idle()` serve tests and health checks. */
@@ -54,12 +62,19 @@ const DEFAULT_RETRY: webApi.RetryOptions = { retries: 4, factor: 2, minTimeout: 
  * (`auth.test`) is fetched on first use and cached, so start-up works offline and against fakes.
  */
 export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapterDeps): SlackAdapter {
+  if (config.oauth && !deps.db)
+    throw new Error('Slack OAuth mode needs the database for its installation store');
+  if (!config.oauth && !config.botToken) throw new Error('Slack needs SLACK_BOT_TOKEN or the OAuth settings');
   const logger = deps.logger.child({ platform: 'slack' });
   const inflight = new Set<Promise<unknown>>();
   let core: BotCore | undefined;
   let app: App | undefined;
-  /** The bot-token client for messages the bot starts itself (poll results). */
-  let poster: webApi.WebClient | undefined;
+  /** A bot-token client for messages the bot starts itself (poll results) in a workspace. */
+  let poster: ((team: string) => Promise<webApi.WebClient | undefined>) | undefined;
+  /** OAuth mode: the workspaces' installations. */
+  let installations: SlackInstallationStore | undefined;
+  /** Single-workspace mode: the bot token's workspace. */
+  let servedTeam: (() => Promise<string | undefined>) | undefined;
   let server: Server | undefined;
   let stopping = false;
 
@@ -79,26 +94,63 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
       retryConfig: deps.retryConfig ?? DEFAULT_RETRY,
       ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     };
-    const identity = lazyBotIdentity(config.botToken, clientOptions, log);
-    poster = new webApi.WebClient(config.botToken, { ...clientOptions, logger: log });
-    const common = { authorize: identity.authorize, logger: log, clientOptions };
-    if (config.appToken) {
-      return new App({ ...common, socketMode: true, appToken: config.appToken });
-    }
-    const receiver = new HTTPReceiver({
+    const receiverOptions = {
       signingSecret: config.signingSecret,
       endpoints: SLACK_EVENTS_PATH,
       port: deps.port,
       logger: log,
       unhandledRequestTimeoutMillis: UNHANDLED_REQUEST_TIMEOUT_MS,
       customRoutes: opsRoutes(deps.opsHandler),
-    });
-    receiver.requestListener = guardRequests(receiver.requestListener, {
-      signingSecret: config.signingSecret,
-      path: SLACK_EVENTS_PATH,
-      installedTeam: identity.team,
-      logger,
-      ...(deps.nowMs ? { nowMs: deps.nowMs } : {}),
+    };
+    const guard = (
+      receiver: HTTPReceiver,
+      teamAllowed: (team: string, lifecycle: boolean) => Promise<boolean>,
+    ) => {
+      receiver.requestListener = guardRequests(receiver.requestListener, {
+        signingSecret: config.signingSecret,
+        path: SLACK_EVENTS_PATH,
+        teamAllowed,
+        logger,
+        ...(deps.nowMs ? { nowMs: deps.nowMs } : {}),
+      });
+    };
+    if (config.oauth) {
+      const oauth = oauthSetup(config.oauth, deps.db!, { ...clientOptions, logger: log }, logger);
+      const store = oauth.store;
+      installations = store;
+      const receiver = new HTTPReceiver({ ...receiverOptions, ...oauth.receiverOptions });
+      const installer = receiver.installer!;
+      // A workspace without an installation is refused; losing one must still be heard.
+      guard(receiver, async (team, lifecycle) => lifecycle || (await store.hasTeam(team)));
+      poster = async (team) => {
+        // Through the installer: a token about to expire is rotated first, as for events.
+        const auth = await installer.authorize({
+          teamId: team,
+          enterpriseId: undefined,
+          isEnterpriseInstall: false,
+        });
+        return auth.botToken
+          ? new webApi.WebClient(auth.botToken, { ...clientOptions, logger: log })
+          : undefined;
+      };
+      return new App({ logger: log, clientOptions, receiver });
+    }
+    const botToken = config.botToken!;
+    const identity = lazyBotIdentity(botToken, clientOptions, log);
+    servedTeam = identity.team;
+    const client = new webApi.WebClient(botToken, { ...clientOptions, logger: log });
+    // One workspace, one token (as before OAuth mode existed: no auth.test on this path).
+    poster = async () => client;
+    const common = { authorize: identity.authorize, logger: log, clientOptions };
+    if (config.appToken) {
+      // Socket Mode has no HTTP request to refuse: the authorize function refuses other workspaces.
+      return new App({ ...common, socketMode: true, appToken: config.appToken });
+    }
+    const receiver = new HTTPReceiver(receiverOptions);
+    guard(receiver, async (team) => {
+      const installed = await identity.team();
+      if (!installed) throw new Error('the installed workspace is unknown (auth.test failed)');
+      return team === installed;
     });
     return new App({ ...common, receiver });
   }
@@ -145,11 +197,17 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
       core = c;
       stopping = false;
       app = build();
+      const store = installations;
       registerListeners(app, {
         core: () => core!,
         logger,
         track,
         stopping: () => stopping,
+        releaseWorkspace: async (team: string) => {
+          if (!store) return (await servedTeam?.()) === team;
+          await store.removeTeam(team);
+          return true;
+        },
         ...(config.apiUrl ? { apiHost: hostOf(config.apiUrl) } : {}),
       });
       app.error(async (error) => {
@@ -167,11 +225,21 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     async postToChannel(channel: ChannelRef, reply: Reply) {
       const c = core;
       const channelId = channel.key.split(':')[2];
-      if (!c || !poster || stopping || channel.platform !== 'slack' || !channelId) {
+      const clientFor = poster;
+      if (!c || !clientFor || stopping || channel.platform !== 'slack' || !channelId) {
         logger.warn({ channel: channel.key }, 'Slack adapter not running; message not posted');
         return false;
       }
-      const work = postToChannel({ core: c, client: poster, logger, channel, channelId }, reply);
+      const work = clientFor(channel.tenant)
+        .catch((error) => {
+          logger.warn({ err: error }, 'no bot token for the workspace; message not posted');
+          return undefined;
+        })
+        .then((client) => {
+          if (client) return postToChannel({ core: c, client, logger, channel, channelId }, reply);
+          logger.warn({ channel: channel.key }, 'the workspace is not installed; message not posted');
+          return false;
+        });
       track(work);
       return work;
     },
@@ -192,7 +260,9 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
 /**
  * The single-workspace bot token's identity from `auth.test`, called once on first use and cached (a
  * failure is retried on the next event instead of crashing start-up): bolt's authorize function, and the
- * installed workspace's team id for the request guard.
+ * installed workspace's team id for the request guard. Authorize refuses an event for any other team:
+ * bolt then acknowledges it and runs no listener, which is Socket Mode's team check (HTTP mode's guard
+ * refuses such requests before bolt sees them).
  */
 function lazyBotIdentity(
   botToken: string,
@@ -212,8 +282,10 @@ function lazyBotIdentity(
     }
   };
   return {
-    authorize: async () => {
-      const { botUserId, botId } = await ids();
+    authorize: async (source) => {
+      const { botUserId, botId, teamId } = await ids();
+      if (source.teamId !== undefined && source.teamId !== teamId)
+        throw new Error('an event for a workspace this bot token does not belong to');
       return { botToken, botUserId, botId };
     },
     team: async () => (await ids()).teamId,

@@ -5,6 +5,9 @@
  *   request signed for the future (replayable for longer) got through. Both directions are refused here.
  * - Single-workspace mode: the bot token belongs to one workspace (`auth.test` names its `team_id`);
  *   a correctly signed request for another workspace (another install of the same app) is refused.
+ *   OAuth mode: a signed request for a workspace without an installation (never installed, or
+ *   uninstalled) is refused, except the lifecycle events `app_uninstalled` / `tokens_revoked`, which
+ *   must reach the adapter even when the installation is already gone (a retried delivery purges again).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
@@ -18,8 +21,12 @@ export interface RequestGuardOptions {
   signingSecret: string;
   /** The path Slack posts to; other paths (health, metrics) pass untouched. */
   path: string;
-  /** The installed workspace's team id (cached `auth.test`). */
-  installedTeam: () => Promise<string | undefined>;
+  /**
+   * Whether a signed request for `team` may go on (single-workspace mode: the bot token's team from
+   * `auth.test`; OAuth mode: the team has an installation). `lifecycle`: an `app_uninstalled` or
+   * `tokens_revoked` event.
+   */
+  teamAllowed: (team: string, lifecycle: boolean) => Promise<boolean>;
   logger: Logger;
   /** Clock, for tests. */
   nowMs?: () => number;
@@ -77,28 +84,34 @@ async function check(req: IncomingMessage, options: RequestGuardOptions, nowMs: 
     // Only signed requests may cost an auth.test; bolt answers this one with 401 itself.
     return undefined;
   }
-  const team = teamOf(body, req.headers['content-type']);
+  const { team, lifecycle } = teamOf(body, req.headers['content-type']);
   if (team === undefined) return undefined;
-  const installed = await options.installedTeam();
-  if (!installed) throw new Error('the installed workspace is unknown (auth.test failed)');
-  return team === installed ? undefined : 'another workspace';
+  return (await options.teamAllowed(team, lifecycle)) ? undefined : 'a workspace this app does not serve';
 }
 
-/** The workspace a signed body is for: `team_id` (commands, events) or the payload's `team.id` (actions). */
-function teamOf(body: string, contentType: string | undefined): string | undefined {
+/** Events that tell the app it lost a workspace; bolt runs them without authorizing (no token left). */
+export const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set(['app_uninstalled', 'tokens_revoked']);
+
+/**
+ * The workspace a signed body is for: `team_id` (commands, events) or the payload's `team.id` (actions),
+ * and whether it is a lifecycle event.
+ */
+function teamOf(body: string, contentType: string | undefined): { team?: string; lifecycle: boolean } {
   try {
     if (contentType?.startsWith('application/json')) {
-      const json = JSON.parse(body) as { team_id?: string; type?: string };
-      return typeof json.team_id === 'string' ? json.team_id : undefined;
+      const json = JSON.parse(body) as { team_id?: string; event?: { type?: string } };
+      const lifecycle = LIFECYCLE_EVENTS.has(String(json.event?.type));
+      return typeof json.team_id === 'string' ? { team: json.team_id, lifecycle } : { lifecycle };
     }
     const form = parseQuery(body);
-    if (typeof form.team_id === 'string') return form.team_id;
+    if (typeof form.team_id === 'string') return { team: form.team_id, lifecycle: false };
     if (typeof form.payload === 'string') {
       const payload = JSON.parse(form.payload) as { team?: { id?: string }; user?: { team_id?: string } };
-      return payload.team?.id ?? payload.user?.team_id;
+      const team = payload.team?.id ?? payload.user?.team_id;
+      return team ? { team, lifecycle: false } : { lifecycle: false };
     }
   } catch {
-    return undefined;
+    return { lifecycle: false };
   }
-  return undefined;
+  return { lifecycle: false };
 }

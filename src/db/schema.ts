@@ -331,3 +331,20 @@ export const pollVotes = pgTable(
   },
   (t) => [primaryKey({ columns: [t.pollId, t.userId] })],
 );
+
+/**
+ * One Slack workspace that installed the app through OAuth (adapters/slack/installation-store.ts), keyed
+ * by its team id. `data` is the whole @slack/oauth Installation (bot token, refresh token, user token
+ * if any, scopes) as JSON encrypted with AES-256-GCM under `SLACK_INSTALLATION_KEY`; the plain columns
+ * hold only ids and times. Org-wide (Enterprise Grid) installs are refused, so every row is a workspace.
+ */
+export const slackInstallations = pgTable('slack_installations', {
+  teamId: text('team_id').primaryKey(),
+  /** The Enterprise Grid organisation the workspace belongs to, when it does. */
+  enterpriseId: text('enterprise_id'),
+  /** `v1:<key id>:<iv>:<tag>:<ciphertext>` (base64url), see installation-crypto.ts. */
+  data: text('data').notNull(),
+  installedAt: timestamp('installed_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Last install or token rotation. */
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -221,7 +221,7 @@ export class FakeSlack {
       };
     }
     const error = this.errors.get(method)?.shift();
-    const result = error ? { ok: false, error } : this.answer(method, body);
+    const result = error ? { ok: false, error } : this.answer(method, body, authorization);
     if (!result) {
       this.unexpected.push(`POST /api/${method}`);
       return { status: 200, body: { ok: false, error: 'unknown_method' } };
@@ -230,7 +230,12 @@ export class FakeSlack {
     return { status: 200, body: result };
   }
 
-  private answer(method: string, body: Record<string, unknown>): Record<string, unknown> | undefined {
+  /** Slack's answer to one Web API call (`authorization`: the caller's `Bearer` header, for subclasses). */
+  protected answer(
+    method: string,
+    body: Record<string, unknown>,
+    _authorization?: string,
+  ): Record<string, unknown> | undefined {
     const blocks = (body.blocks as unknown[] | undefined) ?? [];
     // Block Kit limits (docs.slack.dev/reference/block-kit) on every message a method posts: Slack
     // answers `invalid_blocks`.
