@@ -4,9 +4,11 @@
  * summary, and whether each summary is right (films imported, duplicates, not in the catalog, skipped
  * rows, ratings stored). The CSV files are generated here at run time from the catalog; none is kept.
  *
- *   npx tsx bench/import-load.ts [pglite|postgres ...]      (default: both, Postgres when reachable)
+ *   npx tsx bench/import-load.ts [pglite|postgres ...] [--runs N] [--json]
+ *                                       (default: both, Postgres when reachable; one PASS/FAIL line a run)
  *   node bin/movierec.js bench                               (runs it as an optional step)
  */
+import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +56,8 @@ export interface ImportLoadFigures {
   };
   summariesCorrect: boolean;
   problems: string[];
+  /** 1, 5 and 15 minute load average when the step started, and when it ended. */
+  loadAverageAtStart: number[];
   loadAverage: number[];
 }
 
@@ -116,6 +120,7 @@ function generateFile(films: { title: string; year: number }[], seed: number): G
 
 /** One database kind: import ml-latest-small, train, then the load. */
 export async function benchImportLoad(kind: BenchDbKind, mlDir: string): Promise<ImportLoadFigures> {
+  const loadAverageAtStart = os.loadavg().map((l) => round(l));
   const db = await createScratchDatabase(kind, { maxConnections: 10 });
   const logger = pino({ level: 'silent' });
   const problems: string[] = [];
@@ -214,11 +219,35 @@ export async function benchImportLoad(kind: BenchDbKind, mlDir: string): Promise
       eventLoopDelayMs: { alone: delayAlone, withImports: delayWithImports },
       summariesCorrect: problems.length === 0,
       problems,
-      loadAverage: (await import('node:os')).loadavg().map((l) => round(l)),
+      loadAverageAtStart,
+      loadAverage: os.loadavg().map((l) => round(l)),
     };
   } finally {
     await db.destroy();
   }
+}
+
+/** Issue 16's targets for one run: PASS or FAIL with the figures, on one line. */
+export function importLoadVerdict(f: ImportLoadFigures): { pass: boolean; line: string } {
+  const checks: [string, boolean][] = [
+    [
+      `list reply p99 beside the imports < 1 s (${Math.round(f.listReplyMs.p99)} ms; p50 ${Math.round(f.listReplyMs.p50)} ms; alone p99 ${Math.round(f.listReplyMsWithoutImports.p99)} ms)`,
+      f.listReplyMs.p99 < 1_000,
+    ],
+    [
+      `every import done < 30 s (${Math.min(...f.importSeconds.each)}–${f.importSeconds.max} s)`,
+      f.importSeconds.max < 30,
+    ],
+    [`summaries correct (${f.problems.length} problems)`, f.summariesCorrect],
+  ];
+  const pass = checks.every(([, ok]) => ok);
+  return {
+    pass,
+    line:
+      `import load ${f.kind}, ${IMPORTS} imports + ${LIST_USERS} list users: ${pass ? 'PASS' : 'FAIL'} — ` +
+      `${checks.map(([text, ok]) => `${ok ? 'pass' : 'FAIL'}: ${text}`).join('; ')}; ` +
+      `load ${f.loadAverageAtStart.join(' ')} → ${f.loadAverage.join(' ')}`,
+  };
 }
 
 /** The summary's numbers against what the generator put in the file. */
@@ -266,9 +295,19 @@ export async function run(args: {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const kinds = process.argv.slice(2) as BenchDbKind[];
+  const args = process.argv.slice(2);
+  const runsAt = args.indexOf('--runs');
+  const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 1;
+  const json = args.includes('--json');
+  const kinds = args.filter((a) => !a.startsWith('--')) as BenchDbKind[];
   const dataDir = path.resolve(fileURLToPath(new URL('../../shared/data/ml-latest-small', import.meta.url)));
-  const result = await run({ dataDir, ...(kinds.length ? { kinds } : {}) });
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  const result: Awaited<ReturnType<typeof run>> = [];
+  for (let i = 0; i < runs; i++) result.push(...(await run({ dataDir, ...(kinds.length ? { kinds } : {}) })));
+  if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  for (const r of result) {
+    process.stdout.write(
+      `${'skipped' in r ? `import load ${r.kind}: skipped (${r.skipped})` : importLoadVerdict(r).line}\n`,
+    );
+  }
   process.exit(0);
 }

@@ -3,12 +3,18 @@
  * production request deadline) against a PRIVATE Postgres server this step starts in a temp dir on
  * its own port; the server is stopped (`pg_ctl stop -m fast`) or its postmaster killed with SIGKILL
  * for 60 s, then started again. Reports reply time while it is down (p50 / p99 / max), how long after
- * it accepts connections again until normal answers resume, and acknowledged ratings lost.
+ * it accepts connections again (the first `select 1` of a client polling it every 20 ms from the moment
+ * `pg_ctl start` is called) until normal answers resume, and acknowledged ratings lost; then one line
+ * per run that says PASS or FAIL against each target of issue 16.
  *
  * Needs root (the server runs as `postgres` through runuser) and PostgreSQL 15 binaries under
  * /usr/lib/postgresql/15/bin (PG_BIN overrides). Never touches the shared server on 5432.
  *
- *   npx tsx bench/outage.ts [--mode stop|kill|both] [--users 100] [--outage-seconds 60] [--json]
+ *   npx tsx bench/outage.ts [--mode stop|kill|both] [--users 100] [--outage-seconds 60] [--runs 1]
+ *                           [--trace] [--json]
+ *
+ * `--trace` prints, per run, what happened after the restart (ms from the `pg_ctl start` call): the
+ * breaker's states, the first few "database unavailable" causes of each kind, the first normal answer.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,6 +42,7 @@ import {
 } from './core-driver.ts';
 import { percentile } from './stats.ts';
 
+const TRACE = process.argv.includes('--trace');
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 /** The production default (REQUEST_DEADLINE_MS). */
 const DEADLINE_MS = 5_000;
@@ -160,10 +167,18 @@ export async function runOutage(
   const server = await startPrivateServer();
   const sinkLines = { warn: 0, error: 0 };
   // Counted, not printed: every failed request logs a warning during the outage.
+  const trace: string[] = [];
+  let traceFrom = 0;
   const logger = pino(loggerOptions('warn'), {
     write(line: string) {
       if (line.includes('"level":50')) sinkLines.error++;
       else sinkLines.warn++;
+      if (TRACE && traceFrom) {
+        const o = JSON.parse(line);
+        const codes: string[] = [];
+        for (let e = o.err; e; e = e.cause) codes.push(`${e.type}:${e.code ?? ''}:${e.message ?? ''}`);
+        trace.push(`${Math.round(performance.now() - traceFrom)} ${o.msg} ${codes.join(' <- ')}`);
+      }
     },
   });
   try {
@@ -210,6 +225,8 @@ export async function runOutage(
       if (sentIn === 'after' && !outcome) {
         const now = performance.now();
         if (t0 - upAt < 5_000) okAfter.push(ms);
+        if (firstOkAt === null)
+          trace.push(`${Math.round(now - traceFrom)} first ok (sent at ${Math.round(t0 - traceFrom)})`);
         firstOkAt ??= now;
         okUsersAfter.add(p);
         if (okUsersAfter.size === userCount) allOkAt ??= now;
@@ -246,18 +263,35 @@ export async function runOutage(
       `server ${mode === 'stop' ? 'stopped' : 'killed (SIGKILL to the postmaster)'} for ${outageSeconds} s`,
     );
     await pause(outageSeconds * 1000);
+    traceFrom = performance.now();
+    const accepted = firstAnswer(server.url);
     await server.start();
-    upAt = performance.now();
+    const pgCtlReturned = performance.now();
+    upAt = Math.min(await accepted, pgCtlReturned);
+    trace.push(`${Math.round(upAt - traceFrom)} server accepting connections (first select 1 answered)`);
+    trace.push(`${Math.round(pgCtlReturned - traceFrom)} pg_ctl start returned`);
     phase = 'after';
     let breakerClosedAt: number | null = null;
+    let lastState = '';
     const watch = setInterval(() => {
-      if (breakerClosedAt === null && handle.pool?.().breaker === 'closed')
-        breakerClosedAt = performance.now();
-    }, 20);
+      const state = handle.pool?.().breaker;
+      if (state !== lastState) trace.push(`${Math.round(performance.now() - traceFrom)} breaker ${state}`);
+      lastState = state ?? '';
+      if (breakerClosedAt === null && state === 'closed') breakerClosedAt = performance.now();
+    }, 10);
     say('server accepting connections again');
     await pause(AFTER_SECONDS * 1000);
     stop = true;
     clearInterval(watch);
+    if (TRACE) {
+      const seen = new Map<string, number>();
+      for (const line of trace) {
+        const key = line.replace(/^\d+ /, '');
+        const n = seen.get(key) ?? 0;
+        seen.set(key, n + 1);
+        if (n < 3) process.stderr.write(`trace: ${line}\n`);
+      }
+    }
     await Promise.all(workers);
 
     const readStored = () =>
@@ -323,6 +357,48 @@ export async function runOutage(
   }
 }
 
+/**
+ * When the server first answers `select 1` (performance.now()), polling every 20 ms on a fresh
+ * connection each time; started before `pg_ctl start` is called.
+ */
+async function firstAnswer(url: string): Promise<number> {
+  for (;;) {
+    const probe = postgres(url, { max: 1, connect_timeout: 1, onnotice: () => {}, fetch_types: false });
+    const ok = await probe`select 1`.then(
+      () => true,
+      () => false,
+    );
+    const at = performance.now();
+    await probe.end({ timeout: 0 }).catch(() => {});
+    if (ok) return at;
+    await pause(20);
+  }
+}
+
+/** Each target of issue 16 for one run: PASS or FAIL with the figure. */
+export function outageVerdict(r: OutageFigures): { pass: boolean; line: string } {
+  const checks: [string, boolean][] = [
+    [`every reply while down within 6 s (max ${r.whileDown.maxMs} ms)`, r.whileDown.maxMs <= 6_000],
+    [
+      `normal answers resume within 5 s (first ${r.recovery.firstOkMs ?? 'none'} ms, every user ${r.recovery.allUsersOkMs ?? 'not all'} ms)`,
+      r.recovery.allUsersOkMs !== null && r.recovery.allUsersOkMs <= 5_000,
+    ],
+    [
+      `0 acknowledged ratings lost (${r.lostRatings} of ${r.acknowledgedRatings})`,
+      r.lostRatings === 0 && r.acknowledgedRatings > 0,
+    ],
+    [`0 internal errors (${r.internalErrors})`, r.internalErrors === 0],
+  ];
+  const pass = checks.every(([, ok]) => ok);
+  return {
+    pass,
+    line:
+      `outage ${r.mode}, ${r.users} users, ${r.outageSeconds} s: ${pass ? 'PASS' : 'FAIL'} — ` +
+      `${checks.map(([text, ok]) => `${ok ? 'pass' : 'FAIL'}: ${text}`).join('; ')}; ` +
+      `load ${r.loadAverage.join(' ')}`,
+  };
+}
+
 function pause(ms: number) {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -347,19 +423,23 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     process.exit(0);
   }
   const results: OutageFigures[] = [];
-  for (const mode of modes) {
-    const r = await runOutage(mode, Number(arg('users') ?? 100), Number(arg('outage-seconds') ?? 60));
-    results.push(r);
-    if (!process.argv.includes('--json')) {
-      process.stdout.write(
-        `${mode}: ${r.users} users, normal reply p50 before ${r.beforeOkP50Ms} ms; ${r.outageSeconds} s down: reply while down p50 ${r.whileDown.p50Ms} ms, ` +
-          `p99 ${r.whileDown.p99Ms} ms, max ${r.whileDown.maxMs} ms (${r.whileDown.requests} requests, ` +
-          `${r.whileDown.tryAgain} "try again"); breaker closed ${r.recovery.breakerClosedMs} ms after restart, first normal answer ${r.recovery.firstOkMs} ms after restart, ` +
-          `every user ${r.recovery.allUsersOkMs} ms (normal answers' p50 ${r.recovery.okP50Ms} ms); ${r.acknowledgedRatings} acknowledged ratings, ` +
-          `${r.lostRatings} lost; ${r.internalErrors} internal errors; load ${r.loadAverage.join(' ')}\n`,
-      );
+  const runs = Number(arg('runs') ?? 1);
+  for (let run = 0; run < runs; run++) {
+    for (const mode of modes) {
+      const r = await runOutage(mode, Number(arg('users') ?? 100), Number(arg('outage-seconds') ?? 60));
+      results.push(r);
+      if (!process.argv.includes('--json')) {
+        process.stdout.write(
+          `${mode}: ${r.users} users, normal reply p50 before ${r.beforeOkP50Ms} ms; ${r.outageSeconds} s down: reply while down p50 ${r.whileDown.p50Ms} ms, ` +
+            `p99 ${r.whileDown.p99Ms} ms, max ${r.whileDown.maxMs} ms (${r.whileDown.requests} requests, ` +
+            `${r.whileDown.tryAgain} "try again"); breaker closed ${r.recovery.breakerClosedMs} ms after restart, first normal answer ${r.recovery.firstOkMs} ms after restart, ` +
+            `every user ${r.recovery.allUsersOkMs} ms (normal answers' p50 ${r.recovery.okP50Ms} ms); ${r.acknowledgedRatings} acknowledged ratings, ` +
+            `${r.lostRatings} lost; ${r.internalErrors} internal errors; load ${r.loadAverage.join(' ')}\n`,
+        );
+      }
     }
   }
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(results)}\n`);
+  else for (const r of results) process.stdout.write(`${outageVerdict(r).line}\n`);
   process.exit(0);
 }

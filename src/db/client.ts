@@ -12,6 +12,7 @@ import postgres from 'postgres';
 import { DatabaseUnavailableError, UserError } from '../errors.ts';
 import { type BreakerState, createCircuitBreaker } from './breaker.ts';
 import { guardClient, type PoolStats } from './guarded-client.ts';
+import { asSelectOne, databaseProbe, selectOne } from './probe.ts';
 import * as schema from './schema.ts';
 
 export type { BreakerState, PoolStats };
@@ -74,18 +75,40 @@ export interface ConnectionLimits {
   statementTimeoutMs: number;
   /** `idle_in_transaction_session_timeout` (ms): ends a session that left a transaction open and idle. */
   idleInTransactionTimeoutMs: number;
-  /** After a connection error, queries fail at once for this long before a probe tries again. */
+  /**
+   * After a connection error, queries fail at once for this long before a probe tries again. It bounds
+   * how long after the server is back the bot still says "try again" (up to this plus the probe), while
+   * a probe of a dead server costs one refused connection.
+   */
   breakerCooldownMs: number;
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   statementTimeoutMs: 15_000,
   idleInTransactionTimeoutMs: 30_000,
-  breakerCooldownMs: 2_000,
+  breakerCooldownMs: 1_000,
 };
 
-/** A breaker probe or health ping that has not answered in this long counts as failed. */
-const PROBE_TIMEOUT_MS = 2_000;
+/**
+ * Connections of the background pool (see {@link backgroundDatabase}): imports write one at a time, so
+ * one is enough, and it is never one of the request pool's.
+ */
+const BACKGROUND_CONNECTIONS = 1;
+
+const backgroundOf = new WeakMap<Database, Database>();
+
+/**
+ * The database to use for bulk background work (an import's write): on Postgres a drizzle over a small
+ * pool of its own, behind the same circuit breaker, so that however long an import holds its
+ * connection the request pool keeps all of its connections for users' requests; on PGlite (one
+ * connection for everything) the database itself.
+ */
+export function backgroundDatabase(db: Database): Database {
+  return backgroundOf.get(db) ?? db;
+}
+
+/** A health ping, or the breaker probe's ping, that has not answered in this long counts as failed. */
+const PING_TIMEOUT_MS = 2_000;
 
 /**
  * Seconds a closed connection waits before reconnecting. postgres.js' default grows with every failed
@@ -137,25 +160,41 @@ async function openPostgres(url: string, max: number, limits: ConnectionLimits):
     backoff: reconnectBackoff,
     connection,
   });
+  // Bulk background work (imports) on a connection of its own; postgres.js connects on first use.
+  const background = postgres(url, {
+    max: BACKGROUND_CONNECTIONS,
+    onnotice: () => {},
+    connect_timeout: 5,
+    idle_timeout: 30,
+    backoff: reconnectBackoff,
+    connection,
+  });
   const breaker = createCircuitBreaker({
     cooldownMs: limits.breakerCooldownMs,
-    probeTimeoutMs: PROBE_TIMEOUT_MS,
-    probe: async () => {
-      await pinger`select 1`;
-    },
+    probeTimeoutMs: PING_TIMEOUT_MS,
+    probe: databaseProbe({
+      pinger: asSelectOne(pinger),
+      pools: [
+        { client: asSelectOne(client), max },
+        { client: asSelectOne(background), max: BACKGROUND_CONNECTIONS },
+      ],
+    }),
   });
   const guard = guardClient(client, breaker, max);
+  const backgroundGuard = guardClient(background, breaker, BACKGROUND_CONNECTIONS);
   try {
     await client`select 1`;
   } catch (error) {
     await client.end({ timeout: 1 }).catch(() => {});
     await pinger.end({ timeout: 1 }).catch(() => {});
+    await background.end({ timeout: 1 }).catch(() => {});
     throw new DatabaseUnavailableError(
       `Cannot reach the Postgres server at ${redactUrl(url)}: ${(error as Error).message}`,
       { cause: error },
     );
   }
   const db = drizzlePostgres(guard.sql, { schema }) as unknown as Database;
+  backgroundOf.set(db, drizzlePostgres(backgroundGuard.sql, { schema }) as unknown as Database);
   return {
     db,
     kind: 'postgres',
@@ -163,7 +202,7 @@ async function openPostgres(url: string, max: number, limits: ConnectionLimits):
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          pinger`select 1`,
+          selectOne(asSelectOne(pinger)),
           new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
           }),
@@ -191,7 +230,11 @@ async function openPostgres(url: string, max: number, limits: ConnectionLimits):
       return unlisten;
     },
     close: async () => {
-      await Promise.all([client.end({ timeout: 5 }), pinger.end({ timeout: 1 })]);
+      await Promise.all([
+        client.end({ timeout: 5 }),
+        pinger.end({ timeout: 1 }),
+        background.end({ timeout: 5 }),
+      ]);
     },
   };
 }

@@ -1,8 +1,10 @@
+import os from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { compactCatalogOf, matchCatalogOfCompact } from '../../src/bot/import/catalog-data.ts';
 import { matchExport, matchFilms } from '../../src/bot/import/match.ts';
 import { parseExport } from '../../src/bot/import/parse.ts';
+import { IMPORT_THREAD_NICE } from '../../src/bot/import/thread-priority.ts';
 import { parseAndMatchInWorker } from '../../src/bot/import/workers.ts';
 import { catalogViewOf, letterboxdCsv } from './import-fixtures.ts';
 
@@ -55,6 +57,18 @@ describe('import worker', () => {
     expect(progress).toContain('reading');
     expect(progress).toContain('matching');
   });
+
+  it.runIf(process.platform === 'linux')(
+    'runs at a lower CPU priority than the bot’s own thread, which keeps its own',
+    async () => {
+      const before = os.getPriority(process.pid);
+      const { nice } = await parseAndMatchInWorker(csv, view);
+      expect(nice).toBe(Math.max(before, IMPORT_THREAD_NICE));
+      expect(nice).toBeGreaterThan(0);
+      // Per thread: the main thread (whose id is the process id) is where it was.
+      expect(os.getPriority(process.pid)).toBe(before);
+    },
+  );
 
   it("passes the parser's friendly errors back as the same user errors", async () => {
     await expect(parseAndMatchInWorker('a,b\n1,2\n', view)).rejects.toMatchObject({

@@ -1,6 +1,6 @@
 import { UserError } from '../../errors.ts';
 import { defineCommand } from '../context.ts';
-import { type ImportJob, ImportJobs, importJobsFor } from '../import/jobs.ts';
+import { IMPORT_CONCURRENCY, type ImportJob, type ImportJobs, importJobsFor } from '../import/jobs.ts';
 import { countDataLines, formatOfHeader } from '../import/parse.ts';
 import { readAttachedExport } from '../import/read-file.ts';
 import { runImport } from '../import/run.ts';
@@ -83,9 +83,11 @@ function alreadyRunning(): UserError {
 }
 
 const STAGE_TEXT: Record<ImportJob['stage'], (job: ImportJob) => string> = {
-  queued: () => {
-    const ahead = ImportJobs.queued();
-    return `waiting for its turn (${ahead} import${ahead === 1 ? '' : 's'} queued)`;
+  queued: (job) => {
+    const position = job.position();
+    return position > 0
+      ? `queued, position ${position} (imports run ${IMPORT_CONCURRENCY} at a time)`
+      : 'about to start';
   },
   reading: (job) => `reading rows: ${count(job.done)} of ${count(job.total)}`,
   matching: (job) => `matching films to my catalog: ${count(job.done)} of ${count(job.total)}`,

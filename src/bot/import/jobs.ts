@@ -23,6 +23,8 @@ export const FINISHED_KEPT_MS = 60 * 60_000;
 
 const processLimit = pLimit(IMPORT_CONCURRENCY);
 const writeLimit = pLimit(1);
+/** Imports waiting for a turn in this process, first in line first (for "queued, position N"). */
+const line: ImportJob[] = [];
 
 /** Runs an import's database write, one at a time in this process. */
 export function serializeWrite<T>(write: () => Promise<T>): Promise<T> {
@@ -41,6 +43,11 @@ export interface ImportJob {
   total: number;
   /** The worker thread that read and matched the file (set when it has). */
   parsedOnThread?: number;
+  /**
+   * While queued: 1 for the next import to start in this process, 2 for the one after it…; 0 once it
+   * has its turn (it may still wait for a free import worker: see {@link ImportJobs.queued}).
+   */
+  position(): number;
   /** Resolves with the summary (or the reason it failed); never rejects. */
   readonly result: Promise<Reply>;
 }
@@ -71,8 +78,13 @@ export class ImportJobs {
       done: 0,
       total: rows,
       result: Promise.resolve({ text: '' }),
+      position: () => line.indexOf(job) + 1,
     };
-    job.result = processLimit(() => work(job)).then((reply) => {
+    line.push(job);
+    job.result = processLimit(() => {
+      line.splice(line.indexOf(job), 1);
+      return work(job);
+    }).then((reply) => {
       this.running.delete(userId);
       this.prune();
       this.finished.set(userId, { reply, at: this.now() });

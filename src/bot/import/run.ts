@@ -2,7 +2,7 @@
  * One import from start to summary: parse, validate and match on an import worker thread, then write
  * set-based on the bot's side.
  */
-import type { Database } from '../../db/client.ts';
+import { backgroundDatabase, type Database } from '../../db/client.ts';
 import { upsertRatingsBulk } from '../../db/store/ratings.ts';
 import { isUserError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
@@ -39,7 +39,8 @@ export async function runImport(req: ImportRequest, job: ImportJob): Promise<Rep
     let writeStarted = 0;
     const written = await serializeWrite(() => {
       writeStarted = performance.now();
-      return upsertRatingsBulk(req.db, req.userId, matched, 'import');
+      // On connections of its own: the request pool stays whole for other users' requests.
+      return upsertRatingsBulk(backgroundDatabase(req.db), req.userId, matched, 'import');
     });
     const finished = performance.now();
     job.done = job.total;

@@ -8,7 +8,11 @@ import { isUserError } from '../../errors.ts';
 import { type CompactCatalog, matchCatalogOfCompact } from './catalog-data.ts';
 import { type MatchCatalog, matchFilms } from './match.ts';
 import { readExport } from './parse.ts';
+import { lowerThisThreadPriority } from './thread-priority.ts';
 import type { ImportProgress, ImportTask, ImportTaskResult } from './workers.ts';
+
+// Background work: the bot's own thread and the database go first when the CPU is short.
+const nice = lowerThisThreadPriority();
 
 /** The lookups of the last catalog version seen: built once per version, not once per import. */
 let cached: { version: number; catalog: MatchCatalog } | undefined;
@@ -29,7 +33,7 @@ async function run(id: number, task: ImportTask): Promise<void> {
     const matched = matchFilms(catalogOf(task.catalog), films, (done) =>
       progress({ stage: 'matching', done, total: films.length }),
     );
-    const result: ImportTaskResult = { ok: { parsed, matched, threadId } };
+    const result: ImportTaskResult = { ok: { parsed, matched, threadId, nice } };
     parentPort!.postMessage({ id, result }, [
       matched.movieIds.buffer as ArrayBuffer,
       matched.stars.buffer as ArrayBuffer,

@@ -30,7 +30,7 @@ export type ParsedCounts = Omit<ParsedExport, 'films'>;
 
 /** What a worker answers: the parse's counts and the matched ratings, or the user's mistake. */
 export type ImportTaskResult =
-  | { ok: { parsed: ParsedCounts; matched: MatchedExport; threadId: number } }
+  | { ok: { parsed: ParsedCounts; matched: MatchedExport; threadId: number; nice: number | undefined } }
   | { userError: { code: string; message: string } };
 
 /** Progress a worker reports while it reads and matches. */
@@ -66,7 +66,7 @@ export async function parseAndMatchInWorker(
   text: string,
   view: CatalogView,
   onProgress: (progress: ImportProgress) => void = () => {},
-): Promise<{ parsed: ParsedCounts; matched: MatchedExport; threadId: number }> {
+): Promise<{ parsed: ParsedCounts; matched: MatchedExport; threadId: number; nice: number | undefined }> {
   const result = await importPool().run<ImportTaskResult>(
     { text, catalog: compactCatalogOf(view) },
     { onProgress: (p) => onProgress(p as ImportProgress) },
