@@ -28,6 +28,12 @@ export interface BotCoreDeps {
    * budget; never throws. Absent when no enrichment source (TMDB) is configured.
    */
   enrichCards?: (cards: MovieCard[], region: string | null) => Promise<MovieCard[]>;
+  /**
+   * How long `/import` waits for an import to finish before answering "importing in the background"
+   * (default 3 s, `IMPORT_REPLY_WAIT_MS`). Tests whose subject is the summary wait longer, so a loaded
+   * machine cannot turn their answer into the background one.
+   */
+  importReplyWaitMs?: number;
   /** Clock, for tests. */
   now?: () => Date;
 }

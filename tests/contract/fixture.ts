@@ -137,6 +137,8 @@ export async function createTestCore(
         },
       },
       rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
+      // Tests read the import summary itself; the background path has tests of its own (import-db).
+      importReplyWaitMs: 120_000,
     });
   };
   return {

@@ -132,10 +132,11 @@ export class ImportJobs {
 const registry = new WeakMap<object, ImportJobs>();
 
 /** The import jobs of the core built from `deps` (one registry per core, so test cores stay apart). */
-export function importJobsFor(deps: object): ImportJobs {
+export function importJobsFor(deps: { importReplyWaitMs?: number }): ImportJobs {
   let jobs = registry.get(deps);
   if (!jobs) {
     jobs = new ImportJobs();
+    jobs.replyWaitMs = deps.importReplyWaitMs ?? IMPORT_REPLY_WAIT_MS;
     registry.set(deps, jobs);
   }
   return jobs;
