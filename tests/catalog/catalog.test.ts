@@ -64,6 +64,7 @@ describe.each(DB_KINDS)('loadCatalog on %s', (kind) => {
       tags: [],
       directors: ['Someone'],
       cast: [],
+      writers: [],
       runtime: null,
       overview: null,
       imdbRating: null,
