@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
-import { createInterner, toItemMeta } from '../catalog/catalog.ts';
+import { createInterner, joinedList, splitList, toItemMeta } from '../catalog/catalog.ts';
 import type { Database, ListenFn } from '../db/client.ts';
 import { modelChunks, models, movies, ratings } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
@@ -405,11 +405,11 @@ export async function readDataset(db: Database, pages: PageSizes = DEFAULT_PAGES
         id: movies.id,
         title: movies.title,
         year: movies.year,
-        genres: movies.genres,
-        tags: movies.tags,
-        directors: movies.directors,
-        cast: movies.cast,
-        writers: movies.writers,
+        genres: joinedList(movies.genres),
+        tags: joinedList(movies.tags),
+        directors: joinedList(movies.directors),
+        cast: joinedList(movies.cast),
+        writers: joinedList(movies.writers),
         runtime: movies.runtime,
         overview: movies.overview,
         imdbRating: movies.imdbRating,
@@ -423,11 +423,11 @@ export async function readDataset(db: Database, pages: PageSizes = DEFAULT_PAGES
       items.push(
         toItemMeta({
           ...row,
-          genres: row.genres.map(intern),
-          tags: row.tags.map(intern),
-          directors: row.directors.map(intern),
-          cast: row.cast.map(intern),
-          writers: row.writers.map(intern),
+          genres: splitList(row.genres, intern),
+          tags: splitList(row.tags, intern),
+          directors: splitList(row.directors, intern),
+          cast: splitList(row.cast, intern),
+          writers: splitList(row.writers, intern),
         }),
       );
     }
