@@ -24,11 +24,11 @@ export function createCatalogView(catalog: Catalog): CatalogView {
       id: m.id,
       title: m.title,
       year: m.year,
-      // Ratings count most; IMDb votes rank the starter catalog, which has no ratings yet.
-      popularity: m.ratingCount + (m.imdbVotes ?? 0) / 1000,
+      popularity: m.popularity,
       genres: m.genres,
       directors: m.directors,
       cast: m.cast,
+      writers: m.writers,
     })),
   );
   return { catalog, items: catalog.list.map(toItemMeta), index, movie: (id) => catalog.movies.get(id) };

@@ -365,12 +365,11 @@ function describe(event: BotEvent) {
 
 const popularCache = new WeakMap<CatalogView, CatalogView['catalog']['list']>();
 
-/** The catalog's best-known movies (ratings, then IMDb votes), computed once per catalog view. */
+/** The catalog's best-known movies (src/catalog/popularity.ts), computed once per catalog view. */
 function popularTitles(view: CatalogView, n: number) {
   let list = popularCache.get(view);
   if (!list) {
-    const score = (m: (typeof view.catalog.list)[number]) => m.ratingCount + (m.imdbVotes ?? 0) / 1000;
-    list = [...view.catalog.list].sort((a, b) => score(b) - score(a) || a.id - b.id).slice(0, 25);
+    list = [...view.catalog.list].sort((a, b) => b.popularity - a.popularity || a.id - b.id).slice(0, 25);
     popularCache.set(view, list);
   }
   return list.slice(0, n);

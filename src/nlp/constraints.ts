@@ -83,6 +83,7 @@ export function satisfies(item: ItemMeta, c: HardConstraints, knownRuntimeOnly =
 function hasPerson(item: ItemMeta, people: readonly string[]): boolean {
   for (const name of item.directors) if (people.includes(name)) return true;
   for (const name of item.cast) if (people.includes(name)) return true;
+  for (const name of item.writers ?? []) if (people.includes(name)) return true;
   return false;
 }
 
@@ -158,7 +159,9 @@ export function buildRecommendRequest(
   if (unknownPeople.length > 0) {
     const names = unknownPeople.join(' or ');
     relaxations.push(
-      items.some((item) => item.directors.length > 0 || item.cast.length > 0)
+      items.some(
+        (item) => item.directors.length > 0 || item.cast.length > 0 || (item.writers?.length ?? 0) > 0,
+      )
         ? `I don't know anyone called ${names} in this catalog, so they were left out of the search.`
         : `This catalog has no cast or director information yet, so I can't look for films with ${names}.`,
     );

@@ -19,6 +19,10 @@ export interface FuzzyWord {
  */
 export interface FuzzyVocabulary {
   has(word: string): boolean;
+  /** The word's position among the distinct words in the order given, or -1: a compact id for it. */
+  indexOf(word: string): number;
+  /** The word at a position {@link indexOf} returned. */
+  wordAt(index: number): string;
   /**
    * Vocabulary words within the allowed edits of `word`, closest first. A word the vocabulary has is
    * taken as meant and returned alone: "aliens" should not also find "alien".
@@ -67,19 +71,107 @@ function deletions(word: string): string[] {
   return out;
 }
 
+/** 32-bit FNV-1a of `word` with the code unit at `skip` left out (-1: none), without building the string. */
+function hashWithout(word: string, skip: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) {
+    if (i === skip) continue;
+    h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** True when removing one code unit from `word` gives `variant`. */
+function isDeletionOf(variant: string, word: string): boolean {
+  if (word.length !== variant.length + 1) return false;
+  let i = 0;
+  while (i < variant.length && variant.charCodeAt(i) === word.charCodeAt(i)) i++;
+  for (let j = i; j < variant.length; j++) if (variant.charCodeAt(j) !== word.charCodeAt(j + 1)) return false;
+  return true;
+}
+
+/** Word positions below this fit beside a 32-bit hash in one float64 sort key. */
+const PACKED_WORDS = 2 ** 21;
+
+/**
+ * The one-deletion variants of every word as sorted (hash, word position) pairs instead of a map from
+ * variant strings: a 35,000-word vocabulary has ~250,000 variants, which as strings with a list each
+ * took ~50 MB of heap; as two typed arrays they take 2 MB. A hash names candidates only; each one is
+ * checked against the probe itself, so a collision never changes an answer.
+ */
+interface DeletionIndex {
+  hashes: Uint32Array;
+  words: Int32Array;
+}
+
+function buildDeletionIndex(words: readonly string[]): DeletionIndex {
+  let pairs = 0;
+  for (const w of words) if (w.length >= MIN_FUZZY_LENGTH - 1) pairs += w.length;
+  const hashes = new Uint32Array(pairs);
+  const owners = new Int32Array(pairs);
+  let n = 0;
+  words.forEach((w, at) => {
+    if (w.length < MIN_FUZZY_LENGTH - 1) return;
+    const from = n;
+    for (let i = 0; i < w.length; i++) {
+      const h = hashWithout(w, i);
+      // A repeated variant ("book" → "bok" twice) is listed once per word.
+      let repeated = false;
+      for (let k = from; k < n && !repeated; k++) repeated = hashes[k] === h;
+      if (repeated) continue;
+      hashes[n] = h;
+      owners[n++] = at;
+    }
+  });
+  // Sorted by hash, then word position, so a probe's words come in vocabulary order.
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  if (words.length <= PACKED_WORDS) {
+    const keys = new Float64Array(n);
+    for (let k = 0; k < n; k++) keys[k] = hashes[k]! * PACKED_WORDS + owners[k]!;
+    keys.sort();
+    const out = { hashes: new Uint32Array(n), words: new Int32Array(n) };
+    for (let k = 0; k < n; k++) {
+      out.hashes[k] = Math.floor(keys[k]! / PACKED_WORDS);
+      out.words[k] = keys[k]! % PACKED_WORDS;
+    }
+    return out;
+  }
+  order.sort((a, b) => hashes[a]! - hashes[b]! || owners[a]! - owners[b]!);
+  return {
+    hashes: Uint32Array.from(order, (k) => hashes[k]!),
+    words: Int32Array.from(order, (k) => owners[k]!),
+  };
+}
+
 /** Builds a {@link FuzzyVocabulary} over `words` (duplicates are fine). */
 export function createFuzzyVocabulary(words: Iterable<string>): FuzzyVocabulary {
-  const vocabulary = new Set<string>(words);
-  const byDeletion = new Map<string, string[]>();
-  for (const word of vocabulary) {
-    if (word.length < MIN_FUZZY_LENGTH - 1) continue;
-    for (const variant of new Set(deletions(word))) {
-      const list = byDeletion.get(variant);
-      if (list) list.push(word);
-      else byDeletion.set(variant, [word]);
+  const positions = new Map<string, number>();
+  const inOrder: string[] = [];
+  for (const w of words) {
+    if (positions.has(w)) continue;
+    positions.set(w, inOrder.length);
+    inOrder.push(w);
+  }
+  const vocabulary = { has: (w: string) => positions.has(w) };
+  const index = buildDeletionIndex(inOrder);
+  const sorted = [...inOrder].sort();
+
+  /** Vocabulary words one deletion away from `probe` (`probe` is one of their variants), in vocabulary order. */
+  function withVariant(probe: string, out: Set<string>): void {
+    const h = hashWithout(probe, -1);
+    let lo = 0;
+    let hi = index.hashes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (index.hashes[mid]! < h) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < index.hashes.length && index.hashes[k] === h; k++) {
+      const w = inOrder[index.words[k]!]!;
+      if (isDeletionOf(probe, w)) out.add(w);
     }
   }
-  const sorted = [...vocabulary].sort();
 
   function lowerBound(target: string): number {
     let lo = 0;
@@ -93,8 +185,10 @@ export function createFuzzyVocabulary(words: Iterable<string>): FuzzyVocabulary 
   }
 
   return {
-    size: vocabulary.size,
-    has: (word) => vocabulary.has(word),
+    size: inOrder.length,
+    has: (word) => positions.has(word),
+    indexOf: (word) => positions.get(word) ?? -1,
+    wordAt: (index) => inOrder[index]!,
     lookup(word) {
       const found = new Map<string, number>();
       if (vocabulary.has(word)) return [{ word, edits: 0 }];
@@ -104,7 +198,7 @@ export function createFuzzyVocabulary(words: Iterable<string>): FuzzyVocabulary 
       const candidates = new Set<string>();
       for (const probe of probes) {
         if (probe !== word && vocabulary.has(probe)) candidates.add(probe);
-        for (const w of byDeletion.get(probe) ?? []) candidates.add(w);
+        withVariant(probe, candidates);
       }
       for (const candidate of candidates) {
         if (found.has(candidate) || Math.abs(candidate.length - word.length) > allowed) continue;

@@ -118,14 +118,84 @@ function classify(ranking: Ranked[]): TitleResolution {
   return { kind: 'not-found', suggestions: suggestions() };
 }
 
-interface IndexedKey {
-  entry: number;
-  words: string[];
-  text: string;
+/**
+ * The normalised title keys (a title and its variants: "matrix" and "the matrix"), as parallel columns:
+ * key k is `texts[k]` of entry `entries[k]`, its words `words[wordStart[k]..wordStart[k+1]]` as
+ * vocabulary positions. At 30,000 films an object with its own array of word strings per key took
+ * ~20 MB of heap; these columns take a few.
+ */
+export interface TitleKeys {
+  texts: string[];
+  entries: Int32Array;
+  wordStart: Int32Array;
+  words: Int32Array;
+}
+
+/** Word positions → the keys holding the word, ascending: `keys[start[w]..start[w+1]]`. */
+interface Postings {
+  start: Int32Array;
+  keys: Int32Array;
 }
 
 function byScoreThenPopularity(a: TitleMatch, b: TitleMatch): number {
   return b.score - a.score || b.entry.popularity - a.entry.popularity || a.entry.id - b.entry.id;
+}
+
+function keyColumns(texts: string[], keyEntries: number[], vocabulary: FuzzyVocabulary): TitleKeys {
+  const wordStart = new Int32Array(texts.length + 1);
+  let total = 0;
+  texts.forEach((text, k) => {
+    total += text.split(' ').length;
+    wordStart[k + 1] = total;
+  });
+  const words = new Int32Array(total);
+  texts.forEach((text, k) => {
+    let at = wordStart[k]!;
+    for (const w of text.split(' ')) words[at++] = vocabulary.indexOf(w);
+  });
+  return { texts, entries: Int32Array.from(keyEntries), wordStart, words };
+}
+
+/** Each word's keys (a key once however often it has the word), in key order. */
+function postingsOf(keys: TitleKeys, vocabularySize: number): Postings {
+  const start = new Int32Array(vocabularySize + 1);
+  const forEachDistinct = (k: number, visit: (w: number) => void) => {
+    const from = keys.wordStart[k]!;
+    const to = keys.wordStart[k + 1]!;
+    for (let at = from; at < to; at++) {
+      const w = keys.words[at]!;
+      let repeated = false;
+      for (let before = from; before < at && !repeated; before++) repeated = keys.words[before] === w;
+      if (!repeated) visit(w);
+    }
+  };
+  for (let k = 0; k < keys.texts.length; k++) forEachDistinct(k, (w) => start[w + 1]!++);
+  for (let w = 0; w < vocabularySize; w++) start[w + 1]! += start[w]!;
+  const fill = start.slice(0, vocabularySize);
+  const list = new Int32Array(start[vocabularySize]!);
+  for (let k = 0; k < keys.texts.length; k++)
+    forEachDistinct(k, (w) => {
+      list[fill[w]!++] = k;
+    });
+  return { start, keys: list };
+}
+
+/**
+ * Key text → its keys: the first key as a number (almost every text is one title's), a list only for a
+ * text several keys share.
+ */
+function textLookup(texts: string[]): (text: string) => readonly number[] {
+  const first = new Map<string, number | number[]>();
+  texts.forEach((text, k) => {
+    const known = first.get(text);
+    if (known === undefined) first.set(text, k);
+    else if (typeof known === 'number') first.set(text, [known, k]);
+    else known.push(k);
+  });
+  return (text) => {
+    const hit = first.get(text);
+    return hit === undefined ? [] : typeof hit === 'number' ? [hit] : hit;
+  };
 }
 
 /**
@@ -133,44 +203,41 @@ function byScoreThenPopularity(a: TitleMatch, b: TitleMatch): number {
  * input.
  */
 export function createTitleIndex(entries: readonly TitleEntry[]): TitleIndex {
-  const keys: IndexedKey[] = [];
-  const byText = new Map<string, number[]>();
-  const postings = new Map<string, number[]>();
   let minYear: number | null = null;
   let maxYear: number | null = null;
-
+  const texts: string[] = [];
+  const keyEntries: number[] = [];
   entries.forEach((entry, entryIndex) => {
     if (entry.year !== null) {
       minYear = minYear === null ? entry.year : Math.min(minYear, entry.year);
       maxYear = maxYear === null ? entry.year : Math.max(maxYear, entry.year);
     }
     for (const text of titleKeys(entry.title)) {
-      const keyIndex = keys.length;
-      const words = text.split(' ');
-      keys.push({ entry: entryIndex, words, text });
-      const same = byText.get(text);
-      if (same) same.push(keyIndex);
-      else byText.set(text, [keyIndex]);
-      for (const word of new Set(words)) {
-        const list = postings.get(word);
-        if (list) list.push(keyIndex);
-        else postings.set(word, [keyIndex]);
-      }
+      texts.push(text);
+      keyEntries.push(entryIndex);
     }
   });
-  const vocabulary = createFuzzyVocabulary(postings.keys());
+  // Words in order of first appearance, as the vocabulary numbers them.
+  const vocabulary = createFuzzyVocabulary(
+    (function* () {
+      for (const text of texts) yield* text.split(' ');
+    })(),
+  );
+  const keys = keyColumns(texts, keyEntries, vocabulary);
+  const postings = postingsOf(keys, vocabulary.size);
+  const byText = textLookup(texts);
   const people = createPeopleIndex(entries);
   const autocomplete = createAutocomplete(entries, keys);
 
   /** Entries whose key equals the words, with or without a leading English article; by entry position. */
   function exactMatches(words: string[]): Map<number, Ranked> {
-    const hits = [...(byText.get(words.join(' ')) ?? [])];
+    const hits = [...byText(words.join(' '))];
     if (words.length > 1 && ENGLISH_ARTICLES.has(words[0]!)) {
-      hits.push(...(byText.get(words.slice(1).join(' ')) ?? []));
+      hits.push(...byText(words.slice(1).join(' ')));
     }
     const matches = new Map<number, Ranked>();
     for (const k of hits) {
-      const entryIndex = keys[k]!.entry;
+      const entryIndex = keys.entries[k]!;
       const entry = entries[entryIndex]!;
       if (!matches.has(entryIndex))
         matches.set(entryIndex, { entry, score: 1, allQueryWords: true, wholeTitle: true });
@@ -202,8 +269,10 @@ export function createTitleIndex(entries: readonly TitleEntry[]): TitleIndex {
    * Posting lists to draw candidates from: those of the rarer query words only, since a good match contains
    * them ("terminator 2" need not score every title with a "2"), or the rarest word's when all are common.
    */
-  function candidatePostings(expanded: Map<string, number>[]): number[][] {
-    const perWord = expanded.map((credits) => [...credits.keys()].map((w) => postings.get(w) ?? []));
+  function candidatePostings(expanded: Map<number, number>[]): Int32Array[] {
+    const perWord = expanded.map((credits) =>
+      [...credits.keys()].map((w) => postings.keys.subarray(postings.start[w]!, postings.start[w + 1]!)),
+    );
     const sizes = perWord.map((lists) => lists.reduce((sum, l) => sum + l.length, 0));
     const rare = perWord.filter((_, i) => sizes[i]! > 0 && sizes[i]! <= RARE_WORD_POSTINGS);
     if (rare.length > 0) return rare.flat();
@@ -214,17 +283,19 @@ export function createTitleIndex(entries: readonly TitleEntry[]): TitleIndex {
     return rarest < 0 ? [] : perWord[rarest]!;
   }
 
-  function scoreKey(expanded: Map<string, number>[], key: IndexedKey): Ranked {
+  function scoreKey(expanded: Map<number, number>[], key: number): Ranked {
     let queryCredit = 0;
     let matchedWords = 0;
     // Title words already matched, as a bit set: this runs for every candidate, so no allocation.
     let used = 0;
-    const width = Math.min(key.words.length, MAX_SCORED_TITLE_WORDS);
+    const from = keys.wordStart[key]!;
+    const keyWords = keys.wordStart[key + 1]! - from;
+    const width = Math.min(keyWords, MAX_SCORED_TITLE_WORDS);
     for (const credits of expanded) {
       let best = 0;
       let bestAt = -1;
       for (let at = 0; at < width; at++) {
-        const credit = used & (1 << at) ? 0 : (credits.get(key.words[at]!) ?? 0);
+        const credit = used & (1 << at) ? 0 : (credits.get(keys.words[from + at]!) ?? 0);
         if (credit > best) {
           best = credit;
           bestAt = at;
@@ -237,7 +308,7 @@ export function createTitleIndex(entries: readonly TitleEntry[]): TitleIndex {
       queryCredit += best;
     }
     const queryCoverage = queryCredit / Math.max(1, expanded.length);
-    const keyCoverage = queryCredit / Math.max(1, key.words.length, expanded.length);
+    const keyCoverage = queryCredit / Math.max(1, keyWords, expanded.length);
     // Only an exact normalised match earns 1: "alien" must beat "aliens" even at full word coverage.
     const score = Math.min(
       0.97,
@@ -245,10 +316,10 @@ export function createTitleIndex(entries: readonly TitleEntry[]): TitleIndex {
     );
     const allQueryWords = matchedWords === expanded.length;
     return {
-      entry: entries[key.entry]!,
+      entry: entries[keys.entries[key]!]!,
       score,
       allQueryWords,
-      wholeTitle: allQueryWords && matchedWords === key.words.length,
+      wholeTitle: allQueryWords && matchedWords === keyWords,
     };
   }
 
@@ -256,7 +327,10 @@ export function createTitleIndex(entries: readonly TitleEntry[]): TitleIndex {
     const words = query.words.slice(0, MAX_QUERY_WORDS);
     if (words.length === 0) return [];
     const exact = exactMatches(words);
-    const expanded = expandWords(words, prefixLast);
+    // Credits by vocabulary position (every credited word is a title word), in the same order.
+    const expanded = expandWords(words, prefixLast).map(
+      (credits) => new Map([...credits].map(([w, credit]) => [vocabulary.indexOf(w), credit])),
+    );
     const candidates = new Set<number>();
     for (const list of candidatePostings(expanded)) {
       for (const k of list) {
@@ -266,11 +340,11 @@ export function createTitleIndex(entries: readonly TitleEntry[]): TitleIndex {
     }
     const best = exact;
     for (const k of candidates) {
-      const key = keys[k]!;
-      if (best.get(key.entry)?.score === 1) continue;
-      const ranked = scoreKey(expanded, key);
-      const previous = best.get(key.entry);
-      if (!previous || previous.score < ranked.score) best.set(key.entry, ranked);
+      const entry = keys.entries[k]!;
+      if (best.get(entry)?.score === 1) continue;
+      const ranked = scoreKey(expanded, k);
+      const previous = best.get(entry);
+      if (!previous || previous.score < ranked.score) best.set(entry, ranked);
     }
     const matches = [...best.values()];
     if (query.year !== null) {

@@ -9,6 +9,7 @@ export interface TitleEntry {
   genres?: readonly string[];
   directors?: readonly string[];
   cast?: readonly string[];
+  writers?: readonly string[];
 }
 
 export interface TitleMatch {

@@ -8,10 +8,14 @@ export interface ContentConfig {
   decade: number;
   director: number;
   cast: number;
+  /** Screenwriters: a person feature like directors and cast (the same key when one person is both). */
+  writer: number;
   tag: number;
   overview: number;
   /** Leading cast members used (the rest add noise). */
   maxCast: number;
+  /** Credited writers used (IMDb lists up to dozens for some films). */
+  maxWriters: number;
 }
 
 export const DEFAULT_CONTENT_CONFIG: ContentConfig = {
@@ -19,13 +23,15 @@ export const DEFAULT_CONTENT_CONFIG: ContentConfig = {
   decade: 0.6,
   director: 1,
   cast: 0.6,
+  writer: 0.6,
   tag: 0.8,
   overview: 0.3,
   maxCast: 4,
+  maxWriters: 3,
 };
 
 /**
- * TF-IDF item vectors over genres, decade, people, tag and overview stems, L2-normalised, stored as
+ * TF-IDF item vectors over genres, decade, people (directors, cast, writers), tag and overview stems, L2-normalised, stored as
  * compressed sparse rows (item → features) plus the inverted index (feature → items) for fast
  * profile scoring. Feature keys are prefixed: `g:`, `d:`, `p:`, `t:`, `w:`.
  */
@@ -115,6 +121,8 @@ function* itemFeatures(item: ItemMeta, c: ContentConfig): Generator<[string, str
   }
   for (const d of item.directors) if (d.trim()) yield [`p:${personKey(d)}`, d.trim(), c.director];
   for (const a of item.cast.slice(0, c.maxCast)) if (a.trim()) yield [`p:${personKey(a)}`, a.trim(), c.cast];
+  for (const w of (item.writers ?? []).slice(0, c.maxWriters))
+    if (w.trim()) yield [`p:${personKey(w)}`, w.trim(), c.writer];
   for (const tag of item.tags) {
     for (const stem of stemWords(tag)) yield [`t:${stem}`, tag.trim().toLowerCase(), c.tag];
   }

@@ -219,7 +219,7 @@ function steerFeatures(state: HybridState, i: number, steer: Steering, max: numb
     const hit = genres.get(g.toLowerCase());
     if (hit) out.push(hit);
   }
-  const people = [...item.directors, ...item.cast];
+  const people = [...item.directors, ...item.cast, ...(item.writers ?? [])];
   for (const p of steer.people ?? []) {
     const hit = people.find((x) => x.toLowerCase() === p.toLowerCase());
     if (hit) out.push(hit);

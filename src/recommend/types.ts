@@ -13,6 +13,8 @@ export interface ItemMeta {
   tags: readonly string[];
   directors: readonly string[];
   cast: readonly string[];
+  /** Screenwriters (IMDb's title.crew); optional: MovieLens and the starter catalog have none. */
+  writers?: readonly string[];
   runtime: number | null;
   overview?: string | null;
   /** External popularity prior for catalogs without ratings (IMDb rating 0–10 and votes). */

@@ -1,6 +1,6 @@
 /** A small in-memory catalog for the `/import` tests (no database needed to match titles). */
 import { type CatalogView, createCatalogView } from '../../src/bot/catalog-view.ts';
-import type { CatalogMovie } from '../../src/catalog/catalog.ts';
+import { assignPopularity, type CatalogMovie } from '../../src/catalog/catalog.ts';
 
 export interface FixtureMovie {
   id: number;
@@ -37,7 +37,9 @@ export function catalogViewOf(movies: FixtureMovie[]): CatalogView {
     updatedAt: new Date(0),
     ratingCount: m.ratingCount ?? 0,
     ratingMean: 0,
+    popularity: 0,
   }));
+  assignPopularity(list);
   return createCatalogView({ list, movies: new Map(list.map((m) => [m.id, m])) });
 }
 

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCatalog, toItemMeta } from '../../src/catalog/catalog.ts';
 import { importMovieLens } from '../../src/catalog/movielens-import.ts';
 import { movies, ratings, users } from '../../src/db/schema.ts';
+import { readDataset } from '../../src/recommend/service.ts';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
 import { removeFixtureDirs, SMALL_DATASET, writeMovieLensDir } from './fixtures.ts';
 
@@ -31,6 +32,38 @@ describe.each(DB_KINDS)('loadCatalog on %s', (kind) => {
     const whole = await loadCatalog(t.db);
     expect(whole.list.map((m) => m.title)).toEqual(Array.from({ length: 7 }, (_, i) => `Film ${i}`));
     for (const pageRows of [1, 2, 3, 7, 8]) expect(await loadCatalog(t.db, pageRows)).toEqual(whole);
+  });
+
+  it('reads name and tag lists exactly as stored, whatever characters they hold', async () => {
+    const odd = [
+      'Smith, John',
+      "Conan O'Brien",
+      'Say "Hi"',
+      '{Braces}',
+      'Back\\slash',
+      'Zoë Kravitz',
+      'NULL',
+    ];
+    await t.db.insert(movies).values([
+      {
+        title: 'Odd',
+        cast: odd,
+        directors: ['Only One'],
+        writers: [],
+        tags: ['a,b', 'x y'],
+        source: 'manual',
+      },
+      { title: 'Empty', source: 'manual' },
+    ]);
+    const { list } = await loadCatalog(t.db);
+    expect(
+      list.map((m) => ({ cast: m.cast, directors: m.directors, writers: m.writers, tags: m.tags })),
+    ).toEqual([
+      { cast: odd, directors: ['Only One'], writers: [], tags: ['a,b', 'x y'] },
+      { cast: [], directors: [], writers: [], tags: [] },
+    ]);
+    const { items } = await readDataset(t.db);
+    expect(items.map((i) => i.cast)).toEqual([odd, []]);
   });
 
   it('returns every movie with its rating count and mean', async () => {
@@ -64,6 +97,7 @@ describe.each(DB_KINDS)('loadCatalog on %s', (kind) => {
       tags: [],
       directors: ['Someone'],
       cast: [],
+      writers: [],
       runtime: null,
       overview: null,
       imdbRating: null,

@@ -80,7 +80,7 @@ export default defineCommand({
 export function diversePopular(list: readonly CatalogMovie[], skip: Set<number>, n: number): CatalogMovie[] {
   const ranked = [...list]
     .filter((m) => !skip.has(m.id))
-    .sort((a, b) => popularity(b) - popularity(a) || a.id - b.id)
+    .sort((a, b) => b.popularity - a.popularity || a.id - b.id)
     .slice(0, CANDIDATE_POOL);
   const perGenre = new Map<string, number>();
   const decades = new Set<number>();
@@ -102,8 +102,4 @@ export function diversePopular(list: readonly CatalogMovie[], skip: Set<number>,
     }
   }
   return picks;
-}
-
-function popularity(m: CatalogMovie): number {
-  return m.ratingCount + (m.imdbVotes ?? 0) / 1000;
 }

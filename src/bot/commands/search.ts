@@ -35,12 +35,13 @@ export default defineCommand({
       const facetHits = ctx.view.catalog.list
         .filter(
           (m) =>
-            (people.size === 0 || [...m.directors, ...m.cast].some((p) => people.has(p.toLowerCase()))) &&
+            (people.size === 0 ||
+              [...m.directors, ...m.cast, ...m.writers].some((p) => people.has(p.toLowerCase()))) &&
             genres.every((g) => m.genres.includes(g)) &&
             (parsed.yearFrom === null || (m.year !== null && m.year >= parsed.yearFrom)) &&
             (parsed.yearTo === null || (m.year !== null && m.year <= parsed.yearTo)),
         )
-        .sort((a, b) => popularity(b) - popularity(a));
+        .sort((a, b) => b.popularity - a.popularity);
       for (const m of facetHits) {
         if (hits.size >= SEARCH_LIMIT) break;
         hits.set(m.id, m);
@@ -65,7 +66,3 @@ export default defineCommand({
     };
   },
 });
-
-function popularity(m: CatalogMovie): number {
-  return m.ratingCount + (m.imdbVotes ?? 0) / 1000;
-}

@@ -63,8 +63,8 @@ export function compactCatalogOf(view: CatalogView): CompactCatalog {
     list.forEach((m, i) => {
       ids[i] = m.id;
       years[i] = m.year ?? NO_YEAR;
-      // As createCatalogView ranks its title index: rating count first, IMDb votes for the starter catalog.
-      popularity[i] = m.ratingCount + (m.imdbVotes ?? 0) / 1000;
+      // As createCatalogView ranks its title index (src/catalog/popularity.ts).
+      popularity[i] = m.popularity;
     });
     const titles = packStrings(list.map((m) => m.title));
     const imdb = packStrings(list.map((m) => m.imdbId ?? ''));
