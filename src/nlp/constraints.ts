@@ -71,12 +71,13 @@ export function satisfies(item: ItemMeta, c: HardConstraints, knownRuntimeOnly =
     if (c.yearFrom !== null && item.year < c.yearFrom) return false;
     if (c.yearTo !== null && item.year > c.yearTo) return false;
   }
+  if (c.anyPerson.length > 0 && !hasPerson(item, c.anyPerson)) return false;
+  // Last: an unknown running time decides the answer alone, every other constraint already checked.
   if (c.minRuntime !== null || c.maxRuntime !== null) {
     if (item.runtime === null) return !knownRuntimeOnly;
     if (c.minRuntime !== null && item.runtime < c.minRuntime) return false;
     if (c.maxRuntime !== null && item.runtime > c.maxRuntime) return false;
   }
-  if (c.anyPerson.length > 0 && !hasPerson(item, c.anyPerson)) return false;
   return true;
 }
 

@@ -76,6 +76,15 @@ describe('buildRecommendRequest', () => {
     ]);
   });
 
+  it('keeps a film of unknown length only when it meets every other constraint (a person asked for)', () => {
+    // Found by the properties test: "spielberg 1h30" let an Ed Wood film of unknown length through.
+    const request = buildRecommendRequest(parse('spielberg 1h30'), ITEMS, { minEligible: 1 });
+    const eligible = ITEMS.filter(request.filter);
+    expect(eligible.length).toBeGreaterThan(0);
+    for (const item of eligible) expect([...item.directors, ...item.cast]).toContain('Steven Spielberg');
+    expect(eligibleTitles(request.filter)).not.toContain('Plan 9 from Outer Space');
+  });
+
   it('ignores running time, and says so, when the catalog has none', () => {
     const noRuntimes = ITEMS.map((i) => ({ ...i, runtime: null }));
     const request = buildRecommendRequest(parse('short comedies'), noRuntimes);

@@ -160,7 +160,9 @@ describe('parser properties', () => {
           if (c.maxRuntime !== null && item.runtime !== null)
             expect(item.runtime).toBeLessThanOrEqual(c.maxRuntime);
           if (c.anyPerson.length > 0)
-            expect([...item.directors, ...item.cast].some((p) => c.anyPerson.includes(p))).toBe(true);
+            expect(
+              [...item.directors, ...item.cast, ...(item.writers ?? [])].some((p) => c.anyPerson.includes(p)),
+            ).toBe(true);
           expect(parsed.similarTo.map((s) => s.id)).not.toContain(item.id);
         }
         if (built.relaxations.length === 0) {
