@@ -133,8 +133,9 @@ describe('Discord adapter against a fake Discord (real discord.js Client)', () =
       'RESUME',
     );
     expect(resume.d.session_id).toMatch(/^[0-9a-f]{16}$/);
-    // Heartbeats were sent and acknowledged on the way.
-    expect(fake.gatewayReceived.some((m) => m.op === 1)).toBe(true);
+    // The resumed session heartbeats (discord.js sends the first one within one heartbeat_interval of
+    // HELLO, at a random point of it, so wait for it rather than expect it already sent).
+    await fake.waitFor(() => fake.gatewayReceived.slice(ready).find((m) => m.op === 1), WAIT_MS, 'HEARTBEAT');
     expect(fake.gatewayReceived.filter((m) => m.op === 2)).toHaveLength(identify);
     expect(await f.send(commandInteraction('frank', 'profile'))).toHaveLength(1);
   });
