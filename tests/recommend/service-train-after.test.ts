@@ -1,7 +1,8 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { movies } from '../../src/db/schema.ts';
-import { createRecommenderService, readDataset } from '../../src/recommend/service.ts';
+import { models, movies } from '../../src/db/schema.ts';
+import type { HybridRecommender } from '../../src/recommend/hybrid.ts';
+import { createRecommenderService, readDataset, readTrainingInput } from '../../src/recommend/service.ts';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
 
 const logger = pino({ level: 'silent' });
@@ -56,6 +57,35 @@ describe.each(DB_KINDS)('training after a start-up step on %s', (kind) => {
       expect(events).toContain('training');
     } finally {
       await service.close();
+    }
+  });
+
+  it('trains on the held catalog items when they are the database movies, and reads them otherwise', async () => {
+    const { items } = await readTrainingInput(handle.db);
+    const updatedAtMs = Math.max(
+      ...(await handle.db.select({ at: movies.updatedAt }).from(movies)).map((r) => r.at.getTime()),
+    );
+    // Marked copies: a model trained on them shows the mark, one trained on a read does not.
+    const marked = items.map((item) => ({ ...item, title: `held ${item.title}` }));
+    const train = async (held: { items: typeof items; updatedAtMs: number }) => {
+      await handle.db.delete(models);
+      const service = createRecommenderService({ db: handle.db, logger, catalogItems: async () => held });
+      try {
+        return ((await service.current()) as HybridRecommender).state.items;
+      } finally {
+        await service.close();
+      }
+    };
+    const used = await train({ items: marked, updatedAtMs });
+    expect(used).toHaveLength(items.length);
+    expect(used.every((item, i) => item === marked[i])).toBe(true);
+    // One film short, or older than the database's newest update: stale, so the service reads.
+    for (const stale of [
+      { items: marked.slice(1), updatedAtMs },
+      { items: marked, updatedAtMs: updatedAtMs - 1 },
+    ]) {
+      const read = await train(stale);
+      expect(read.map((item) => item.title)).toEqual(items.map((item) => item.title));
     }
   });
 });
