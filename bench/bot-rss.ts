@@ -90,7 +90,8 @@ export async function measureBotRss(
     t0 = performance.now();
     const app = await createApp(loadConfig(env), pino({ level: 'warn' }, pino.destination(2)));
     const openSeconds = (performance.now() - t0) / 1000;
-    // createApp starts loading the catalog; the model trains beside it, as in a starting bot.
+    // createApp starts loading the catalog; the model trains once it is loaded, as in a starting bot
+    // (so trainSeconds includes the rest of the catalog load).
     const catalogReady = app.catalog.current().then(() => (performance.now() - t0) / 1000);
     const afterOpen = peakRssMb();
     const t1 = performance.now();

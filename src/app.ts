@@ -64,7 +64,7 @@ export async function createApp(
   const catalog = createCatalogSource(database.db);
   // Warm the catalog and its title index now, so the first autocomplete answers within Discord's 3 s.
   // A failure here is retried by the first request (catalog-view does not cache failed loads).
-  catalog.current().catch(() => {});
+  const catalogWarm = catalog.current().catch(() => {});
   const recommender = createRecommenderService({
     db: database.db,
     logger,
@@ -73,6 +73,15 @@ export async function createApp(
     cacheDir: modelCacheDir(config.home),
     // Processes sharing a Postgres server (Discord shards) train one model between them, not one each.
     trainingLock: database.kind === 'postgres',
+    // A first training waits for the catalog warm-up: their transient peaks do not add up.
+    trainAfter: catalogWarm,
+    // Training takes the movies from the catalog view when it is current; the model shares its items.
+    catalogItems: async () => {
+      const view = await catalog.current();
+      let updatedAtMs = 0;
+      for (const m of view.catalog.list) updatedAtMs = Math.max(updatedAtMs, m.updatedAt.getTime());
+      return { items: view.items, updatedAtMs };
+    },
   });
   let enrichCards: BotCoreDeps['enrichCards'];
   if (config.tmdb) {

@@ -10,7 +10,7 @@ import { type HybridState, MODEL_FORMAT } from './hybrid-state.ts';
 import { readCachedModel, sha256Hex, writeCachedModel } from './model-cache.ts';
 import { trainHybridStateParallel } from './parallel/train-parallel.ts';
 import { deserializeModel, serializeModel } from './serialize.ts';
-import { HYBRID_MODEL_NAME, trainHybridState } from './train.ts';
+import { type ColumnarDataset, HYBRID_MODEL_NAME, trainHybridState } from './train.ts';
 import { type TuningReport, tuneSettings } from './tune-settings.ts';
 import type { Dataset, ItemMeta, RatingRecord, Recommender } from './types.ts';
 
@@ -103,6 +103,18 @@ export interface RecommenderServiceOptions {
    * theirs (or, with none yet, wait for the leader) and load the leader's model when it is announced.
    */
   trainingLock?: boolean;
+  /**
+   * Training starts only once this settles (either way): a starting bot passes its catalog warm-up, so
+   * the catalog load's transient memory and training's do not peak together.
+   */
+  trainAfter?: Promise<unknown>;
+  /**
+   * The movies as the bot already holds them (its catalog view), with the newest `updated_at` among
+   * them in epoch milliseconds. A training uses them instead of reading the movies again when they
+   * match the database (count, highest id, newest update), and the model then shares the view's item
+   * objects instead of keeping a copy of its own; otherwise it reads the movies itself.
+   */
+  catalogItems?: () => Promise<{ items: readonly ItemMeta[]; updatedAtMs: number } | undefined>;
 }
 
 /** Any stable 64-bit number: the transaction-level advisory lock held by the one process that trains. */
@@ -142,12 +154,12 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
 
   /** The settings to train with: tuned now, or those the served model was tuned with, or the given ones. */
   function chooseSettings(
-    dataset: Dataset,
+    input: ColumnarDataset,
     served: HybridState | undefined,
   ): { config: DeepPartial<HybridConfig> | undefined; tuning?: TuningReport } {
     if (options.tune) {
       const budgetSeconds = typeof options.tune === 'object' ? options.tune.budgetSeconds : undefined;
-      const tuned = tuneSettings(dataset, options.config, { budgetSeconds });
+      const tuned = tuneSettings(toDataset(input), options.config, { budgetSeconds });
       if (tuned) {
         logger.info(
           { chosen: tuned.report.chosen, seconds: Math.round(tuned.report.seconds) },
@@ -160,12 +172,29 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
     return { config: options.config };
   }
 
+  /** The caller's items when they are the database's movies now (see `catalogItems`). */
+  async function heldItems(fingerprint: CatalogFingerprint): Promise<readonly ItemMeta[] | undefined> {
+    const held = await options.catalogItems?.().catch(() => undefined);
+    if (!held) return undefined;
+    const { items, updatedAtMs } = held;
+    let maxId = 0;
+    for (const item of items) if (item.id > maxId) maxId = item.id;
+    const fresh =
+      items.length === fingerprint.movies &&
+      maxId === fingerprint.maxId &&
+      updatedAtMs === (await newestUpdateMs(db));
+    return fresh ? items : undefined;
+  }
+
   async function trainAndStore(store: Database = db): Promise<Loaded> {
     training ??= (async () => {
       try {
+        await options.trainAfter?.catch(() => {});
         const started = performance.now();
         const fingerprint = await catalogFingerprint(db);
-        let dataset: Dataset | undefined = await readDataset(db);
+        // Ratings as columns (no object per rating); tuning needs them as records.
+        const held = await heldItems(fingerprint);
+        let dataset: ColumnarDataset | undefined = await readTrainingInput(db, DEFAULT_PAGES, held);
         const { config, tuning } = chooseSettings(dataset, loaded?.recommender.state);
         const state =
           threads > 0
@@ -189,7 +218,12 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
         const dir = cacheable(bytes.length);
         if (dir) writeCachedModel(dir, meta.key, bytes, logger);
         logger.info(
-          { model: HYBRID_MODEL_NAME, ms: Math.round(performance.now() - started), ...meta },
+          {
+            model: HYBRID_MODEL_NAME,
+            ms: Math.round(performance.now() - started),
+            itemsFrom: held ? 'catalog view' : 'database',
+            ...meta,
+          },
           'model trained',
         );
         loaded = { id, recommender: new HybridRecommender(state) };
@@ -380,6 +414,16 @@ async function catalogFingerprint(db: Database): Promise<CatalogFingerprint> {
   };
 }
 
+/** The newest `movies.updated_at` in whole epoch milliseconds (as a driver's Date holds it), 0 without movies. */
+async function newestUpdateMs(db: Database): Promise<number> {
+  const [row] = await db
+    .select({
+      ms: sql<number>`coalesce(floor(extract(epoch from max(${movies.updatedAt})) * 1000), 0)::float8`,
+    })
+    .from(movies);
+  return Number(row?.ms ?? 0);
+}
+
 /** Same movies (count and highest id); only some movie's details may have been updated since. */
 function sameMovies(stored: CatalogFingerprint | undefined, now: CatalogFingerprint): boolean {
   return stored !== undefined && stored.movies === now.movies && stored.maxId === now.maxId;
@@ -390,11 +434,23 @@ function sameFingerprint(a: CatalogFingerprint | undefined, b: CatalogFingerprin
 }
 
 /**
- * Every movie and rating in the database, as the recommender's training input. Read in pages by
- * primary key (keyset pagination), so no single result holds 100k+ rows at once: the driver's copy
- * of a page is garbage before the next one arrives.
+ * Every movie and rating in the database, as the recommender's training input with ratings as columns
+ * (typed arrays: no object per rating). Read in pages by primary key (keyset pagination), so no single
+ * result holds 100k+ rows at once: the driver's copy of a page is garbage before the next one arrives.
  */
-export async function readDataset(db: Database, pages: PageSizes = DEFAULT_PAGES): Promise<Dataset> {
+export async function readTrainingInput(
+  db: Database,
+  pages: PageSizes = DEFAULT_PAGES,
+  heldItems?: readonly ItemMeta[],
+): Promise<ColumnarDataset> {
+  return {
+    items: heldItems ?? (await readTrainingItems(db, pages)),
+    columns: await readRatingColumns(db, pages),
+  };
+}
+
+/** Every movie as the recommender's item metadata, by id. */
+async function readTrainingItems(db: Database, pages: PageSizes): Promise<ItemMeta[]> {
   const items: ItemMeta[] = [];
   // Only the columns the recommender reads, with each repeated string (an actor in 40 films, a genre)
   // held once: at 30,000 films the rows' own copies of names cost tens of MB during training.
@@ -434,7 +490,12 @@ export async function readDataset(db: Database, pages: PageSizes = DEFAULT_PAGES
     if (page.length < pages.movies) break;
     after = page[page.length - 1]!.id;
   }
-  const out: RatingRecord[] = [];
+  return items;
+}
+
+/** Every rating as columns, by (user, movie). */
+async function readRatingColumns(db: Database, pages: PageSizes): Promise<ColumnarDataset['columns']> {
+  const columns = new RatingColumnsBuilder(pages.ratings);
   for (let afterUser = 0, afterMovie = 0; ; ) {
     const page = await db
       .select({
@@ -447,14 +508,73 @@ export async function readDataset(db: Database, pages: PageSizes = DEFAULT_PAGES
       .where(sql`(${ratings.userId}, ${ratings.movieId}) > (${afterUser}, ${afterMovie})`)
       .orderBy(ratings.userId, ratings.movieId)
       .limit(pages.ratings);
-    for (const r of page)
-      out.push({ user: r.user, item: r.item, rating: r.rating, timestamp: Number(r.timestamp) });
+    for (const r of page) columns.push(r.user, r.item, r.rating, Number(r.timestamp));
     if (page.length < pages.ratings) break;
     const last = page[page.length - 1]!;
     afterUser = last.user;
     afterMovie = last.item;
   }
-  return { items, ratings: out };
+  return columns.finish();
+}
+
+/** {@link readTrainingInput} with one record per rating (tests, settings tuning). */
+export async function readDataset(db: Database, pages: PageSizes = DEFAULT_PAGES): Promise<Dataset> {
+  return toDataset(await readTrainingInput(db, pages));
+}
+
+function toDataset(input: ColumnarDataset): Dataset {
+  const { user, item, rating, timestamp } = input.columns;
+  const out: RatingRecord[] = new Array(user.length);
+  for (let k = 0; k < user.length; k++) {
+    out[k] = { user: user[k]!, item: item[k]!, rating: rating[k]!, timestamp: timestamp[k]! };
+  }
+  return { items: [...input.items], ratings: out };
+}
+
+/** Growable Float64 columns (doubling from one page), trimmed to their length at the end. */
+class RatingColumnsBuilder {
+  private size = 0;
+  private user: Float64Array;
+  private item: Float64Array;
+  private rating: Float64Array;
+  private timestamp: Float64Array;
+
+  constructor(capacity: number) {
+    const n = Math.max(1, capacity);
+    this.user = new Float64Array(n);
+    this.item = new Float64Array(n);
+    this.rating = new Float64Array(n);
+    this.timestamp = new Float64Array(n);
+  }
+
+  push(user: number, item: number, rating: number, timestamp: number): void {
+    if (this.size === this.user.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.user = grow(this.user);
+      this.item = grow(this.item);
+      this.rating = grow(this.rating);
+      this.timestamp = grow(this.timestamp);
+    }
+    const k = this.size++;
+    this.user[k] = user;
+    this.item[k] = item;
+    this.rating[k] = rating;
+    this.timestamp[k] = timestamp;
+  }
+
+  finish(): ColumnarDataset['columns'] {
+    const n = this.size;
+    return {
+      user: this.user.slice(0, n),
+      item: this.item.slice(0, n),
+      rating: this.rating.slice(0, n),
+      timestamp: this.timestamp.slice(0, n),
+    };
+  }
 }
 
 /**

@@ -7,12 +7,15 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
 import { modelChunks, models, movies, ratings, users } from '../../src/db/schema.ts';
+import { serializeModel } from '../../src/recommend/serialize.ts';
 import {
   createRecommenderService,
   loadModelBytes,
   readDataset,
+  readTrainingInput,
   storeModel,
 } from '../../src/recommend/service.ts';
+import { trainHybridState } from '../../src/recommend/train.ts';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
 
 const logger = pino({ level: 'silent' });
@@ -75,6 +78,31 @@ describe.each(DB_KINDS)('model storage and training reads on %s', (kind) => {
     // Timestamps are whole Unix seconds of rated_at.
     const first = whole.ratings.find((r) => r.timestamp === Date.UTC(2020, 0, 1, 0, 0, 7) / 1000);
     expect(first).toBeDefined();
+  });
+
+  it('reads ratings as columns, the same whatever the page size, and trains the same model as records', async () => {
+    const whole = await readTrainingInput(handle.db);
+    // Pages of 3 grow the columns from their first page's capacity several times.
+    const paged = await readTrainingInput(handle.db, { ratings: 3, movies: 5 });
+    const [n] = await handle.db.select({ n: count() }).from(ratings);
+    for (const name of ['user', 'item', 'rating', 'timestamp'] as const) {
+      expect(whole.columns[name]).toHaveLength(n!.n);
+      expect(Array.from(paged.columns[name])).toEqual(Array.from(whole.columns[name]));
+    }
+    const records = await readDataset(handle.db);
+    expect(records.ratings.map((r) => [r.user, r.item, r.rating, r.timestamp])).toEqual(
+      Array.from(whole.columns.user, (u, k) => [
+        u,
+        whole.columns.item[k],
+        whole.columns.rating[k],
+        whole.columns.timestamp[k],
+      ]),
+    );
+    const trainedAt = new Date(Date.UTC(2026, 0, 1));
+    // The same model to the bit (apart from the step timings it records).
+    const model = (input: Parameters<typeof trainHybridState>[0]) =>
+      Buffer.from(serializeModel({ ...trainHybridState(input, { trainedAt }), trainSeconds: {} }));
+    expect(model(whole).equals(model(records))).toBe(true);
   });
 
   it('stores model bytes in slices and reads them back byte for byte', async () => {

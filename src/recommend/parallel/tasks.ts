@@ -49,8 +49,10 @@ export function runTask(task: TrainTask): { result: unknown; transfer: ArrayBuff
       easeGram(task.data, task.column, task.gram, task.n, task.ratingSlope, task.part, task.parts);
       return { result: null, transfer: [] };
     case 'easeFinish': {
-      // Work on a private copy: finishEase mirrors and regularises the Gram in place.
-      const s = finishEase(task.gram.slice(), task.kept, task.column, task.config);
+      // In place on the shared Gram (finishEase mirrors, regularises and inverts it): the calling thread
+      // hands it over and never reads it again, so a private copy would only add n² doubles (32 MB at
+      // n = 2,000) to the worker's peak.
+      const s = finishEase(task.gram, task.kept, task.column, task.config);
       return { result: s, transfer: [s.rowPtr.buffer, s.cols.buffer, s.weights.buffer] as ArrayBuffer[] };
     }
     case 'als':
