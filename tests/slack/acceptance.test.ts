@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { FAKE_BOT, FakeSlack } from './fake-slack.ts';
 import { renderedSince } from './harness.ts';
 import { postSigned, randomId, slashCommandBody } from './signed-request.ts';
@@ -14,14 +14,6 @@ const FORM = 'application/x-www-form-urlencoded';
 const BIN = path.resolve(import.meta.dirname, '../../bin/movierec.js');
 /** Slack's acknowledgement deadline for slash commands. */
 const SLACK_ACK_DEADLINE_MS = 3000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function waitForHealth(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
   for (let i = 0; i < 600; i++) {

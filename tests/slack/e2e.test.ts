@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from '../../adapters/slack/index.ts';
@@ -6,6 +5,7 @@ import { loadConfig } from '../../src/config.ts';
 import { ratings, users } from '../../src/db/schema.ts';
 import { createTestCore, FIXTURE_MOVIES, quietLogger, type TestCore } from '../contract/fixture.ts';
 import { DB_KINDS } from '../helpers/db.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { FakeSlack } from './fake-slack.ts';
 import { commandFrom, renderedSince, slackUserId, TEST_TEAM } from './harness.ts';
 import { eventBody, postSigned, randomId } from './signed-request.ts';
@@ -13,14 +13,6 @@ import { eventBody, postSigned, randomId } from './signed-request.ts';
 const SECRET = 'e2e-signing-secret-fedcba9876543210';
 const FORM = 'application/x-www-form-urlencoded';
 const COMEDIES = FIXTURE_MOVIES.filter((m) => m.genres.includes('Comedy')).map((m) => m.title);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe.each(DB_KINDS)('Slack end to end with the real core (%s)', (kind) => {
   let t: TestCore;

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -8,15 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApp, startAdapters } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { slackInstallations } from '../../src/db/schema.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { FAKE_APP, FakeSlackOAuth } from './fake-slack-oauth.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * `movierec start` in OAuth mode from the environment alone, as an operator runs it: the composition

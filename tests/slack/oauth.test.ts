@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { eq, like } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { slackChannel } from '../../adapters/slack/identity.ts';
@@ -9,6 +8,7 @@ import { loadConfig, parseInstallationKey } from '../../src/config.ts';
 import { ratings, slackInstallations, users } from '../../src/db/schema.ts';
 import { createTestCore, quietLogger, type TestCore } from '../contract/fixture.ts';
 import { DB_KINDS } from '../helpers/db.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { FAKE_APP, FakeSlackOAuth, type FakeWorkspace, ROTATING_TOKEN_SECONDS } from './fake-slack-oauth.ts';
 import { commandFrom, renderedSince } from './harness.ts';
 import { eventBody, postSigned, randomId } from './signed-request.ts';
@@ -27,14 +27,6 @@ const ACME = workspace('acme');
 const BETA = workspace('beta');
 /** The same user id in both workspaces: a person is still two separate users. */
 const SAM = 'U0SAM';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe.each(DB_KINDS)('Slack installed in many workspaces through OAuth (%s)', (kind) => {
   let t: TestCore;
