@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type WebSocket, WebSocketServer } from 'ws';
-import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
-import { createLogger } from '../../src/logger.ts';
-import { FakeCore } from './fake-core.ts';
-import { FakeSlack } from './fake-slack.ts';
+import type { WebSocket } from 'ws';
+import type { SlackAdapter } from '../../adapters/slack/index.ts';
+import type { FakeCore } from './fake-core.ts';
+import type { FakeSlack } from './fake-slack.ts';
 import { TEST_CHANNEL, TEST_TEAM } from './harness.ts';
+import { type SocketModeRig, startSocketModeRig } from './socket-mode-rig.ts';
 
 /**
  * Socket Mode's workspace check (issue 13 item 13). The app-level connection carries events from every
@@ -13,45 +13,18 @@ import { TEST_CHANNEL, TEST_TEAM } from './harness.ts';
  * acknowledged by id ("Using Socket Mode").
  */
 describe('Slack adapter in Socket Mode: other workspaces', () => {
+  let rig: SocketModeRig;
   let fake: FakeSlack;
-  let wss: WebSocketServer;
   let adapter: SlackAdapter;
   let core: FakeCore;
   let socket: Promise<WebSocket>;
-  const acked: string[] = [];
-
+  /** Envelope ids the adapter acknowledged. */
+  const acked = () => rig.received.flatMap((m) => (typeof m.envelope_id === 'string' ? [m.envelope_id] : []));
   beforeEach(async () => {
-    acked.length = 0;
-    fake = await new FakeSlack().start();
-    wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    await new Promise((resolve) => wss.once('listening', resolve));
-    fake.socketUrl = `ws://127.0.0.1:${(wss.address() as { port: number }).port}/link`;
-    socket = new Promise((resolve) =>
-      wss.once('connection', (ws) => {
-        ws.on('message', (data) => {
-          const message = JSON.parse(String(data)) as { envelope_id?: string };
-          if (message.envelope_id) acked.push(message.envelope_id);
-        });
-        ws.send(
-          JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0MOVIEREC' } }),
-        );
-        resolve(ws);
-      }),
-    );
-    core = new FakeCore();
-    adapter = createSlackAdapter(
-      { botToken: 'xoxb-test', signingSecret: '', appToken: 'xapp-test', apiUrl: fake.apiUrl },
-      { logger: createLogger('silent'), port: 0 },
-    );
-    await adapter.start(core);
+    rig = await startSocketModeRig();
+    ({ fake, adapter, core, socket } = rig);
   });
-
-  afterEach(async () => {
-    await adapter.stop();
-    for (const client of wss.clients) client.terminate();
-    await new Promise((resolve) => wss.close(resolve));
-    await fake.close();
-  });
+  afterEach(() => rig.close());
 
   const command = (envelope: string, team: string) => ({
     envelope_id: envelope,
@@ -86,8 +59,8 @@ describe('Slack adapter in Socket Mode: other workspaces', () => {
 
   /** Waits until the envelope is acknowledged and the adapter has finished what it started. */
   async function settle(envelope: string) {
-    for (let i = 0; i < 200 && !acked.includes(envelope); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(acked).toContain(envelope);
+    for (let i = 0; i < 200 && !acked().includes(envelope); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(acked()).toContain(envelope);
     await adapter.idle();
   }
 

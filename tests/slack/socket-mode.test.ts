@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type WebSocket, WebSocketServer } from 'ws';
-import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
-import { createLogger } from '../../src/logger.ts';
-import { FakeCore } from './fake-core.ts';
-import { FakeSlack } from './fake-slack.ts';
+import type { WebSocket } from 'ws';
+import type { SlackAdapter } from '../../adapters/slack/index.ts';
+import type { FakeCore } from './fake-core.ts';
+import type { FakeSlack } from './fake-slack.ts';
 import { TEST_CHANNEL, TEST_TEAM } from './harness.ts';
+import { type SocketModeRig, startSocketModeRig } from './socket-mode-rig.ts';
 
 /**
  * Socket Mode against a local WebSocket server standing in for Slack's: `apps.connections.open` (at
@@ -12,41 +12,18 @@ import { TEST_CHANNEL, TEST_TEAM } from './harness.ts';
  * expects each to be acknowledged by envelope id.
  */
 describe('Slack adapter in Socket Mode', () => {
+  let rig: SocketModeRig;
   let fake: FakeSlack;
-  let wss: WebSocketServer;
   let adapter: SlackAdapter;
   let core: FakeCore;
   let socket: Promise<WebSocket>;
-  const received: Record<string, unknown>[] = [];
-
+  let received: Record<string, unknown>[];
   beforeEach(async () => {
-    fake = await new FakeSlack().start();
-    wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    await new Promise((resolve) => wss.once('listening', resolve));
-    fake.socketUrl = `ws://127.0.0.1:${(wss.address() as { port: number }).port}/link`;
-    socket = new Promise((resolve) =>
-      wss.once('connection', (ws) => {
-        ws.on('message', (data) => received.push(JSON.parse(String(data)) as Record<string, unknown>));
-        ws.send(
-          JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0MOVIEREC' } }),
-        );
-        resolve(ws);
-      }),
-    );
-    core = new FakeCore();
-    adapter = createSlackAdapter(
-      { botToken: 'xoxb-test', signingSecret: '', appToken: 'xapp-test', apiUrl: fake.apiUrl },
-      { logger: createLogger('silent'), port: 0 },
-    );
-    await adapter.start(core);
+    rig = await startSocketModeRig();
+    ({ fake, adapter, core, socket } = rig);
+    received = rig.received;
   });
-
-  afterEach(async () => {
-    await adapter.stop();
-    for (const client of wss.clients) client.terminate();
-    await new Promise((resolve) => wss.close(resolve));
-    await fake.close();
-  });
+  afterEach(() => rig.close());
 
   it('connects with the app token, acknowledges a slash command envelope and posts the answer', async () => {
     const ws = await socket;
