@@ -15,6 +15,10 @@
  * On Postgres it uses a scratch database on the bench server (BENCH_DATABASE_URL / DATABASE_URL / local)
  * and drops it afterwards; the scratch handle's small pool is in this process too.
  *
+ * The measuring process runs the bot's code compiled as `movierec start` runs it (bin/movierec.js: the
+ * esbuild bundle, no TypeScript loader): this file is bundled with it into a temporary directory and
+ * run with plain Node.
+ *
  * Prints one JSON line: the peak RSS (process.resourceUsage().maxRSS) after each phase.
  */
 import { execFileSync } from 'node:child_process';
@@ -25,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { BUNDLED, ROOT_URL } from '../src/paths.ts';
 import { runChild } from './child.ts';
 import {
   actionEvent,
@@ -60,7 +65,8 @@ export interface BotRssFigures {
 }
 
 const WORKER_PATH = fileURLToPath(import.meta.url);
-const BIN = fileURLToPath(new URL('../bin/movierec.js', import.meta.url));
+const ROOT = fileURLToPath(ROOT_URL);
+const BIN = fileURLToPath(new URL('bin/movierec.js', ROOT_URL));
 
 /** Imports in a child `movierec import`, then opens, trains and serves in this process. */
 export async function measureBotRss(
@@ -132,7 +138,21 @@ export async function measureBotRss(
   }
 }
 
-/** {@link measureBotRss} in a fresh process, so the peak is that process's alone. */
+/**
+ * The variables `npm start` sets before Node starts (package.json's start script: glibc malloc settings
+ * that keep freed memory from staying resident), so the measured process runs as a started bot does.
+ */
+export function startEnvironment(): Record<string, string> {
+  const pkg = JSON.parse(fs.readFileSync(new URL('package.json', ROOT_URL), 'utf8')) as {
+    scripts: { start: string };
+  };
+  return Object.fromEntries([...pkg.scripts.start.matchAll(/\b([A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+}
+
+/**
+ * {@link measureBotRss} in a fresh process running the bundled code (this file built with the bot's
+ * bundle, bin/bundle.mjs), so the peak is that of the bot's compiled code alone.
+ */
 export async function botRssIsolated(
   kind: BenchDbKind,
   mlDir: string,
@@ -140,20 +160,34 @@ export async function botRssIsolated(
   timeoutMs: number,
   imdbFilms = 0,
 ): Promise<BotRssFigures | { kind: BenchDbKind; skipped: string }> {
-  const result = await runChild<BotRssFigures>(
-    WORKER_PATH,
-    [kind, String(requests), mlDir, String(imdbFilms)],
-    {
-      timeoutMs,
-    },
-  );
-  return result.ok ? result.value : { kind, skipped: result.reason };
+  // @ts-expect-error bin/bundle.mjs is plain JavaScript without declarations.
+  const { buildBundle, ENTRIES } = (await import('../bin/bundle.mjs')) as {
+    buildBundle: (outdir: string, root: string, entries: Record<string, string>) => Promise<void>;
+    ENTRIES: Record<string, string>;
+  };
+  const outdir = fs.mkdtempSync(path.join(ROOT, 'node_modules', '.cache', 'movierec-bench-'));
+  try {
+    // The bot's workers, and this file instead of the CLI (which would share this module in a chunk).
+    const { movierec: _cli, ...workers } = ENTRIES;
+    await buildBundle(outdir, ROOT, { ...workers, 'bot-rss': path.relative(ROOT, WORKER_PATH) });
+    const result = await runChild<BotRssFigures>(
+      path.join(outdir, 'bot-rss.mjs'),
+      [kind, String(requests), mlDir, String(imdbFilms)],
+      { timeoutMs, env: startEnvironment() },
+    );
+    return result.ok ? result.value : { kind, skipped: result.reason };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
-// Entry: `npx tsx bench/bot-rss.ts [pglite|postgres] [requests] [ml-latest-small dir] [imdb films]` prints one JSON line.
+// Entry: `npx tsx bench/bot-rss.ts [pglite|postgres] [requests] [ml-latest-small dir] [imdb films]` prints one
+// JSON line, measured in a bundled child process; that child (this file, bundled) measures in itself.
 if (process.argv[1] === WORKER_PATH) {
   const [kind = 'pglite', requests = '600', dir = '../shared/data/ml-latest-small', imdb = '0'] =
     process.argv.slice(2);
-  const figures = await measureBotRss(kind as BenchDbKind, path.resolve(dir), Number(requests), Number(imdb));
+  const figures = BUNDLED
+    ? await measureBotRss(kind as BenchDbKind, path.resolve(dir), Number(requests), Number(imdb))
+    : await botRssIsolated(kind as BenchDbKind, path.resolve(dir), Number(requests), 3_600_000, Number(imdb));
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }

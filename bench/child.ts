@@ -1,18 +1,20 @@
 import { spawn } from 'node:child_process';
 
 /**
- * Runs a benchmark step in its own Node process (through tsx) and parses the JSON line it prints
- * last. Isolation gives each step its own peak RSS and keeps a step that runs out of memory or time
+ * Runs a benchmark step in its own Node process (through tsx, or plain Node for a `.mjs` file such as
+ * a bundled step) and parses the JSON line it prints last. Isolation gives each step its own peak RSS and keeps a step that runs out of memory or time
  * from taking the whole benchmark down; the step is killed when `timeoutMs` passes.
  */
 export function runChild<T>(
   file: string,
   args: string[],
-  options: { timeoutMs: number; heapMb?: number },
+  options: { timeoutMs: number; heapMb?: number; env?: Record<string, string> },
 ): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
   return new Promise((resolve) => {
     const node = options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : [];
-    const child = spawn(process.execPath, [...node, '--import', 'tsx', file, ...args], {
+    const loader = file.endsWith('.mjs') ? [] : ['--import', 'tsx'];
+    const child = spawn(process.execPath, [...node, ...loader, file, ...args], {
+      env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

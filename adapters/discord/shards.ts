@@ -3,6 +3,7 @@ import { REST, Routes, ShardingManager } from 'discord.js';
 import type { Config, DiscordShardSettings } from '../../src/config.ts';
 import { UserError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
+import { ROOT_URL } from '../../src/paths.ts';
 import type { DiscordAdapterConfig } from './index.ts';
 import { restApiBase } from './index.ts';
 
@@ -89,7 +90,7 @@ export async function resolveShardPlan(
 }
 
 /** The CLI entry point each spawned shard process runs (`movierec start`). */
-export const ENTRY_POINT = fileURLToPath(new URL('../../bin/movierec.js', import.meta.url));
+export const ENTRY_POINT = fileURLToPath(new URL('bin/movierec.js', ROOT_URL));
 
 export interface ShardManagerOptions {
   /** Script each shard runs (default: the movierec CLI). */

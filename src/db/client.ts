@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { DatabaseUnavailableError, UserError } from '../errors.ts';
+import { ROOT_URL } from '../paths.ts';
 import { type BreakerState, createCircuitBreaker } from './breaker.ts';
 import { guardClient, type PoolStats } from './guarded-client.ts';
 import { asSelectOne, databaseProbe, selectOne } from './probe.ts';
@@ -118,7 +119,7 @@ const PING_TIMEOUT_MS = 2_000;
  */
 const reconnectBackoff = (retries: number) => Math.min(0.05 * 2 ** retries, 0.5);
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+export const MIGRATIONS_DIR = fileURLToPath(new URL('migrations', ROOT_URL));
 
 /** Any stable 64-bit number: the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK_ID = 727_001_337;

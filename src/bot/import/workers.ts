@@ -46,7 +46,12 @@ let pool: WorkerPool<ImportTask> | undefined;
 function importPool(): WorkerPool<ImportTask> {
   if (!pool || pool.broken) {
     const old = pool;
-    pool = new WorkerPool<ImportTask>(IMPORT_WORKERS, { entry: ENTRY, name: 'import', unrefWhenIdle: true });
+    pool = new WorkerPool<ImportTask>(IMPORT_WORKERS, {
+      entry: ENTRY,
+      bundleName: 'import-worker',
+      name: 'import',
+      unrefWhenIdle: true,
+    });
     void old?.close();
   }
   return pool;

@@ -1,4 +1,5 @@
 import { type ResourceLimits, Worker } from 'node:worker_threads';
+import { BUNDLED } from '../../paths.ts';
 import type { TrainTask } from './tasks.ts';
 
 const BOOT = new URL('./boot.mjs', import.meta.url);
@@ -8,6 +9,8 @@ const TRAIN_WORKER = new URL('./worker.ts', import.meta.url);
 export interface WorkerPoolOptions {
   /** The worker module (TypeScript is fine: boot.mjs registers tsx first). */
   entry: URL;
+  /** The same module's entry point in the bundle (bin/bundle.mjs `ENTRIES`), started when running from it. */
+  bundleName: 'train-worker' | 'import-worker';
   /** For error messages: "training", "import". */
   name: string;
   /**
@@ -53,7 +56,8 @@ export class WorkerPool<Task> {
     private readonly options: WorkerPoolOptions,
   ) {
     for (let w = 0; w < size; w++) {
-      const worker = new Worker(BOOT, {
+      // From the bundle, the worker's entry is a sibling chunk of this code; no loader needed.
+      const worker = new Worker(BUNDLED ? new URL(`./${options.bundleName}.mjs`, import.meta.url) : BOOT, {
         workerData: { entry: options.entry.href },
         ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
       });
@@ -135,6 +139,11 @@ export class TrainPool extends WorkerPool<TrainTask> {
     // Training tasks compute in typed arrays (shared or transferred), so they make little short-lived
     // JavaScript garbage: a 4 MB young generation instead of V8's default (up to 48 MB with three 16 MB
     // semi-spaces) took 30–100 MB off a 29,742-film bot's peak RSS in the same training time (bench/README.md).
-    super(size, { entry: TRAIN_WORKER, name: 'training', resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    super(size, {
+      entry: TRAIN_WORKER,
+      bundleName: 'train-worker',
+      name: 'training',
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
   }
 }
