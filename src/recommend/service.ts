@@ -9,6 +9,7 @@ import type { DeepPartial, HybridConfig } from './hybrid-config.ts';
 import { type HybridState, MODEL_FORMAT } from './hybrid-state.ts';
 import { readCachedModel, sha256Hex, writeCachedModel } from './model-cache.ts';
 import { trainHybridStateParallel } from './parallel/train-parallel.ts';
+import { releaseMemory } from './release-memory.ts';
 import { deserializeModel, serializeModel } from './serialize.ts';
 import { type ColumnarDataset, HYBRID_MODEL_NAME, trainHybridState } from './train.ts';
 import { type TuningReport, tuneSettings } from './tune-settings.ts';
@@ -190,6 +191,7 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
     training ??= (async () => {
       try {
         await options.trainAfter?.catch(() => {});
+        releaseMemory(); // the catalog warm-up's garbage, before training adds its own
         const started = performance.now();
         const fingerprint = await catalogFingerprint(db);
         // Ratings as columns (no object per rating); tuning needs them as records.
@@ -202,6 +204,7 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
             : trainHybridState(dataset, { config, trainedAt: new Date(clock()) });
         if (tuning) state.tuning = tuning;
         dataset = undefined; // collectable while the model is serialised and stored
+        releaseMemory();
         const bytes = serializeModel(state);
         const meta = {
           format: MODEL_FORMAT,
@@ -227,6 +230,7 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
           'model trained',
         );
         loaded = { id, recommender: new HybridRecommender(state) };
+        releaseMemory(); // the serialised bytes and the store's copies
         return loaded;
       } finally {
         training = undefined;
@@ -319,6 +323,7 @@ export function createRecommenderService(options: RecommenderServiceOptions): Re
       return;
     }
     loaded = { id: newest.id, recommender: new HybridRecommender(state) };
+    releaseMemory(); // the model's bytes, now deserialised
     logger.debug({ modelId: newest.id }, 'loaded stored model');
   }
 

@@ -7,6 +7,7 @@ import { interleaveNeighbours, type NeighbourState, type RatingMatrix } from '..
 import { initialMfFactors, packMf } from '../mf.ts';
 import { trainPopularity } from '../popularity.ts';
 import type { PreparedData } from '../prepare.ts';
+import { releaseMemory } from '../release-memory.ts';
 import {
   assembleState,
   emptyEase,
@@ -146,6 +147,7 @@ export async function trainHybridStateParallel(
     // The light components run here meanwhile.
     const popularity = timed('popularity', () => trainPopularity(data, config.popularity));
     const content = timed('content', () => trainContent(data, config.content));
+    releaseMemory(); // the content model's feature bags, while the workers run
     const userKnn = timed('userKnn', () => trainUserKnn(data, config.userKnn));
     const baseline = timed('baseline', () => trainBaseline(data, config.baseline));
     return assembleState(data, config, options, trainSeconds, {
