@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { compileEmbeddedDatabaseForSize } from '../src/db/pglite-code-size.ts';
 import { BUNDLED, ROOT_URL } from '../src/paths.ts';
 import { runChild } from './child.ts';
 import {
@@ -93,6 +94,8 @@ export async function measureBotRss(
     }
 
     const loadAtStart = os.loadavg()[0]!;
+    // As `movierec start` does before it opens the embedded database.
+    if (kind === 'pglite') compileEmbeddedDatabaseForSize();
     t0 = performance.now();
     const app = await createApp(loadConfig(env), pino({ level: 'warn' }, pino.destination(2)));
     const openSeconds = (performance.now() - t0) / 1000;

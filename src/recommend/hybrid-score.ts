@@ -56,12 +56,14 @@ export function weightsFor(
 
 /**
  * Scores every item with each component that has a non-zero weight, each normalised so its best
- * eligible item scores 1.
+ * eligible item scores 1. `steer` (zeroed, catalog-length) becomes the parts' steering array: a
+ * caller's reused scratch array, or a new one.
  */
 export function scoreParts(
   state: HybridState,
   ctx: UserContext,
   weights: Record<Component, number>,
+  steer: Float64Array = new Float64Array(state.items.length),
 ): ScoreParts {
   const n = state.items.length;
   const parts: ScoreParts = {
@@ -74,7 +76,7 @@ export function scoreParts(
       mf: EMPTY,
     },
     weights,
-    steer: new Float64Array(n),
+    steer,
     cfWeight: new Float64Array(ctx.items.length),
     profile: new Map(),
     neighbours: [],

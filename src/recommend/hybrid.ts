@@ -30,6 +30,8 @@ export class HybridRecommender implements Recommender {
   private coldBlend: Float64Array | undefined;
   /** All zeros between uses: see {@link HybridRecommender.rerank}. */
   private cosineScratch: Float64Array | undefined;
+  /** See {@link scratch}. */
+  private readonly scratchArrays = new Map<ScratchSlot, Float64Array>();
 
   constructor(readonly state: HybridState) {
     this.version = `${state.name}@${state.trainedAt}`;
@@ -98,7 +100,7 @@ export class HybridRecommender implements Recommender {
     predict: () => Predictor,
   ): Recommendation[] {
     const ctx = { ...scores.ctx, excluded: new Set(scores.ctx.excluded) };
-    const parts = { ...scores.parts, steer: new Float64Array(this.state.items.length) };
+    const parts = { ...scores.parts, steer: this.scratch('steer') };
     const because = this.steer(parts, user, options);
     // "Like Alien" should not answer Alien.
     for (const i of because) ctx.excluded.add(i);
@@ -140,17 +142,21 @@ export class HybridRecommender implements Recommender {
     const base = this.vocab.indexOf(itemId);
     if (base < 0) return [];
     ctx.excluded.add(base);
-    const n = this.state.items.length;
     const { ptr, nbr, sim } = this.state.itemKnn;
     const hasCf = ptr[base + 1]! > ptr[base]!;
     // About the film only: no popularity, no personal relevance; the user's history only filters.
     const weights = Object.fromEntries(COMPONENTS.map((k) => [k, 0])) as Record<Component, number>;
     weights.itemKnn = hasCf ? SIMILAR_CF_SHARE : 0;
     weights.content = hasCf ? 1 - SIMILAR_CF_SHARE : 1;
-    const parts = scoreParts(this.state, { ...ctx, items: new Int32Array(0) }, weights);
-    const cf = new Float64Array(n);
+    const parts = scoreParts(
+      this.state,
+      { ...ctx, items: new Int32Array(0) },
+      weights,
+      this.scratch('steer'),
+    );
+    const cf = this.scratch('cf');
     for (let k = ptr[base]!; k < ptr[base + 1]!; k++) cf[nbr[k]!] = sim[k]!;
-    const content = new Float64Array(n);
+    const content = this.scratch('content');
     addToProfile(this.state.content, parts.profile, base, 1);
     scoreProfile(this.state.content, parts.profile, content);
     parts.scores.itemKnn = scaleToMax(cf);
@@ -187,6 +193,24 @@ export class HybridRecommender implements Recommender {
   /** Maps a request's user state onto this model. */
   context(user: UserState, options: Pick<RecommendOptions, 'watchlist'>): UserContext {
     return buildUserContext(user, this.vocab, this.state.config, options.watchlist === 'exclude');
+  }
+
+  /**
+   * A catalog-length array for one list's temporary scores, zeroed (or a copy of `from`), reused by every
+   * later list: about half of a list's arrays (steering, the final values, a similar-list's seed scores)
+   * live only while the list is built, and allocating them anew (~240 KB each at 30,000 films, a dozen
+   * per `/recommend`) made V8 run a full collection every few requests, which set the p99. Safe because
+   * building a list is synchronous, no list is built inside another, and only numbers leave it.
+   */
+  private scratch(slot: ScratchSlot, from?: Float64Array): Float64Array {
+    let a = this.scratchArrays.get(slot);
+    if (!a) {
+      a = new Float64Array(this.state.items.length);
+      this.scratchArrays.set(slot, a);
+    }
+    if (from) a.set(from);
+    else a.fill(0);
+    return a;
   }
 
   private steer(parts: ScoreParts, user: UserState, options: RecommendOptions): number[] {
@@ -268,7 +292,7 @@ export class HybridRecommender implements Recommender {
     const items = this.state.items;
     const avoided = new Set((user.avoidedGenres ?? []).map((g) => g.toLowerCase()));
     for (const g of options.steer?.genres ?? []) avoided.delete(g.toLowerCase());
-    const values = blended ? Float64Array.from(blended) : combineAll(parts, new Float64Array(items.length));
+    const values = blended ? this.scratch('values', blended) : combineAll(parts, this.scratch('values'));
     for (let i = 0; i < items.length; i++) values[i]! += parts.steer[i]!;
     const pool = Math.max(n, Math.ceil(n * this.state.config.candidateFactor));
     const candidates = topK(values, pool, (i) => {
@@ -297,6 +321,9 @@ export class HybridRecommender implements Recommender {
     });
   }
 }
+
+/** The scratch arrays of one list (see `HybridRecommender.scratch`). */
+type ScratchSlot = 'steer' | 'values' | 'cf' | 'content';
 
 const EMPTY_USER: UserState = { ratings: [], notInterested: [], seen: [], watchlist: [] };
 

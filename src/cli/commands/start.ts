@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createApp, startAdapters } from '../../app.ts';
 import { type Config, loadConfig } from '../../config.ts';
+import { compileEmbeddedDatabaseForSize } from '../../db/pglite-code-size.ts';
 import { createLogger, type Logger } from '../../logger.ts';
 
 /** Quieter logs when the terminal is the chat: info lines would interleave with the conversation. */
@@ -28,6 +29,7 @@ export async function run(_cmd: Command): Promise<void> {
     if (chatInTerminal) process.stderr.write(`movierec: ${line}\n`);
   };
   say('opening the database and the catalog…');
+  if (!config.databaseUrl) compileEmbeddedDatabaseForSize();
   const app = await createApp(config, logger, { instrument: true });
   say('loading the recommender (the first start trains it: about half a minute)…');
   // Load (or train) the model before any platform can send events: training on first use would
