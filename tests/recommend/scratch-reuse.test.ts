@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { trainRecommender } from '../../src/recommend/train.ts';
+import type { Recommender, UserState } from '../../src/recommend/types.ts';
+import { syntheticDataset, userState } from './fixtures.ts';
+
+// HybridRecommender builds each list in scratch arrays it reuses for the next list: a list must come
+// out the same whatever lists were built before it.
+describe('lists built in reused scratch arrays', () => {
+  const dataset = syntheticDataset({ seed: 7 });
+  const ids = dataset.items.map((i) => i.id);
+  const fresh = () => trainRecommender(dataset) as Recommender;
+  const shared = fresh();
+
+  const user = (picks: number[], stars: number[]): UserState =>
+    userState({
+      ratings: picks.map((p, k) => ({
+        item: ids[p % ids.length]!,
+        rating: stars[k % stars.length]!,
+        timestamp: k,
+      })),
+    });
+
+  it('give the same lists as a recommender that built nothing before', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.array(fc.constantFrom(1, 2.5, 4, 5), { minLength: 1, maxLength: 5 }),
+        fc.nat(),
+        (picks, stars, seed) => {
+          const u = user(picks, stars);
+          const seedId = ids[seed % ids.length]!;
+          const expected = {
+            list: fresh().recommend(u, { n: 10 }),
+            similar: fresh().similar(seedId, { n: 5, user: u }),
+          };
+          // The shared one has built other users' lists and similar-lists in between.
+          shared.similar(ids[(seed + 1) % ids.length]!, { n: 5 });
+          expect(shared.recommend(u, { n: 10 })).toEqual(expected.list);
+          shared.recommend(user([seed], [5]), { n: 10, steer: { genres: ['Comedy'] } });
+          expect(shared.similar(seedId, { n: 5, user: u })).toEqual(expected.similar);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
