@@ -5,7 +5,7 @@
 //
 // <key> is a hash of every source file's content, so an edited checkout gets a new build on its next
 // start, and processes starting at once share one: each builds into a directory of its own and the
-// first rename wins. Only the few newest builds are kept.
+// first rename wins. Old builds are pruned: the newest few, and any started from in the last day, stay.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
