@@ -210,24 +210,30 @@ function mixedList(
   filter: ItemFilter | undefined,
 ): ListEntry[] {
   const scorer = rec.forUser(state);
-  const personal = scorer.recommend(withOptions(ctx, { n: LIST_DEPTH, filter }));
-  if (state.ratings.length === 0) return personal.map((r) => entry(ctx, r, 'Popular'));
-  const liked = [...state.ratings]
-    .filter((r) => r.rating >= LIKED_MIN)
-    .sort((a, b) => b.rating - a.rating || b.timestamp - a.timestamp)
-    .slice(0, BECAUSE_SEEDS);
+  let personal: Recommendation[];
+  let perSeed: ListEntry[][];
+  try {
+    personal = scorer.recommend(withOptions(ctx, { n: LIST_DEPTH, filter }));
+    if (state.ratings.length === 0) return personal.map((r) => entry(ctx, r, 'Popular'));
+    const liked = [...state.ratings]
+      .filter((r) => r.rating >= LIKED_MIN)
+      .sort((a, b) => b.rating - a.rating || b.timestamp - a.timestamp)
+      .slice(0, BECAUSE_SEEDS);
+    // One similar-list per liked seed, then round-robin, so the "because" picks rotate between seeds.
+    perSeed = liked.flatMap((seed) => {
+      const movie = ctx.view.movie(seed.item);
+      if (!movie) return [];
+      const label = `Because you liked ${displayTitle(movie)}`;
+      return [
+        scorer
+          .similar(seed.item, withOptions(ctx, { n: BECAUSE_PER_SEED, filter }))
+          .map((r) => entry(ctx, r, label)),
+      ];
+    });
+  } finally {
+    scorer.release();
+  }
   const because: ListEntry[] = [];
-  // One similar-list per liked seed, then round-robin, so the "because" picks rotate between seeds.
-  const perSeed = liked.flatMap((seed) => {
-    const movie = ctx.view.movie(seed.item);
-    if (!movie) return [];
-    const label = `Because you liked ${displayTitle(movie)}`;
-    return [
-      scorer
-        .similar(seed.item, withOptions(ctx, { n: BECAUSE_PER_SEED, filter }))
-        .map((r) => entry(ctx, r, label)),
-    ];
-  });
   for (let round = 0; round < BECAUSE_PER_SEED; round++) {
     for (const sims of perSeed) if (sims[round]) because.push(sims[round]!);
   }

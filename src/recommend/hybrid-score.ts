@@ -57,15 +57,16 @@ export function weightsFor(
 /**
  * Scores every item with each component that has a non-zero weight, each normalised so its best
  * eligible item scores 1. `steer` (zeroed, catalog-length) becomes the parts' steering array: a
- * caller's reused scratch array, or a new one.
+ * caller's reused scratch array, or a new one. `alloc` gives the zeroed catalog-length arrays the
+ * component scores are written into (a pool's, or new ones).
  */
 export function scoreParts(
   state: HybridState,
   ctx: UserContext,
   weights: Record<Component, number>,
-  steer: Float64Array = new Float64Array(state.items.length),
+  steer?: Float64Array,
+  alloc: () => Float64Array = () => new Float64Array(state.items.length),
 ): ScoreParts {
-  const n = state.items.length;
   const parts: ScoreParts = {
     scores: {
       ease: EMPTY,
@@ -76,7 +77,7 @@ export function scoreParts(
       mf: EMPTY,
     },
     weights,
-    steer,
+    steer: steer ?? alloc(),
     cfWeight: new Float64Array(ctx.items.length),
     profile: new Map(),
     neighbours: [],
@@ -89,12 +90,12 @@ export function scoreParts(
   if (history > 0) {
     parts.profile = contentProfile(state, ctx);
     if (weights.ease > 0 && state.ease.items.length > 0) {
-      const s = new Float64Array(n);
+      const s = alloc();
       scoreEase(state.ease, ctx, s);
       parts.scores.ease = normalise(s, ctx.excluded);
     }
     if (weights.itemKnn > 0) {
-      const s = new Float64Array(n);
+      const s = alloc();
       const { ptr, nbr, sim } = state.itemKnn;
       for (let h = 0; h < history; h++) {
         const i = ctx.items[h]!;
@@ -104,31 +105,31 @@ export function scoreParts(
       parts.scores.itemKnn = normalise(s, ctx.excluded);
     }
     if (weights.userKnn > 0) {
-      const s = new Float64Array(n);
+      const s = alloc();
       parts.neighbours = scoreUserKnn(state.userKnn, ctx, s);
       parts.scores.userKnn = normalise(s, ctx.excluded);
     }
     if (weights.content > 0) {
-      const s = new Float64Array(n);
+      const s = alloc();
       scoreProfile(state.content, parts.profile, s);
       parts.scores.content = normalise(s, ctx.excluded);
     }
     if (weights.mf > 0) {
-      parts.scores.mf = mfScores(state.mf, foldInMfUser(state.mf, ctx.items, ctx.ratings), n);
+      parts.scores.mf = mfScores(state.mf, foldInMfUser(state.mf, ctx.items, ctx.ratings), alloc());
     }
   }
   return parts;
 }
 
 /**
- * `predictMf` of every item, scaled from stars to 0–1, written out inline (the same sums in the same
- * order) because it runs over the whole catalog on every request.
+ * `predictMf` of every item, scaled from stars to 0–1, into `s`, written out inline (the same sums in
+ * the same order) because it runs over the whole catalog on every request.
  */
-function mfScores(mf: MfState, user: { factors: Float64Array; bias: number }, n: number): Float64Array {
+function mfScores(mf: MfState, user: { factors: Float64Array; bias: number }, s: Float64Array): Float64Array {
   const { factors: k, itemFactors, itemBias } = mf;
   const uf = user.factors;
   const base = mf.mean + user.bias;
-  const s = new Float64Array(n);
+  const n = s.length;
   for (let i = 0; i < n; i++) {
     let dot = 0;
     const at = i * k;

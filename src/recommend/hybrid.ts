@@ -1,9 +1,10 @@
+import { ArrayPool } from './array-pool.ts';
 import { addToProfile, scoreProfile } from './content.ts';
 import { blendWeights, combineAll, scoreParts } from './hybrid-score.ts';
 import { COMPONENTS, type Component, type HybridState, type ScoreParts } from './hybrid-state.ts';
 import { MAX_STARS, MIN_STARS } from './prepare.ts';
 import { createRatingPredictor } from './rating-predictor.ts';
-import { explain } from './reasons.ts';
+import { explain, historyLinks } from './reasons.ts';
 import { mmrRerank } from './rerank.ts';
 import { applySteering, buildFeatureLookup, type FeatureLookup } from './steer.ts';
 import { topK } from './top-k.ts';
@@ -30,32 +31,38 @@ export class HybridRecommender implements Recommender {
   private coldBlend: Float64Array | undefined;
   /** All zeros between uses: see {@link HybridRecommender.rerank}. */
   private cosineScratch: Float64Array | undefined;
+  /** All zeros between uses: see `historyLinks`. */
+  private slotScratch: Int32Array | undefined;
   /** See {@link scratch}. */
   private readonly scratchArrays = new Map<ScratchSlot, Float64Array>();
+  /** The component scores of bound users, taken back on release (see {@link forUser}). */
+  private readonly pool: ArrayPool;
 
   constructor(readonly state: HybridState) {
     this.version = `${state.name}@${state.trainedAt}`;
     this.vocab = new Vocabulary(state.items.map((i) => i.id));
     this.lookup = buildFeatureLookup(state.content);
+    this.pool = new ArrayPool(state.items.length);
   }
 
   recommend(user: UserState, options: RecommendOptions): Recommendation[] {
-    return this.forUser(user).recommend(options);
+    return once(this.forUser(user), (b) => b.recommend(options));
   }
 
   similar(itemId: number, options: RecommendOptions & { user?: UserState }): Recommendation[] {
     const { user, ...rest } = options;
-    return this.forUser(user ?? EMPTY_USER).similar(itemId, rest);
+    return once(this.forUser(user ?? EMPTY_USER), (b) => b.similar(itemId, rest));
   }
 
   predict(user: UserState, itemId: number): number | null {
-    return this.forUser(user).predict(itemId);
+    return once(this.forUser(user), (b) => b.predict(itemId));
   }
 
   /**
    * Binds `user`: their context, component scores and blended relevance are computed on first use
    * (once per watchlist mode, since excluding the watchlist changes normalisation) and reused by every
-   * list asked of the result; each list works on its own copies of what it changes.
+   * list asked of the result; each list works on its own copies of what it changes. `release()` hands
+   * the scores' arrays back to the pool (a later list computes them again).
    */
   forUser(user: UserState): UserRecommender {
     const scored = new Map<boolean, UserScores>();
@@ -80,17 +87,27 @@ export class HybridRecommender implements Recommender {
         const i = this.vocab.indexOf(itemId);
         return i < 0 ? null : predict()(i);
       },
+      release: () => {
+        for (const s of scored.values()) this.pool.give(s.owned);
+        scored.clear();
+      },
     };
   }
 
   /** The user's context, component scores (steer left at zero) and blended relevance per item. */
   private score(user: UserState, options: Pick<RecommendOptions, 'watchlist'>): UserScores {
     const ctx = this.context(user, options);
-    const parts = scoreParts(this.state, ctx, blendWeights(this.state, ctx.items.length));
+    const owned: Float64Array[] = [];
+    const take = () => {
+      const a = this.pool.take();
+      owned.push(a);
+      return a;
+    };
+    const parts = scoreParts(this.state, ctx, blendWeights(this.state, ctx.items.length), undefined, take);
     // Without history the blend is popularity alone, the same for everyone: computed once per model.
-    if (ctx.items.length > 0) return { ctx, parts, blended: blend(parts) };
-    this.coldBlend ??= blend(parts);
-    return { ctx, parts, blended: this.coldBlend };
+    if (ctx.items.length > 0) return { ctx, parts, blended: combineAll(parts, take()), owned };
+    this.coldBlend ??= combineAll(parts, new Float64Array(this.state.items.length));
+    return { ctx, parts, blended: this.coldBlend, owned };
   }
 
   private recommendFor(
@@ -307,6 +324,12 @@ export class HybridRecommender implements Recommender {
     const relevance = candidates.map((i) => (top > bottom ? (values[i]! - bottom) / (top - bottom) : 1));
     const chosen = this.rerank(candidates, relevance, n, diversity);
     const predict = predictor();
+    let links: Map<number, number> | undefined;
+    const linkOf = (i: number) => {
+      this.slotScratch ??= new Int32Array(items.length);
+      links ??= historyLinks(this.state, ctx.items, parts.cfWeight, chosen, this.slotScratch);
+      return links.get(i) ?? -1;
+    };
     return chosen.map((i) => {
       const { reason, strategy } = explain(
         this.state,
@@ -316,6 +339,7 @@ export class HybridRecommender implements Recommender {
         because,
         options.steer,
         MAX_REASON_FEATURES,
+        linkOf,
       );
       return { item: items[i]!.id, score: values[i]!, predictedRating: predict(i), reason, strategy };
     });
@@ -335,10 +359,17 @@ interface UserScores {
   parts: ScoreParts;
   /** `combined(parts, i)` for every item. */
   blended: Float64Array;
+  /** The arrays above taken from the recommender's pool, given back on release. */
+  owned: Float64Array[];
 }
 
-function blend(parts: ScoreParts): Float64Array {
-  return combineAll(parts, new Float64Array(parts.steer.length));
+/** `use(binding)`, then the binding's arrays go back to the pool: only numbers and text leave a list. */
+function once<T>(binding: UserRecommender, use: (b: UserRecommender) => T): T {
+  try {
+    return use(binding);
+  } finally {
+    binding.release();
+  }
 }
 
 function scaleToMax(v: Float64Array): Float64Array {

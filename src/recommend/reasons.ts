@@ -10,7 +10,8 @@ const PERSONAL_SHARE = 0.25;
 
 /**
  * Why item `i` was picked: the component that contributed most decides the kind of reason, and the
- * reason names the history item or features behind it.
+ * reason names the history item or features behind it. `linkOf(i)`: the position in the history of
+ * the item that pushes `i` up the most, or -1 (see {@link historyLinks}).
  */
 export function explain(
   state: HybridState,
@@ -20,6 +21,7 @@ export function explain(
   because: readonly number[],
   steer: Steering | undefined,
   maxFeatures: number,
+  linkOf: (i: number) => number,
 ): { reason: Reason; strategy: Recommendation['strategy'] } {
   const cf =
     contribution(parts, 'ease', i) + contribution(parts, 'itemKnn', i) + contribution(parts, 'mf', i);
@@ -54,7 +56,7 @@ export function explain(
     Math.max(cf, people) >= content &&
     Math.max(cf, people) >= PERSONAL_SHARE * total
   ) {
-    const at = historyLink(state, ctx.items, parts.cfWeight, i);
+    const at = linkOf(i);
     if (at >= 0) {
       const h = ctx.items[at]!;
       if (people > cf)
@@ -73,103 +75,89 @@ export function explain(
 }
 
 /**
- * The best item-kNN link into every item from one weighted history, found in one pass over the
- * history's neighbour lists instead of one scan of the whole history per explained pick (a user with
- * 2,700 ratings and 80 picks to explain). Links from history items in the EASE set are kept apart,
- * because for an item in that set EASE's weight decides instead.
+ * For each of `targets` (item indices), the position in `history` of the item that pushes it up the
+ * most (see {@link strongestLink}), or -1 when none does. One pass over the history's neighbour lists
+ * serves every target, instead of one scan of the whole history per target (a user with 2,700 ratings
+ * and 80 picks to explain); only the targets' best links are kept, so nothing catalog-length is
+ * allocated per list. Links from history items in the EASE set are kept apart, because for a target in
+ * that set EASE's weight decides instead. `slotOf` is a catalog-length array of zeros, left so.
  */
-interface LinkIndex {
-  history: ArrayLike<number>;
-  /** Best `weight · similarity` into each item over the whole history, and the position giving it. */
-  knnValue: Float64Array;
-  knnAt: Int32Array;
-  /** The same over history items outside the EASE set. */
-  outsideValue: Float64Array;
-  outsideAt: Int32Array;
-  /** Positions of history items in the EASE set, ascending, and each one's EASE row. */
-  easeAt: Int32Array;
-  easeRow: Int32Array;
-}
-
-/** One index per request's history weights (shared by every list of a user-bound recommender). */
-const linkIndexes = new WeakMap<Float64Array, LinkIndex>();
-
-function linkIndex(state: HybridState, history: ArrayLike<number>, weights: Float64Array): LinkIndex {
-  const known = linkIndexes.get(weights);
-  if (known && known.history === history) return known;
-  const n = state.items.length;
-  const { ptr, nbr, sim } = state.itemKnn;
-  const ease = state.ease;
-  const index: LinkIndex = {
-    history,
-    knnValue: new Float64Array(n),
-    knnAt: new Int32Array(n).fill(-1),
-    outsideValue: new Float64Array(n),
-    outsideAt: new Int32Array(n).fill(-1),
-    easeAt: new Int32Array(0),
-    easeRow: new Int32Array(0),
-  };
-  const easeAt: number[] = [];
-  // Ascending positions and strict comparisons: ties go to the earliest position, as in the scan.
-  for (let h = 0; h < history.length; h++) {
-    const j = history[h]!;
-    const w = weights[h]!;
-    const inEase = ease.items.length > 0 && ease.column[j]! >= 0;
-    if (inEase) easeAt.push(h);
-    for (let k = ptr[j]!; k < ptr[j + 1]!; k++) {
-      const t = nbr[k]!;
-      const v = w * sim[k]!;
-      if (v > index.knnValue[t]!) {
-        index.knnValue[t] = v;
-        index.knnAt[t] = h;
-      }
-      if (!inEase && v > index.outsideValue[t]!) {
-        index.outsideValue[t] = v;
-        index.outsideAt[t] = h;
-      }
-    }
-  }
-  index.easeAt = Int32Array.from(easeAt);
-  index.easeRow = Int32Array.from(easeAt, (h) => ease.column[history[h]!]!);
-  linkIndexes.set(weights, index);
-  return index;
-}
-
-/**
- * Position in `history` of the item that pushes `i` up the most (see {@link strongestLink}), or -1;
- * through a {@link LinkIndex} when every history item has its weight.
- */
-function historyLink(
+export function historyLinks(
   state: HybridState,
   history: ArrayLike<number>,
   weights: Float64Array,
-  i: number,
-): number {
+  targets: readonly number[],
+  slotOf: Int32Array,
+): Map<number, number> {
+  const links = new Map<number, number>();
   // Without weights every product is NaN and nothing links, as in the scan (similar() lists).
-  if (weights.length === 0) return -1;
+  if (weights.length === 0) return links;
   if (weights.length !== history.length) {
-    const j = strongestLink(state, history, weights, i);
-    return j === null ? -1 : Array.prototype.indexOf.call(history, j);
+    for (const i of targets) {
+      const j = strongestLink(state, history, weights, i);
+      links.set(i, j === null ? -1 : Array.prototype.indexOf.call(history, j));
+    }
+    return links;
   }
-  const index = linkIndex(state, history, weights);
+  const m = targets.length;
+  const knnValue = new Float64Array(m);
+  const knnAt = new Int32Array(m).fill(-1);
+  const outsideValue = new Float64Array(m);
+  const outsideAt = new Int32Array(m).fill(-1);
+  const { ptr, nbr, sim } = state.itemKnn;
   const ease = state.ease;
-  const ci = ease.items.length > 0 ? ease.column[i]! : -1;
-  if (ci < 0) return index.knnAt[i]!;
-  let bestAt = index.outsideAt[i]!;
-  let bestValue = index.outsideValue[i]!;
-  const { easeAt, easeRow } = index;
+  const easeAt: number[] = [];
+  try {
+    for (let t = m - 1; t >= 0; t--) slotOf[targets[t]!] = t + 1;
+    // Ascending positions and strict comparisons: ties go to the earliest position, as in the scan.
+    for (let h = 0; h < history.length; h++) {
+      const j = history[h]!;
+      const w = weights[h]!;
+      const inEase = ease.items.length > 0 && ease.column[j]! >= 0;
+      if (inEase) easeAt.push(h);
+      for (let k = ptr[j]!; k < ptr[j + 1]!; k++) {
+        const slot = slotOf[nbr[k]!]!;
+        if (slot === 0) continue;
+        const t = slot - 1;
+        const v = w * sim[k]!;
+        if (v > knnValue[t]!) {
+          knnValue[t] = v;
+          knnAt[t] = h;
+        }
+        if (!inEase && v > outsideValue[t]!) {
+          outsideValue[t] = v;
+          outsideAt[t] = h;
+        }
+      }
+    }
+  } finally {
+    for (const i of targets) slotOf[i] = 0;
+  }
+  const easeRow = easeAt.map((h) => ease.column[history[h]!]!);
   const dense = ease.dense ? ease.weights : null;
   const width = ease.items.length;
-  for (let e = 0; e < easeAt.length; e++) {
-    const h = easeAt[e]!;
-    const link = dense ? dense[easeRow[e]! * width + ci]! : easeWeight(ease, easeRow[e]!, ci);
-    const v = weights[h]! * link;
-    if (v > bestValue || (v === bestValue && v > 0 && h < bestAt)) {
-      bestValue = v;
-      bestAt = h;
+  for (let t = 0; t < m; t++) {
+    const i = targets[t]!;
+    if (links.has(i)) continue;
+    const ci = width > 0 ? ease.column[i]! : -1;
+    if (ci < 0) {
+      links.set(i, knnAt[t]!);
+      continue;
     }
+    let bestAt = outsideAt[t]!;
+    let bestValue = outsideValue[t]!;
+    for (let e = 0; e < easeAt.length; e++) {
+      const h = easeAt[e]!;
+      const link = dense ? dense[easeRow[e]! * width + ci]! : easeWeight(ease, easeRow[e]!, ci);
+      const v = weights[h]! * link;
+      if (v > bestValue || (v === bestValue && v > 0 && h < bestAt)) {
+        bestValue = v;
+        bestAt = h;
+      }
+    }
+    links.set(i, bestAt);
   }
-  return bestAt;
+  return links;
 }
 
 /**

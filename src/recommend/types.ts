@@ -116,4 +116,9 @@ export interface UserRecommender {
   similar(item: number, options: RecommendOptions): Recommendation[];
   /** Same as `predict(user, item)`. */
   predict(item: number): number | null;
+  /**
+   * Lets the recommender reuse the memory of this user's scores; call it when no more lists are asked
+   * of this binding (one asked later computes the scores again).
+   */
+  release(): void;
 }

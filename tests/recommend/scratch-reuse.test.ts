@@ -44,4 +44,35 @@ describe('lists built in reused scratch arrays', () => {
       { numRuns: 25 },
     );
   });
+
+  // A bound user's scores come from a pool and go back on release(): another user's list may then
+  // overwrite them, so a released binding must score again, and an unreleased one must keep its own.
+  it('give a bound user the same lists before and after other users take and release pooled arrays', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.constantFrom(1, 2.5, 4, 5), { minLength: 1, maxLength: 5 }),
+        (picks, others, stars) => {
+          const u = user(picks, stars);
+          const v = user(others, [...stars].reverse());
+          const expected = fresh().recommend(u, { n: 10 });
+          const bound = shared.forUser(u);
+          expect(bound.recommend({ n: 10 })).toEqual(expected);
+          const other = shared.forUser(v);
+          other.recommend({ n: 10 });
+          other.release();
+          expect(bound.recommend({ n: 10 })).toEqual(expected);
+          bound.release();
+          shared.recommend(v, { n: 10, steer: { genres: ['Drama'] } });
+          const again = shared.forUser(v);
+          again.recommend({ n: 10 });
+          expect(bound.recommend({ n: 10 })).toEqual(expected);
+          again.release();
+          bound.release();
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
 });
